@@ -1,0 +1,142 @@
+//! The command line: parse, dispatch, print. Each command is one small function.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Config, Diagnostics};
+use crate::outcome::{Failure, Tag};
+use crate::pipeline::{self, Period, RunContext};
+
+const EXIT_CODES: &str = "\
+Mã thoát (exit codes):
+  0  thành công (success)
+  1  lỗi không lường trước (unexpected error)
+  2  sai cú pháp lệnh (usage error)
+  3  lỗi cấu hình: tệp cấu hình hoặc pipeline sai (configuration problem)
+  4  lỗi dữ liệu: không có tệp xuất cho kỳ, tệp hỏng, thiếu cột (data problem)
+  5  lỗi gửi báo cáo: SMTP hoặc hộp thư đi (delivery problem)";
+
+/// thidua — bảng điểm cải cách hành chính, chuyển đổi số và khen thưởng phong trào thi đua.
+///
+/// Pulls the indicator exports of a ward, validates them, builds the monthly scorecards
+/// and e-mails the workbook.
+#[derive(Parser, Debug)]
+#[command(name = "thidua", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Settings file; the project root is the folder above the one that holds it.
+    #[arg(long, global = true, default_value = "config/thidua.toml", env = "THIDUA_CONFIG")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Kiểm tra toàn bộ cấu hình và pipeline; liệt kê mọi lỗi dạng tệp:dòng: thông báo.
+    Check,
+    /// Chạy một pipeline cho một kỳ (mặc định: tháng trước).
+    Run {
+        /// Pipeline id: the file name in pipelines/ without .toml (e.g. monthly).
+        pipeline: String,
+        /// Period YYYY-MM (default: last month in Asia/Ho_Chi_Minh).
+        #[arg(long)]
+        period: Option<Period>,
+        /// Build everything but write no workbook and send no e-mail.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Sinh dữ liệu mẫu một năm cho phường mẫu (tệp xuất như cán bộ tải về).
+    Sample {
+        /// Output folder.
+        #[arg(long, default_value = "samples/gieng-day-2024")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 105)]
+        seed: u64,
+        #[arg(long, default_value_t = 2024)]
+        year: i32,
+        /// Write one large S1 CSV with this many dossiers instead (benchmark format).
+        #[arg(long)]
+        dossiers: Option<usize>,
+        /// Dossiers per unit per month on average (normal mode).
+        #[arg(long, default_value_t = 100)]
+        per_unit_month: usize,
+    },
+}
+
+/// Loads the configuration, or fails with every problem listed.
+pub fn load_config(path: &std::path::Path) -> Result<Config> {
+    let mut diag = Diagnostics::default();
+    let config = config::load(path, &mut diag);
+    config::diag::into_result(diag).tag(Failure::Config)?;
+    config.context("cấu hình không hợp lệ").tag(Failure::Config)
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Check => check(&cli.config),
+        Command::Run { pipeline, period, dry_run } => run_pipeline(&cli.config, &pipeline, period, dry_run),
+        Command::Sample { out, seed, year, dossiers, per_unit_month } => {
+            crate::sample_cmd::sample(&cli.config, &out, seed, year, dossiers, per_unit_month)
+        }
+    }
+}
+
+fn check(path: &std::path::Path) -> Result<()> {
+    let mut diag = Diagnostics::default();
+    let config = config::load(path, &mut diag);
+    let mut pipelines = 0;
+    if let Some(config) = &config {
+        for file in pipeline::pipeline_files(&config.settings.paths.pipelines) {
+            if pipeline::load_file(config, &file, &mut diag).is_some() {
+                pipelines += 1;
+            }
+        }
+    }
+    if !diag.is_empty() {
+        for p in diag.problems() {
+            eprintln!("{p}");
+        }
+        return Err(anyhow::anyhow!("{} vấn đề trong cấu hình", diag.problems().len())).tag(Failure::Config);
+    }
+    let config = config.expect("no problems means loaded");
+    println!(
+        "Cấu hình hợp lệ: {} đơn vị, {} cán bộ, {} thủ tục, {} pipeline.",
+        config.registry.units.len(),
+        config.registry.officers.len(),
+        config.procedures.iter().count(),
+        pipelines
+    );
+    Ok(())
+}
+
+fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_run: bool) -> Result<()> {
+    let config = load_config(path)?;
+    let tz = config.settings.ward.time_zone;
+    let pipeline = pipeline::load(&config, id).tag(Failure::Config)?;
+    let period = period.unwrap_or_else(|| Period::previous(tz));
+    let ctx = RunContext { config: &config, period, now: Utc::now().with_timezone(&tz), dry_run };
+    let s = pipeline::run(&pipeline, &ctx).with_context(|| format!("pipeline {id}, kỳ {period}"))?;
+    println!(
+        "{} — {}: {} tệp, {} hồ sơ, {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, {} vấn đề dữ liệu.",
+        pipeline.name,
+        period.label_vi(),
+        s.files,
+        s.rows,
+        s.units,
+        s.ward_score.map_or_else(|| "—".into(), |x| format!("{x:.2}")),
+        s.overdue,
+        s.findings
+    );
+    if let Some(path) = &s.workbook {
+        println!("Bảng tính: {}", path.display());
+    }
+    match &s.delivered {
+        Some(crate::deliver::Delivered::Outbox(p)) => println!("Thư (hộp thư đi): {}", p.display()),
+        Some(crate::deliver::Delivered::Smtp { host, message_id }) => println!("Đã gửi thư qua {host}: {message_id}"),
+        None => println!("Chạy thử (--dry-run): không ghi tệp, không gửi thư."),
+    }
+    Ok(())
+}

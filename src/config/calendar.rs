@@ -1,0 +1,143 @@
+//! The holiday calendar: which days are working days.
+//!
+//! Due dates, the "no due date" rule and supplement time are all counted in working days,
+//! and Tết moves every year, so holidays are data: one file per year under
+//! `config/holidays/`. Weekends are Saturday and Sunday. Make-up working Saturdays are not
+//! modelled (the official swaps move a day off, they do not change the count materially).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::dates::to_date;
+use super::diag::Diagnostics;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearSpec {
+    year: Spanned<i32>,
+    /// The document that announced the year's days off.
+    #[allow(dead_code)]
+    source: Option<String>,
+    #[serde(default)]
+    holiday: Vec<Spanned<HolidaySpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HolidaySpec {
+    #[allow(dead_code)]
+    name: String,
+    from: Datetime,
+    to: Option<Datetime>,
+}
+
+/// Official days off, for every year that has a file.
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    holidays: BTreeSet<NaiveDate>,
+    years: BTreeSet<i32>,
+}
+
+impl Calendar {
+    /// Loads every `*.toml` in the folder; each must hold the year its name says.
+    pub fn load(root: &Path, dir: &Path, diag: &mut Diagnostics) -> Calendar {
+        let mut cal = Calendar::default();
+        let mut files: Vec<_> = match std::fs::read_dir(dir) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect(),
+            Err(e) => {
+                diag.file(dir, format!("không đọc được thư mục lịch nghỉ: {e}"));
+                return cal;
+            }
+        };
+        files.sort();
+        for path in files {
+            let Some((src, spec)) = diag.parse::<YearSpec>(root, &path) else {
+                continue;
+            };
+            let year = *spec.year.get_ref();
+            if path.file_stem().and_then(|s| s.to_str()) != Some(&year.to_string()) {
+                diag.at(&src, &spec.year.span(), format!("năm {year} không khớp tên tệp"));
+            }
+            cal.years.insert(year);
+            for h in &spec.holiday {
+                let from = to_date(&h.get_ref().from);
+                let to = h.get_ref().to.as_ref().map_or(from, to_date);
+                match (from, to) {
+                    (Some(from), Some(to)) if from <= to && from.year() == year => {
+                        cal.holidays.extend(from.iter_days().take_while(|d| *d <= to));
+                    }
+                    _ => diag.at(
+                        &src,
+                        &h.span(),
+                        format!("ngày nghỉ không hợp lệ: cần `from` ≤ `to`, là ngày (không giờ) trong năm {year}"),
+                    ),
+                }
+            }
+        }
+        cal
+    }
+
+    /// A calendar from a plain list of days off (tests and the sample generator).
+    pub fn from_holidays(holidays: impl IntoIterator<Item = NaiveDate>) -> Calendar {
+        let holidays: BTreeSet<NaiveDate> = holidays.into_iter().collect();
+        let years = holidays.iter().map(Datelike::year).collect();
+        Calendar { holidays, years }
+    }
+
+    pub fn has_year(&self, year: i32) -> bool {
+        self.years.contains(&year)
+    }
+
+    pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.holidays.iter().copied()
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&day)
+    }
+
+    /// Working days in `[from, to)`.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        from.iter_days().take_while(|d| *d < to).filter(|d| self.is_working_day(*d)).count() as i64
+    }
+
+    /// The day `n` working days after `day`.
+    pub fn add_working_days(&self, day: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = day;
+        let mut left = n;
+        while left > 0 {
+            d = d + Days::new(1);
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn weekends_and_holidays_are_not_working_days() {
+        let cal = Calendar::from_holidays([d(2024, 9, 2), d(2024, 9, 3)]);
+        // Fri 30/8 → Wed 4/9: Sat, Sun, Mon 2/9 and Tue 3/9 are off.
+        assert_eq!(cal.add_working_days(d(2024, 8, 30), 1), d(2024, 9, 4));
+        assert_eq!(cal.working_days_between(d(2024, 8, 30), d(2024, 9, 5)), 2);
+        assert!(!cal.is_working_day(d(2024, 9, 2)));
+    }
+}

@@ -1,0 +1,394 @@
+//! The ward's own registries: its units and its officers (S9 in DATA-SOURCES.md).
+//!
+//! Units are dated. Exports name a unit in many spellings (codes, full names, short names,
+//! other Unicode forms, stray spaces), so every name and alias is reduced to one key
+//! ([`name_key`]) and looked up among the units valid on the day in question; after the
+//! 1/7/2025 merger an old unit resolves to its `successor`, so history stays comparable.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+use unicode_normalization::UnicodeNormalization;
+
+use super::dates::to_date;
+use super::diag::{Diagnostics, SourceText};
+
+/// What kind of collective a unit is (section II.1 of the plan).
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Leadership,
+    Department,
+    OneStop,
+    Police,
+    HealthStation,
+    Front,
+    MassOrganisation,
+    Quarter,
+}
+
+impl UnitKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Leadership => "Lãnh đạo UBND",
+            UnitKind::Department => "Bộ phận chuyên môn",
+            UnitKind::OneStop => "Bộ phận Một cửa",
+            UnitKind::Police => "Công an",
+            UnitKind::HealthStation => "Trạm Y tế",
+            UnitKind::Front => "Mặt trận Tổ quốc",
+            UnitKind::MassOrganisation => "Tổ chức chính trị - xã hội",
+            UnitKind::Quarter => "Khu phố",
+        }
+    }
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsSpec {
+    #[serde(default)]
+    unit: Vec<Spanned<UnitSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitSpec {
+    code: String,
+    name: String,
+    kind: UnitKind,
+    #[serde(default)]
+    aliases: Vec<String>,
+    head: Option<String>,
+    head_email: Option<Spanned<String>>,
+    #[serde(default)]
+    par_rated: bool,
+    #[serde(default)]
+    handles_dossiers: bool,
+    valid_from: Spanned<Datetime>,
+    valid_to: Option<Spanned<Datetime>>,
+    successor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfficersSpec {
+    #[serde(default)]
+    officer: Vec<Spanned<OfficerSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfficerSpec {
+    id: String,
+    name: String,
+    unit: Spanned<String>,
+    position: String,
+    email: Option<Spanned<String>>,
+    gender: Gender,
+    active_from: Spanned<Datetime>,
+    active_to: Option<Spanned<Datetime>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub aliases: Vec<String>,
+    pub head: Option<String>,
+    pub head_email: Option<lettre::Address>,
+    pub par_rated: bool,
+    pub handles_dossiers: bool,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub successor: Option<String>,
+}
+
+impl Unit {
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.valid_from <= day && self.valid_to.is_none_or(|to| day <= to)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub position: String,
+    pub email: Option<lettre::Address>,
+    pub gender: Gender,
+    pub active_from: NaiveDate,
+    pub active_to: Option<NaiveDate>,
+}
+
+/// Units and officers, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    pub units: Vec<Unit>,
+    pub officers: Vec<Officer>,
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+/// The lookup key of a unit name: NFC, lower case, one space between words, one kind of dash.
+pub fn name_key(name: &str) -> String {
+    let nfc: String = name.nfc().collect::<String>().to_lowercase();
+    nfc.replace(['–', '—', '‑'], "-").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Registry {
+    pub fn load(root: &Path, units: &Path, officers: &Path, diag: &mut Diagnostics) -> Registry {
+        let mut reg = Registry::default();
+        if let Some((src, spec)) = diag.parse::<UnitsSpec>(root, units) {
+            for u in spec.unit {
+                if let Some(unit) = check_unit(&src, &u, diag) {
+                    reg.units.push(unit);
+                }
+            }
+            check_units_together(&src, &reg.units, diag);
+        }
+        reg.index();
+        if let Some((src, spec)) = diag.parse::<OfficersSpec>(root, officers) {
+            let mut seen = BTreeMap::new();
+            for o in spec.officer {
+                if seen.insert(o.get_ref().id.clone(), ()).is_some() {
+                    diag.at(&src, &o.span(), format!("mã cán bộ trùng: {}", o.get_ref().id));
+                }
+                if let Some(officer) = check_officer(&src, &o, &reg, diag) {
+                    reg.officers.push(officer);
+                }
+            }
+        }
+        reg
+    }
+
+    /// Builds a registry from already validated units (tests).
+    pub fn from_units(units: Vec<Unit>, officers: Vec<Officer>) -> Registry {
+        let mut reg = Registry { units, officers, by_key: HashMap::new() };
+        reg.index();
+        reg
+    }
+
+    fn index(&mut self) {
+        self.by_key.clear();
+        for (i, u) in self.units.iter().enumerate() {
+            let names = [&u.code, &u.name].into_iter().chain(&u.aliases);
+            for n in names {
+                let entry = self.by_key.entry(name_key(n)).or_default();
+                if !entry.contains(&i) {
+                    entry.push(i);
+                }
+            }
+        }
+    }
+
+    pub fn unit(&self, code: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.code == code)
+    }
+
+    pub fn officer(&self, id: &str) -> Option<&Officer> {
+        self.officers.iter().find(|o| o.id == id)
+    }
+
+    /// The unit a name from an export means on `day`, following successors after a merger.
+    pub fn resolve(&self, name: &str, day: NaiveDate) -> Option<&Unit> {
+        let candidates = self.by_key.get(&name_key(name))?;
+        let mut unit = candidates
+            .iter()
+            .map(|&i| &self.units[i])
+            .find(|u| u.valid_on(day))
+            .or_else(|| candidates.first().map(|&i| &self.units[i]))?;
+        // Follow the successor chain (bounded: a cycle is a config error caught by check).
+        for _ in 0..8 {
+            if unit.valid_on(day) {
+                break;
+            }
+            match unit.successor.as_deref().and_then(|s| self.unit(s)) {
+                Some(next) if unit.valid_to.is_some_and(|to| day > to) => unit = next,
+                _ => break,
+            }
+        }
+        unit.valid_on(day).then_some(unit)
+    }
+}
+
+fn date_or_problem(src: &SourceText, dt: &Spanned<Datetime>, what: &str, diag: &mut Diagnostics) -> Option<NaiveDate> {
+    let d = to_date(dt.get_ref());
+    if d.is_none() {
+        diag.at(src, &dt.span(), format!("{what} phải là một ngày (YYYY-MM-DD), không có giờ"));
+    }
+    d
+}
+
+fn email_or_problem(
+    src: &SourceText,
+    email: Option<&Spanned<String>>,
+    diag: &mut Diagnostics,
+) -> Option<lettre::Address> {
+    let email = email?;
+    match email.get_ref().parse::<lettre::Address>() {
+        Ok(a) => Some(a),
+        Err(e) => {
+            diag.at(src, &email.span(), format!("địa chỉ e-mail không hợp lệ \"{}\": {e}", email.get_ref()));
+            None
+        }
+    }
+}
+
+fn check_unit(src: &SourceText, u: &Spanned<UnitSpec>, diag: &mut Diagnostics) -> Option<Unit> {
+    let span = u.span();
+    let s = u.get_ref();
+    let from = date_or_problem(src, &s.valid_from, "valid_from", diag);
+    let to = s.valid_to.as_ref().map(|dt| date_or_problem(src, dt, "valid_to", diag));
+    let head_email = email_or_problem(src, s.head_email.as_ref(), diag);
+    let (from, to) = (from?, to.map_or(Some(None), |d| d.map(Some))?);
+    if to.is_some_and(|to| to < from) {
+        diag.at(src, &span, format!("đơn vị {}: valid_to trước valid_from", s.code));
+    }
+    if s.code.trim().is_empty() || s.code.chars().any(char::is_whitespace) {
+        diag.at(src, &span, format!("mã đơn vị \"{}\" không được rỗng hay có dấu cách", s.code));
+    }
+    Some(Unit {
+        code: s.code.clone(),
+        name: s.name.nfc().collect(),
+        kind: s.kind,
+        aliases: s.aliases.iter().map(|a| a.nfc().collect()).collect(),
+        head: s.head.clone(),
+        head_email,
+        par_rated: s.par_rated,
+        handles_dossiers: s.handles_dossiers,
+        valid_from: from,
+        valid_to: to,
+        successor: s.successor.clone(),
+    })
+}
+
+fn check_units_together(src: &SourceText, units: &[Unit], diag: &mut Diagnostics) {
+    let line_of = |code: &str| {
+        let at = src.text.find(&format!("\"{code}\"")).unwrap_or(0);
+        at..at
+    };
+    let mut codes = BTreeMap::new();
+    for u in units {
+        if codes.insert(u.code.as_str(), ()).is_some() {
+            diag.at(src, &line_of(&u.code), format!("mã đơn vị trùng: {}", u.code));
+        }
+    }
+    for u in units {
+        if let Some(succ) = &u.successor {
+            match units.iter().find(|x| &x.code == succ) {
+                None => diag.at(
+                    src,
+                    &line_of(&u.code),
+                    format!("đơn vị {}: successor \"{succ}\" không có trong danh mục", u.code),
+                ),
+                Some(next) if u.valid_to.is_none_or(|to| next.valid_from <= to) => diag.at(
+                    src,
+                    &line_of(&u.code),
+                    format!("đơn vị {}: đơn vị kế thừa {succ} phải bắt đầu sau ngày valid_to của đơn vị cũ", u.code),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    // Two units valid at the same time must not share a name or alias.
+    for (i, a) in units.iter().enumerate() {
+        for b in &units[i + 1..] {
+            let overlap = a.valid_from <= b.valid_to.unwrap_or(NaiveDate::MAX)
+                && b.valid_from <= a.valid_to.unwrap_or(NaiveDate::MAX);
+            if !overlap {
+                continue;
+            }
+            let keys = |u: &Unit| -> Vec<String> {
+                [&u.code, &u.name].into_iter().chain(&u.aliases).map(|n| name_key(n)).collect()
+            };
+            let kb = keys(b);
+            if let Some(k) = keys(a).into_iter().find(|k| kb.contains(k)) {
+                diag.at(
+                    src,
+                    &line_of(&b.code),
+                    format!("đơn vị {} và {} cùng tên hoặc tên gọi khác \"{k}\"", a.code, b.code),
+                );
+            }
+        }
+    }
+}
+
+fn check_officer(
+    src: &SourceText,
+    o: &Spanned<OfficerSpec>,
+    reg: &Registry,
+    diag: &mut Diagnostics,
+) -> Option<Officer> {
+    let s = o.get_ref();
+    if reg.unit(s.unit.get_ref()).is_none() {
+        diag.at(
+            src,
+            &s.unit.span(),
+            format!("cán bộ {}: đơn vị \"{}\" không có trong danh mục đơn vị", s.id, s.unit.get_ref()),
+        );
+    }
+    let from = date_or_problem(src, &s.active_from, "active_from", diag);
+    let to = s.active_to.as_ref().map(|dt| date_or_problem(src, dt, "active_to", diag));
+    let email = email_or_problem(src, s.email.as_ref(), diag);
+    let (from, to) = (from?, to.map_or(Some(None), |d| d.map(Some))?);
+    Some(Officer {
+        id: s.id.clone(),
+        name: s.name.nfc().collect(),
+        unit: s.unit.get_ref().clone(),
+        position: s.position.clone(),
+        email,
+        gender: s.gender,
+        active_from: from,
+        active_to: to,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, name: &str, from: (i32, u32, u32), to: Option<NaiveDate>, succ: Option<&str>) -> Unit {
+        Unit {
+            code: code.into(),
+            name: name.into(),
+            kind: UnitKind::Department,
+            aliases: vec![],
+            head: None,
+            head_email: None,
+            par_rated: true,
+            handles_dossiers: true,
+            valid_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
+            valid_to: to,
+            successor: succ.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn names_resolve_in_any_spelling_and_follow_the_merger() {
+        let end = NaiveDate::from_ymd_opt(2025, 6, 30);
+        let reg = Registry::from_units(
+            vec![
+                unit("TPHT", "Bộ phận Tư pháp - Hộ tịch", (2020, 1, 1), end, Some("VH.TP")),
+                unit("VH.TP", "Phòng Tư pháp Việt Hưng", (2025, 7, 1), None, None),
+            ],
+            vec![],
+        );
+        let oct24 = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
+        let nfd: String = "Bộ phận Tư pháp – Hộ tịch".nfd().collect();
+        assert_eq!(reg.resolve(&format!("  {}  ", nfd.to_uppercase()), oct24).unwrap().code, "TPHT");
+        let aug25 = NaiveDate::from_ymd_opt(2025, 8, 1).unwrap();
+        assert_eq!(reg.resolve("TPHT", aug25).unwrap().code, "VH.TP");
+        assert!(reg.resolve("Phòng Tư pháp Việt Hưng", oct24).is_none());
+    }
+}

@@ -1,0 +1,241 @@
+//! `config/thidua.toml`: who the ward is, where files go, and how mail leaves.
+//!
+//! Secrets are never in this file: the SMTP password is read from an environment variable
+//! or a file that the settings only *name*, at the moment of sending.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::diag::{Diagnostics, SourceText};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SettingsSpec {
+    ward: WardSpec,
+    #[serde(default)]
+    paths: PathsSpec,
+    mail: MailSpec,
+    smtp: Option<Spanned<SmtpSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WardSpec {
+    id: String,
+    name: String,
+    short_name: String,
+    /// The ward's agency code in the one-stop system (prefix of dossier ids).
+    agency_code: Option<String>,
+    city: Option<String>,
+    province: String,
+    time_zone: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct PathsSpec {
+    archive: PathBuf,
+    store: PathBuf,
+    output: PathBuf,
+    units: PathBuf,
+    officers: PathBuf,
+    holidays: PathBuf,
+    procedures: PathBuf,
+    methodology: PathBuf,
+    pipelines: PathBuf,
+}
+
+impl Default for PathsSpec {
+    fn default() -> Self {
+        PathsSpec {
+            archive: "archive".into(),
+            store: "store".into(),
+            output: "output".into(),
+            units: "config/units.toml".into(),
+            officers: "config/officers.toml".into(),
+            holidays: "config/holidays".into(),
+            procedures: "config/procedures.toml".into(),
+            methodology: "config/methodology".into(),
+            pipelines: "pipelines".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailSpec {
+    from: Spanned<String>,
+    outbox: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpSpec {
+    host: String,
+    port: Option<u16>,
+    #[serde(default)]
+    security: Security,
+    username: Option<String>,
+    password_env: Option<String>,
+    password_file: Option<PathBuf>,
+    timeout_seconds: Option<u64>,
+}
+
+/// How the SMTP connection is protected. TLS is required unless plain is asked for by name.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Security {
+    /// STARTTLS on port 587 (default).
+    #[default]
+    Starttls,
+    /// Implicit TLS on port 465.
+    Tls,
+    /// No encryption: only for a relay on localhost.
+    Plain,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ward {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub agency_code: Option<String>,
+    pub city: Option<String>,
+    pub province: String,
+    pub time_zone: chrono_tz::Tz,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// Exports exactly as received (they may hold citizens' data: owner-only permissions).
+    pub archive: PathBuf,
+    /// Canonical tables (Parquet), free of personal data.
+    pub store: PathBuf,
+    pub output: PathBuf,
+    pub outbox: PathBuf,
+    pub units: PathBuf,
+    pub officers: PathBuf,
+    pub holidays: PathBuf,
+    pub procedures: PathBuf,
+    pub methodology: PathBuf,
+    pub pipelines: PathBuf,
+}
+
+/// Where the password comes from; the password itself is read only when sending.
+#[derive(Debug, Clone)]
+pub enum Secret {
+    Env(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub timeout: std::time::Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub ward: Ward,
+    pub paths: Paths,
+    pub from: lettre::message::Mailbox,
+    pub smtp: Option<Smtp>,
+}
+
+impl SettingsSpec {
+    pub(super) fn check(self, root: &Path, src: &SourceText, diag: &mut Diagnostics) -> Option<Settings> {
+        let tz = match self.ward.time_zone.get_ref().parse::<chrono_tz::Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                diag.at(
+                    src,
+                    &self.ward.time_zone.span(),
+                    format!("múi giờ không hợp lệ: \"{}\" (dùng Asia/Ho_Chi_Minh)", self.ward.time_zone.get_ref()),
+                );
+                None
+            }
+        };
+        let from = match self.mail.from.get_ref().parse::<lettre::message::Mailbox>() {
+            Ok(m) => Some(m),
+            Err(e) => {
+                diag.at(src, &self.mail.from.span(), format!("mail.from không hợp lệ: {e}"));
+                None
+            }
+        };
+        let smtp = self.smtp.and_then(|s| check_smtp(root, src, s, diag));
+        let p = self.paths;
+        let abs = |p: PathBuf| if p.is_absolute() { p } else { root.join(p) };
+        let output = abs(p.output);
+        let paths = Paths {
+            outbox: self.mail.outbox.map_or_else(|| output.join("outbox"), abs),
+            archive: abs(p.archive),
+            store: abs(p.store),
+            output,
+            units: abs(p.units),
+            officers: abs(p.officers),
+            holidays: abs(p.holidays),
+            procedures: abs(p.procedures),
+            methodology: abs(p.methodology),
+            pipelines: abs(p.pipelines),
+        };
+        Some(Settings {
+            ward: Ward {
+                id: self.ward.id,
+                name: self.ward.name,
+                short_name: self.ward.short_name,
+                agency_code: self.ward.agency_code,
+                city: self.ward.city,
+                province: self.ward.province,
+                time_zone: tz?,
+            },
+            paths,
+            from: from?,
+            smtp,
+        })
+    }
+}
+
+fn check_smtp(root: &Path, src: &SourceText, s: Spanned<SmtpSpec>, diag: &mut Diagnostics) -> Option<Smtp> {
+    let span = s.span();
+    let s = s.into_inner();
+    let password = match (s.password_env, s.password_file) {
+        (Some(_), Some(_)) => {
+            diag.at(src, &span, "smtp: chỉ dùng một trong password_env hoặc password_file");
+            None
+        }
+        (Some(var), None) => Some(Secret::Env(var)),
+        (None, Some(file)) => Some(Secret::File(if file.is_absolute() { file } else { root.join(file) })),
+        (None, None) => None,
+    };
+    if s.username.is_some() && password.is_none() {
+        diag.at(src, &span, "smtp: có username nhưng thiếu password_env hoặc password_file");
+    }
+    if s.security == Security::Plain && !matches!(s.host.as_str(), "localhost" | "127.0.0.1" | "::1") {
+        diag.at(
+            src,
+            &span,
+            format!(
+                "smtp: security = \"plain\" chỉ dùng cho máy chủ chuyển tiếp trên localhost, không dùng cho {}",
+                s.host
+            ),
+        );
+    }
+    Some(Smtp {
+        port: s.port.unwrap_or(match s.security {
+            Security::Starttls => 587,
+            Security::Tls => 465,
+            Security::Plain => 25,
+        }),
+        host: s.host,
+        security: s.security,
+        username: s.username,
+        password,
+        timeout: std::time::Duration::from_secs(s.timeout_seconds.unwrap_or(30)),
+    })
+}

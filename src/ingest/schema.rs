@@ -1,0 +1,193 @@
+//! The canonical datasets and the export headers that map onto them.
+//!
+//! Only the columns named here survive ingest: everything else in an export, citizens'
+//! names, phones, e-mails and addresses above all, is dropped before anything is stored.
+//! Header names are compared by [`name_key`](crate::config::name_key), so case, spacing and
+//! Unicode form do not matter.
+
+use serde::Deserialize;
+
+/// The datasets the pipeline keeps (S1, S3, S4, S8 in DATA-SOURCES.md).
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Dataset {
+    Dossiers,
+    Documents,
+    Feedback,
+    Initiatives,
+}
+
+/// How a column's text becomes a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Int,
+    /// 0/1 → boolean.
+    Flag,
+    DateTime,
+    /// A closed set of codes, with the export's labels mapped onto them.
+    Code(&'static [(&'static str, &'static [&'static str])]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: FieldType,
+    pub headers: &'static [&'static str],
+    pub required: bool,
+}
+
+#[derive(Debug)]
+pub struct Schema {
+    pub fields: &'static [Field],
+    /// Export columns known to hold citizens' personal data: reported as dropped.
+    pub personal: &'static [&'static str],
+}
+
+impl Schema {
+    pub fn has_field(&self, name: &str) -> bool {
+        self.fields.iter().any(|f| f.name == name)
+    }
+}
+
+const fn f(name: &'static str, ty: FieldType, headers: &'static [&'static str]) -> Field {
+    Field { name, ty, headers, required: false }
+}
+
+const fn req(name: &'static str, ty: FieldType, headers: &'static [&'static str]) -> Field {
+    Field { name, ty, headers, required: true }
+}
+
+use FieldType::{DateTime, Flag, Int, Text};
+
+/// Dossier statuses (TrangThaiHoSo) with the labels systems export for them.
+pub const STATUSES: &[(&str, &[&str])] = &[
+    ("received", &["Đã tiếp nhận", "Mới tiếp nhận", "Tiếp nhận", "1"]),
+    ("processing", &["Đang xử lý", "Đang giải quyết", "2"]),
+    ("supplement_requested", &["Chờ bổ sung", "Yêu cầu bổ sung", "Bổ sung hồ sơ", "3"]),
+    ("processed", &["Đã xử lý xong", "Đã giải quyết", "Hoàn thành", "Đã xử lý", "4"]),
+    ("returned", &["Đã trả kết quả", "Đã trả", "5"]),
+    ("refused", &["Từ chối", "Từ chối giải quyết", "Không đủ điều kiện", "6"]),
+    ("withdrawn", &["Công dân rút hồ sơ", "Rút hồ sơ", "Đã rút", "7"]),
+    ("stopped", &["Dừng xử lý", "Dừng giải quyết", "Tạm dừng", "8"]),
+];
+
+const CATEGORIES: &[(&str, &[&str])] = &[
+    ("procedure", &["Thủ tục hành chính", "TTHC", "Quy định hành chính"]),
+    ("officer", &["Hành vi cán bộ", "Hành vi", "Cán bộ, công chức"]),
+];
+
+const OUTCOMES: &[(&str, &[&str])] = &[
+    ("resolved", &["Đã giải quyết", "Đã xử lý"]),
+    ("open", &["Đang giải quyết", "Đang xử lý", "Chưa giải quyết"]),
+    ("unfounded", &["Không có cơ sở"]),
+    ("substantiated", &["Có cơ sở"]),
+];
+
+const SATISFACTION: &[(&str, &[&str])] =
+    &[("satisfied", &["Hài lòng", "Like", "1"]), ("dissatisfied", &["Không hài lòng", "Dislike", "0", "-1"])];
+
+const INITIATIVE_STATUS: &[(&str, &[&str])] = &[
+    ("registered", &["Đã đăng ký", "Đăng ký"]),
+    ("applied", &["Áp dụng hiệu quả", "Được công nhận", "Đã công nhận"]),
+    ("not_recognised", &["Không được công nhận", "Không công nhận"]),
+];
+
+static DOSSIERS: Schema = Schema {
+    fields: &[
+        req("dossier_id", Text, &["MaHoSo", "Mã hồ sơ", "Số hồ sơ"]),
+        f("procedure_code", Text, &["MaTTHC", "Mã TTHC", "Mã thủ tục"]),
+        f("procedure_name", Text, &["TenTTHC", "Tên thủ tục hành chính", "Tên TTHC", "Tên thủ tục"]),
+        f("field_code", Text, &["MaLinhVuc", "Mã lĩnh vực"]),
+        f("field_name", Text, &["TenLinhVuc", "Lĩnh vực", "Tên lĩnh vực"]),
+        req("unit_name", Text, &["DonViXuLy", "Đơn vị xử lý", "Đơn vị"]),
+        f("officer_id", Text, &["NguoiXuLy", "Người xử lý", "Cán bộ xử lý"]),
+        f("channel", Int, &["KenhThucHien", "Kênh thực hiện", "Hình thức nộp"]),
+        req("received_at", DateTime, &["NgayTiepNhan", "Ngày tiếp nhận"]),
+        f("due_at", DateTime, &["NgayHenTra", "Ngày hẹn trả"]),
+        f("finished_at", DateTime, &["NgayKetThucXuLy", "Ngày kết thúc xử lý", "Ngày hoàn thành"]),
+        f("returned_at", DateTime, &["NgayTra", "Ngày trả kết quả", "Ngày trả"]),
+        f("status", FieldType::Code(STATUSES), &["TrangThaiHoSo", "Trạng thái", "Trạng thái hồ sơ"]),
+        f("supplement_requests", Int, &["SoLanYeuCauBoSung", "Số lần yêu cầu bổ sung"]),
+        f("supplement_days", Int, &["SoNgayBoSung", "Số ngày bổ sung"]),
+        f("has_fee", Flag, &["CoPhiLePhi", "Có phí, lệ phí", "Có phí lệ phí"]),
+        f("paid_online", Int, &["DuocThanhToanTrucTuyen", "Thanh toán trực tuyến"]),
+        f("input_digitised", Flag, &["HoSoCoThanhPhanSoHoa", "Thành phần hồ sơ số hóa"]),
+        f("result_digitised", Flag, &["CoKetQuaDienTu", "Kết quả điện tử"]),
+        f("e_signed", Flag, &["KySo", "Ký số"]),
+        f("data_reused", Flag, &["TaiSuDungDuLieu", "Tái sử dụng dữ liệu"]),
+        f("rating", Int, &["DanhGia", "Đánh giá"]),
+    ],
+    personal: &["ChuHoSo", "Chủ hồ sơ", "SoDienThoai", "Số điện thoại", "Email", "DiaChi", "Địa chỉ"],
+};
+
+static DOCUMENTS: Schema = Schema {
+    fields: &[
+        req("unit_name", Text, &["Đơn vị", "DonVi"]),
+        f("month", Text, &["Tháng", "Thang", "Kỳ"]),
+        req("outgoing", Int, &["Văn bản đi", "VanBanDi"]),
+        f("outgoing_electronic", Int, &["Văn bản đi gửi điện tử", "VanBanDiDienTu"]),
+        f("outgoing_signed", Int, &["Văn bản đi ký số", "VanBanDiKySo"]),
+        f("outgoing_secret", Int, &["Văn bản mật", "VanBanMat"]),
+        f("incoming", Int, &["Văn bản đến", "VanBanDen"]),
+        f("incoming_on_time", Int, &["Văn bản đến xử lý đúng hạn", "VanBanDenDungHan"]),
+    ],
+    personal: &[],
+};
+
+static FEEDBACK: Schema = Schema {
+    fields: &[
+        req("feedback_id", Text, &["Mã PAKN", "MaPAKN", "Mã phản ánh"]),
+        req("unit_name", Text, &["Đơn vị", "Đơn vị xử lý", "DonVi"]),
+        f("officer_id", Text, &["Cán bộ", "Cán bộ bị phản ánh", "CanBo"]),
+        f("category", FieldType::Code(CATEGORIES), &["Phân loại", "Loại phản ánh", "PhanLoai"]),
+        req("received_at", DateTime, &["Ngày tiếp nhận", "NgayTiepNhan"]),
+        f("due_at", DateTime, &["Hạn xử lý", "HanXuLy"]),
+        f("resolved_at", DateTime, &["Ngày xử lý xong", "NgayXuLy", "Ngày hoàn thành"]),
+        f("outcome", FieldType::Code(OUTCOMES), &["Kết quả", "KetQua"]),
+        f("satisfaction", FieldType::Code(SATISFACTION), &["Đánh giá", "DanhGia", "Mức độ hài lòng"]),
+    ],
+    personal: &["Người phản ánh", "Số điện thoại", "Nội dung", "Email", "Địa chỉ"],
+};
+
+static INITIATIVES: Schema = Schema {
+    fields: &[
+        req("unit_name", Text, &["Đơn vị", "DonVi"]),
+        req("title", Text, &["Tên sáng kiến, mô hình, giải pháp", "Tên sáng kiến", "TenSangKien"]),
+        f("authors", Text, &["Tác giả", "TacGia"]),
+        f("registered_at", DateTime, &["Ngày đăng ký", "NgayDangKy"]),
+        f("status", FieldType::Code(INITIATIVE_STATUS), &["Trạng thái", "TrangThai"]),
+        f("recognised_at", DateTime, &["Ngày công nhận", "NgayCongNhan"]),
+    ],
+    personal: &[],
+};
+
+impl Dataset {
+    pub fn schema(self) -> &'static Schema {
+        match self {
+            Dataset::Dossiers => &DOSSIERS,
+            Dataset::Documents => &DOCUMENTS,
+            Dataset::Feedback => &FEEDBACK,
+            Dataset::Initiatives => &INITIATIVES,
+        }
+    }
+
+    /// The folder name in the store.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dataset::Dossiers => "dossiers",
+            Dataset::Documents => "documents",
+            Dataset::Feedback => "feedback",
+            Dataset::Initiatives => "initiatives",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Dataset::Dossiers => "Hồ sơ TTHC",
+            Dataset::Documents => "Văn bản điện tử",
+            Dataset::Feedback => "Phản ánh, kiến nghị",
+            Dataset::Initiatives => "Sáng kiến, mô hình",
+        }
+    }
+}

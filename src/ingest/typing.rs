@@ -1,0 +1,216 @@
+//! From an export's text columns to the canonical, typed columns of a dataset.
+//!
+//! Headers are matched to canonical columns by name key; unmatched columns are dropped
+//! (personal data among them). Each value is typed with Polars expressions, and a value that
+//! does not parse becomes null plus a finding with its file and row: a malformed date in one
+//! row must not cost the other thousand rows.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+use polars::prelude::*;
+
+use super::findings::{Example, Finding, MAX_EXAMPLES, Severity};
+use super::schema::{Dataset, Field, FieldType};
+use crate::config::name_key;
+
+/// Date and time layouts seen in exports, most common first.
+const DATETIME_FORMATS: &[&str] =
+    &["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y %H:%M:%S"];
+const DATE_FORMATS: &[&str] = &["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"];
+
+/// Which export header feeds which canonical column, and what was dropped.
+#[derive(Debug, Default, Clone)]
+pub struct Mapping {
+    pub used: BTreeMap<&'static str, String>,
+    pub personal_dropped: Vec<String>,
+    pub ignored: Vec<String>,
+    pub missing: Vec<&'static str>,
+}
+
+fn field_keys(field: &Field, extra: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut keys: Vec<String> = field.headers.iter().map(|h| name_key(h)).collect();
+    keys.push(name_key(field.name));
+    if let Some(more) = extra.get(field.name) {
+        keys.extend(more.iter().map(|h| name_key(h)));
+    }
+    keys
+}
+
+/// Whether a header cell names a column of the dataset (used to find the header row).
+pub fn is_known_header(dataset: Dataset, extra: &BTreeMap<String, Vec<String>>, text: &str) -> bool {
+    let key = name_key(text);
+    let schema = dataset.schema();
+    schema.fields.iter().any(|f| field_keys(f, extra).contains(&key))
+        || schema.personal.iter().any(|p| name_key(p) == key)
+}
+
+/// Matches the export's headers to the dataset's columns.
+pub fn map_headers(dataset: Dataset, extra: &BTreeMap<String, Vec<String>>, headers: &[String]) -> Mapping {
+    let schema = dataset.schema();
+    let mut m = Mapping::default();
+    for h in headers.iter().filter(|h| *h != "__row") {
+        let key = name_key(h);
+        match schema.fields.iter().find(|f| field_keys(f, extra).contains(&key)) {
+            Some(f) if !m.used.contains_key(f.name) => {
+                m.used.insert(f.name, h.clone());
+            }
+            Some(_) => m.ignored.push(h.clone()),
+            None if schema.personal.iter().any(|p| name_key(p) == key) => m.personal_dropped.push(h.clone()),
+            None if h.starts_with("__col") => {}
+            None => m.ignored.push(h.clone()),
+        }
+    }
+    m.missing = schema.fields.iter().filter(|f| !m.used.contains_key(f.name)).map(|f| f.name).collect();
+    m
+}
+
+fn text(name: &str) -> Expr {
+    let s = col(name).cast(DataType::String).str().strip_chars(lit(NULL));
+    when(s.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(s)
+}
+
+fn parse_datetime(raw: Expr) -> Expr {
+    let dt = DataType::Datetime(TimeUnit::Microseconds, None);
+    let opts = |fmt: &str| StrptimeOptions { format: Some(fmt.into()), strict: false, exact: true, cache: true };
+    let mut tries: Vec<Expr> =
+        DATETIME_FORMATS.iter().map(|f| raw.clone().str().strptime(dt.clone(), opts(f), lit("raise"))).collect();
+    tries.extend(
+        DATE_FORMATS.iter().map(|f| raw.clone().str().strptime(DataType::Date, opts(f), lit("raise")).cast(dt.clone())),
+    );
+    // Excel serial day numbers (days since 1899-12-30), as some exports write dates.
+    let serial = raw.cast(DataType::Float64);
+    let in_range = serial.clone().gt_eq(lit(20000.0)).and(serial.clone().lt(lit(80000.0)));
+    let micros = ((serial - lit(25569.0)) * lit(86_400_000_000.0)).round(0, RoundMode::HalfToEven);
+    tries.push(when(in_range).then(micros.cast(DataType::Int64).cast(dt)).otherwise(lit(NULL)));
+    coalesce(&tries)
+}
+
+fn typed(field: &Field, raw: Expr) -> Expr {
+    match field.ty {
+        FieldType::Text => raw,
+        FieldType::Int => raw.cast(DataType::Int64),
+        FieldType::Flag => {
+            let v = raw.cast(DataType::Int64);
+            when(v.clone().eq(lit(1)))
+                .then(lit(true))
+                .when(v.eq(lit(0)))
+                .then(lit(false))
+                .otherwise(lit(NULL).cast(DataType::Boolean))
+        }
+        FieldType::DateTime => parse_datetime(raw),
+        FieldType::Code(codes) => {
+            let key = raw.str().to_lowercase();
+            let mut chain: Option<ChainedThen> = None;
+            let mut first: Option<Then> = None;
+            for (code, labels) in codes {
+                let mut keys: Vec<String> = labels.iter().map(|l| name_key(l)).collect();
+                keys.push((*code).to_string());
+                let cond = key.clone().is_in(lit(Series::new("k".into(), keys)).implode(true), false);
+                match (first.take(), chain.take()) {
+                    (None, None) => first = Some(when(cond).then(lit(*code))),
+                    (Some(t), _) => chain = Some(t.when(cond).then(lit(*code))),
+                    (None, Some(c)) => chain = Some(c.when(cond).then(lit(*code))),
+                }
+            }
+            match (first, chain) {
+                (_, Some(c)) => c.otherwise(lit(NULL).cast(DataType::String)),
+                (Some(t), None) => t.otherwise(lit(NULL).cast(DataType::String)),
+                (None, None) => lit(NULL).cast(DataType::String),
+            }
+        }
+    }
+}
+
+/// Types one export. Rows missing a required value are rejected; bad optional values are nulled.
+pub fn type_frame(
+    dataset: Dataset,
+    raw: DataFrame,
+    mapping: &Mapping,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<DataFrame> {
+    let schema = dataset.schema();
+    let missing_required: Vec<&str> =
+        schema.fields.iter().filter(|f| f.required && mapping.missing.contains(&f.name)).map(|f| f.name).collect();
+    if !missing_required.is_empty() {
+        let wanted: Vec<String> = missing_required
+            .iter()
+            .map(|name| {
+                let f = schema.fields.iter().find(|f| f.name == *name).expect("schema field");
+                format!("{name} (\"{}\")", f.headers.join("\" / \""))
+            })
+            .collect();
+        bail!("thiếu cột bắt buộc: {}", wanted.join(", "));
+    }
+    let mut exprs = Vec::new();
+    for f in schema.fields {
+        let raw = match mapping.used.get(f.name) {
+            Some(header) => text(header),
+            None => lit(NULL).cast(DataType::String),
+        };
+        exprs.push(raw.clone().alias(format!("__raw_{}", f.name)));
+        exprs.push(typed(f, raw).alias(f.name));
+    }
+    exprs.push(col("__row").alias("source_row"));
+    let df = raw.lazy().select(exprs).collect()?;
+
+    let mut reject = lit(false);
+    for f in schema.fields {
+        let raw_col = format!("__raw_{}", f.name);
+        let bad = col(raw_col.as_str()).is_not_null().and(col(f.name).is_null());
+        let (rule, cond, severity) = if f.required {
+            (format!("Thiếu hoặc sai giá trị bắt buộc ở cột {}", f.name), col(f.name).is_null(), Severity::Rejected)
+        } else {
+            (format!("Giá trị không hợp lệ ở cột {} (bỏ qua giá trị)", f.name), bad, Severity::Warning)
+        };
+        if f.required {
+            reject = reject.or(cond.clone());
+        }
+        if let Some(finding) = finding_for(&df, dataset, severity, rule, cond, &raw_col, file)? {
+            findings.push(finding);
+        }
+    }
+    let raw_cols: Vec<String> = schema.fields.iter().map(|f| format!("__raw_{}", f.name)).collect();
+    let kept = df
+        .lazy()
+        .filter(reject.not())
+        .drop(by_name(raw_cols, true, false))
+        .with_column(lit(file).alias("source_file"))
+        .collect()?;
+    Ok(kept)
+}
+
+/// Counts the rows matching `cond` and keeps the first examples (row and raw value).
+pub fn finding_for(
+    df: &DataFrame,
+    dataset: Dataset,
+    severity: Severity,
+    rule: String,
+    cond: Expr,
+    detail_col: &str,
+    file: &str,
+) -> Result<Option<Finding>> {
+    let hits = df
+        .clone()
+        .lazy()
+        .filter(cond)
+        .select([col("source_row"), col(detail_col).cast(DataType::String).alias("detail")])
+        .collect()?;
+    if hits.height() == 0 {
+        return Ok(None);
+    }
+    let rows = hits.column("source_row")?.u32()?;
+    let details = hits.column("detail")?.str()?;
+    let examples = rows
+        .iter()
+        .zip(details.iter())
+        .take(MAX_EXAMPLES)
+        .map(|(row, detail)| Example {
+            file: file.to_string(),
+            row: row.unwrap_or(0),
+            detail: detail.unwrap_or("(trống)").to_string(),
+        })
+        .collect();
+    Ok(Some(Finding { dataset, severity, rule, count: hits.height(), examples }))
+}

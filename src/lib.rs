@@ -1,0 +1,32 @@
+//! # thidua
+//!
+//! Scorecards for a Vietnamese ward's emulation movement on administrative reform and
+//! digital transformation: pull the exports, validate them, score every unit and officer,
+//! report and deliver. A map of the stages, in the order data flows:
+//!
+//! | stage | module | entry point |
+//! |---|---|---|
+//! | configuration | [`config`] | [`config::load`] |
+//! | pull | [`pull`] | [`pull::pull`] |
+//! | ingest | [`ingest`] | [`ingest::ingest`] |
+//! | store | [`store`] | [`store::Store`] |
+//! | score | [`score`] | [`score::service_scorecard`] |
+//! | report | [`report`] | [`report::monthly_workbook`], [`report::monthly_email`] |
+//! | deliver | [`deliver`] | [`deliver::deliver`] |
+//! | pipeline | [`pipeline`] | [`pipeline::run`] |
+//!
+//! [`cli`] parses the command line; [`outcome`] maps failures to exit codes;
+//! [`sample`] generates a realistic year of exports for the sample ward.
+
+pub mod cli;
+pub mod config;
+pub mod deliver;
+pub mod ingest;
+pub mod outcome;
+pub mod pipeline;
+pub mod pull;
+pub mod report;
+pub mod sample;
+mod sample_cmd;
+pub mod score;
+pub mod store;

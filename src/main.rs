@@ -1,0 +1,14 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = thidua::cli::Cli::parse();
+    match thidua::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("thidua: {err:#}");
+            thidua::outcome::exit_code(&err)
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Pipeline files (`pipelines/<id>.toml`) as written, and their checked form.
+//!
+//! The file name is the pipeline id. Sources are a closed set of kinds (`type = "file"`
+//! today), each feeding one dataset whose canonical columns the ingest stage knows; a source
+//! may add header names for a dataset's columns when a system exports other names.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{Config, Diagnostics, SourceText};
+use crate::ingest::Dataset;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PipelineSpec {
+    name: String,
+    kind: Kind,
+    /// Methodology id: a file `<id>.toml` in the methodology folder.
+    methodology: Spanned<String>,
+    #[serde(rename = "source", default)]
+    sources: Vec<Spanned<SourceSpec>>,
+    report: ReportSpec,
+    mail: Spanned<MailSpec>,
+}
+
+/// What the pipeline builds.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The month's service scorecard per unit and officer (Bộ chỉ số 766).
+    MonthlyService,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceSpec {
+    id: String,
+    dataset: Dataset,
+    #[serde(rename = "type")]
+    kind: SourceKind,
+    /// For `type = "file"`: where the files are; may use `{period}`, `{year}`, `{month}`.
+    glob: Option<String>,
+    #[serde(default = "yes")]
+    required: bool,
+    /// Extra export header names per canonical column.
+    #[serde(default)]
+    columns: BTreeMap<String, Vec<String>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The kinds of source (a closed set).
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum SourceKind {
+    /// Files an officer drops into a folder.
+    File,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportSpec {
+    file_name: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailSpec {
+    to: Vec<String>,
+    #[serde(default)]
+    cc: Vec<String>,
+}
+
+/// Where a source's files come from.
+#[derive(Debug, Clone)]
+pub enum Location {
+    File { glob: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub dataset: Dataset,
+    pub location: Location,
+    pub required: bool,
+    pub columns: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub methodology: crate::score::ServiceMethod,
+    pub sources: Vec<Source>,
+    /// Workbook file name template (ASCII), e.g. `bang-diem-{period}.xlsx`.
+    pub report_file: String,
+    pub to: Vec<lettre::message::Mailbox>,
+    pub cc: Vec<lettre::message::Mailbox>,
+}
+
+/// The pipeline files in the configured folder, sorted by id.
+pub fn pipeline_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Loads and checks one pipeline file, recording every problem.
+pub fn load_file(config: &Config, path: &Path, diag: &mut Diagnostics) -> Option<Pipeline> {
+    let (src, spec) = diag.parse::<PipelineSpec>(&config.root, path)?;
+    let id = path.file_stem()?.to_string_lossy().into_owned();
+    check(config, id, &src, spec, diag)
+}
+
+fn check(
+    config: &Config,
+    id: String,
+    src: &SourceText,
+    spec: PipelineSpec,
+    diag: &mut Diagnostics,
+) -> Option<Pipeline> {
+    let before = diag.problems().len();
+    let method_path = config.settings.paths.methodology.join(format!("{}.toml", spec.methodology.get_ref()));
+    let methodology = if method_path.is_file() {
+        crate::config::load_service_method(&config.root, &method_path, diag)
+    } else {
+        diag.at(
+            src,
+            &spec.methodology.span(),
+            format!("không có phương pháp \"{}\" ({})", spec.methodology.get_ref(), method_path.display()),
+        );
+        None
+    };
+    let mut sources = Vec::new();
+    for s in spec.sources {
+        let span = s.span();
+        let s = s.into_inner();
+        if sources.iter().any(|x: &Source| x.id == s.id) {
+            diag.at(src, &span, format!("nguồn trùng mã \"{}\"", s.id));
+        }
+        for column in s.columns.keys() {
+            if !s.dataset.schema().has_field(column) {
+                let known: Vec<&str> = s.dataset.schema().fields.iter().map(|f| f.name).collect();
+                diag.at(
+                    src,
+                    &span,
+                    format!(
+                        "nguồn \"{}\": cột \"{column}\" không có trong dữ liệu {} (có: {})",
+                        s.id,
+                        s.dataset.name(),
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        let location = match (s.kind, s.glob) {
+            (SourceKind::File, Some(glob)) => {
+                if let Err(e) = glob::Pattern::new(&glob) {
+                    diag.at(src, &span, format!("nguồn \"{}\": glob không hợp lệ: {e}", s.id));
+                }
+                Location::File { glob }
+            }
+            (SourceKind::File, None) => {
+                diag.at(src, &span, format!("nguồn \"{}\": type = \"file\" cần glob", s.id));
+                continue;
+            }
+        };
+        sources.push(Source { id: s.id, dataset: s.dataset, location, required: s.required, columns: s.columns });
+    }
+    if !sources.iter().any(|s| s.dataset == Dataset::Dossiers) && spec.kind == Kind::MonthlyService {
+        diag.at(src, &(0..0), "pipeline monthly_service cần ít nhất một nguồn dataset = \"dossiers\"");
+    }
+    let file = spec.report.file_name.get_ref();
+    if !file.is_ascii() || !file.ends_with(".xlsx") || file.contains('/') {
+        diag.at(
+            src,
+            &spec.report.file_name.span(),
+            "report.file_name phải là tên tệp ASCII kết thúc bằng .xlsx, không có thư mục",
+        );
+    }
+    let mail_span = spec.mail.span();
+    let mail = spec.mail.into_inner();
+    let mut parse = |list: Vec<String>| -> Vec<lettre::message::Mailbox> {
+        list.into_iter()
+            .filter_map(|a| match a.parse() {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    diag.at(src, &mail_span, format!("địa chỉ nhận không hợp lệ \"{a}\": {e}"));
+                    None
+                }
+            })
+            .collect()
+    };
+    let to = parse(mail.to);
+    let cc = parse(mail.cc);
+    if to.is_empty() {
+        diag.at(src, &mail_span, "mail.to cần ít nhất một người nhận");
+    }
+    let methodology = methodology?;
+    (diag.problems().len() == before).then(|| Pipeline {
+        id,
+        name: spec.name,
+        kind: spec.kind,
+        methodology,
+        sources,
+        report_file: file.clone(),
+        to,
+        cc,
+    })
+}

@@ -1,0 +1,12 @@
+//! Report: workbooks and e-mail bodies from scorecards. Nothing is computed here that
+//! changes a score; the stage only arranges, labels and formats.
+
+mod email;
+mod summary;
+mod table;
+mod workbook;
+
+pub use email::{Email, escape, monthly_email};
+pub use summary::{Summary, UnitLine, summarise};
+pub use table::excel_serial;
+pub use workbook::{MonthlyReport, SHEETS, monthly_workbook};

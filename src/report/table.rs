@@ -1,0 +1,148 @@
+//! Writing a frame as a worksheet table with explicitly typed cells.
+//!
+//! Each column says what its cells are: text (codes stay text, and text that looks like a
+//! formula is still text), whole numbers, rates (numbers shown as %), points, or dates
+//! (real Excel dates, not strings). The header is frozen and filtered, widths are set.
+
+use anyhow::{Context, Result};
+use chrono::{NaiveDate, NaiveDateTime};
+use polars::prelude::*;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet};
+
+/// What the cells of a column are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    /// A share in 0..1, shown as a percentage.
+    Rate,
+    /// Points or scores, two decimals.
+    Points,
+    DateTime,
+    /// A boolean shown as "Đạt" / "Chưa đạt".
+    Met,
+}
+
+/// One column of a sheet: its Vietnamese header, the frame column, kind and width.
+pub struct Col<'a> {
+    pub header: &'a str,
+    pub column: &'a str,
+    pub kind: Kind,
+    pub width: f64,
+}
+
+pub const fn c<'a>(header: &'a str, column: &'a str, kind: Kind, width: f64) -> Col<'a> {
+    Col { header, column, kind, width }
+}
+
+pub struct Formats {
+    pub title: Format,
+    pub note: Format,
+    pub header: Format,
+    pub text: Format,
+    pub int: Format,
+    pub rate: Format,
+    pub points: Format,
+    pub datetime: Format,
+}
+
+impl Formats {
+    pub fn new() -> Formats {
+        let cell = Format::new().set_border(FormatBorder::Thin).set_font_name("Times New Roman").set_font_size(12);
+        Formats {
+            title: Format::new().set_bold().set_font_size(14).set_font_name("Times New Roman"),
+            note: Format::new().set_italic().set_font_name("Times New Roman"),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(0xDDEBF7),
+            text: cell.clone(),
+            int: cell.clone().set_num_format("#,##0"),
+            rate: cell.clone().set_num_format("0.0%"),
+            points: cell.clone().set_num_format("0.00"),
+            datetime: cell.set_num_format("dd/mm/yyyy hh:mm"),
+        }
+    }
+}
+
+/// Days since 1899-12-30: how Excel stores a date and time.
+pub fn excel_serial(dt: NaiveDateTime) -> f64 {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid").and_hms_opt(0, 0, 0).expect("valid");
+    (dt - epoch).num_milliseconds() as f64 / 86_400_000.0
+}
+
+/// Writes the header at `row` and the frame below it; returns the last row written.
+pub fn write_table(ws: &mut Worksheet, row: u32, df: &DataFrame, cols: &[Col<'_>], f: &Formats) -> Result<u32> {
+    for (i, col) in cols.iter().enumerate() {
+        let ci = i as u16;
+        ws.write_string_with_format(row, ci, col.header, &f.header)?;
+        ws.set_column_width(ci, col.width)?;
+        let series = df
+            .column(col.column)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("cột {} không có trong bảng", col.column))?
+            .as_materialized_series();
+        write_column(ws, row + 1, ci, series, col.kind, f)?;
+    }
+    let last = row + df.height() as u32;
+    ws.set_freeze_panes(row + 1, 0)?;
+    if !cols.is_empty() {
+        ws.autofilter(row, 0, last.max(row + 1), cols.len() as u16 - 1)?;
+    }
+    ws.set_row_height(row, 32)?;
+    Ok(last)
+}
+
+fn write_column(ws: &mut Worksheet, first: u32, ci: u16, s: &Series, kind: Kind, f: &Formats) -> Result<()> {
+    match kind {
+        Kind::Text => {
+            let s = s.cast(&DataType::String)?;
+            for (i, v) in s.str()?.iter().enumerate() {
+                match v {
+                    Some(v) => ws.write_string_with_format(first + i as u32, ci, v, &f.text)?,
+                    None => ws.write_blank(first + i as u32, ci, &f.text)?,
+                };
+            }
+        }
+        Kind::Met => {
+            for (i, v) in s.bool()?.iter().enumerate() {
+                let text = match v {
+                    Some(true) => "Đạt",
+                    Some(false) => "Chưa đạt",
+                    None => "",
+                };
+                ws.write_string_with_format(first + i as u32, ci, text, &f.text)?;
+            }
+        }
+        Kind::Int | Kind::Rate | Kind::Points => {
+            let fmt = match kind {
+                Kind::Int => &f.int,
+                Kind::Rate => &f.rate,
+                _ => &f.points,
+            };
+            let s = s.cast(&DataType::Float64)?;
+            for (i, v) in s.f64()?.iter().enumerate() {
+                match v {
+                    Some(v) if v.is_finite() => ws.write_number_with_format(first + i as u32, ci, v, fmt)?,
+                    _ => ws.write_blank(first + i as u32, ci, fmt)?,
+                };
+            }
+        }
+        Kind::DateTime => {
+            let s = s.cast(&DataType::Datetime(TimeUnit::Microseconds, None))?;
+            let phys = s.datetime()?.physical().clone();
+            for (i, v) in phys.iter().enumerate() {
+                match v.and_then(chrono::DateTime::from_timestamp_micros) {
+                    Some(dt) => {
+                        ws.write_number_with_format(first + i as u32, ci, excel_serial(dt.naive_utc()), &f.datetime)?
+                    }
+                    None => ws.write_blank(first + i as u32, ci, &f.datetime)?,
+                };
+            }
+        }
+    }
+    Ok(())
+}

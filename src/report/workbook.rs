@@ -1,0 +1,341 @@
+//! The month's workbook: ranking, units, officers, overdue dossiers, targets, data quality
+//! and the sources used — in Vietnamese, for a ward office to open, filter and print.
+
+use anyhow::Result;
+use chrono::DateTime;
+use chrono_tz::Tz;
+use polars::prelude::*;
+use rust_xlsxwriter::{DocProperties, Workbook, Worksheet};
+
+use super::table::{Formats, Kind, c, write_table};
+use crate::config::{Registry, Ward};
+use crate::ingest::{FileReport, Finding};
+use crate::pipeline::Period;
+use crate::score::{ServiceMethod, ServiceScorecard, WARD_SCOPE};
+
+/// Everything the monthly report shows, already computed.
+pub struct MonthlyReport<'a> {
+    pub ward: &'a Ward,
+    pub period: Period,
+    pub generated_at: DateTime<Tz>,
+    pub method: &'a ServiceMethod,
+    pub registry: &'a Registry,
+    pub scorecard: &'a ServiceScorecard,
+    pub findings: &'a [Finding],
+    pub files: &'a [FileReport],
+}
+
+/// Sheet names (at most 31 characters, as Excel requires).
+pub const SHEETS: [&str; 7] =
+    ["Tổng hợp", "Điểm theo chỉ số", "Theo cán bộ", "Hồ sơ quá hạn", "Chỉ tiêu", "Chất lượng dữ liệu", "Nguồn dữ liệu"];
+
+/// Unit code → name, and officer id → name, as frames to join for display.
+fn labels(registry: &Registry) -> PolarsResult<(DataFrame, DataFrame)> {
+    let mut codes: Vec<String> = registry.units.iter().map(|u| u.code.clone()).collect();
+    let mut names: Vec<String> = registry.units.iter().map(|u| u.name.clone()).collect();
+    codes.push(WARD_SCOPE.into());
+    names.push("Toàn phường".into());
+    let units = df!["label_code" => codes, "unit_label" => names]?;
+    let officers = df![
+        "label_officer" => registry.officers.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+        "officer_name" => registry.officers.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+    ]?;
+    Ok((units, officers))
+}
+
+fn left_keep_order() -> JoinArgs {
+    JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) }
+}
+
+fn with_unit_label(df: &DataFrame, key: &str, units: &DataFrame) -> PolarsResult<DataFrame> {
+    df.clone()
+        .lazy()
+        .join(units.clone().lazy(), [col(key)], [col("label_code")], left_keep_order())
+        .with_column(col("unit_label").fill_null(col(key)))
+        .collect()
+}
+
+fn title(ws: &mut Worksheet, r: &MonthlyReport<'_>, heading: &str, f: &Formats) -> Result<u32> {
+    ws.write_string_with_format(0, 0, format!("{} — {}", r.ward.name.to_uppercase(), heading), &f.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        format!(
+            "Kỳ báo cáo: {} (từ {} đến {}). Lập lúc {}. Phương pháp: {}.",
+            r.period.label_vi(),
+            r.period.first_day().format("%d/%m/%Y"),
+            r.period.last_day().format("%d/%m/%Y"),
+            r.generated_at.format("%H:%M %d/%m/%Y"),
+            r.method.decision
+        ),
+        &f.note,
+    )?;
+    Ok(3)
+}
+
+/// Builds the workbook and returns its bytes.
+pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
+    let f = Formats::new();
+    let (units, officers) = labels(r.registry)?;
+    let sc = r.scorecard;
+    let mut wb = Workbook::new();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Bảng điểm dịch vụ công {} {}", r.ward.name, r.period.label_vi()))
+            .set_author("thidua")
+            .set_company(&r.ward.name),
+    );
+
+    let ws = wb.add_worksheet().set_name(SHEETS[0])?;
+    let row = title(ws, r, &format!("XẾP HẠNG CHẤT LƯỢNG GIẢI QUYẾT TTHC {}", r.period.label_vi().to_uppercase()), &f)?;
+    let scopes = with_unit_label(&sc.scopes, "scope", &units)?;
+    let last = write_table(
+        ws,
+        row,
+        &scopes,
+        &[
+            c("Hạng", "rank", Kind::Int, 7.0),
+            c("Mã đơn vị", "scope", Kind::Text, 13.0),
+            c("Đơn vị", "unit_label", Kind::Text, 36.0),
+            c("Điểm (thang 100)", "score", Kind::Points, 11.0),
+            c("Xếp loại", "band", Kind::Text, 12.0),
+            c("Điểm đạt", "points", Kind::Points, 10.0),
+            c("Điểm tối đa áp dụng", "max_points", Kind::Points, 11.0),
+            c("Hồ sơ trong kỳ", "active", Kind::Int, 10.0),
+            c("Tiếp nhận trong kỳ", "received", Kind::Int, 10.0),
+            c("Đã giải quyết trong kỳ", "finished", Kind::Int, 11.0),
+            c("Đúng hạn", "on_time", Kind::Int, 9.0),
+            c("Trễ hạn", "late", Kind::Int, 9.0),
+            c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 10.0),
+            c("Tỷ lệ trực tuyến", "online_rate", Kind::Rate, 10.0),
+            c("Tỷ lệ thanh toán trực tuyến", "paid_online_rate", Kind::Rate, 12.0),
+            c("Tỷ lệ số hóa đầu vào", "input_digitised_rate", Kind::Rate, 10.0),
+            c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
+            c("Tỷ lệ số hóa hồ sơ và kết quả", "digitised_rate", Kind::Rate, 12.0),
+            c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
+            c("Tỷ lệ tái sử dụng dữ liệu", "data_reused_rate", Kind::Rate, 11.0),
+            c("Tỷ lệ phải bổ sung", "supplement_rate", Kind::Rate, 10.0),
+        ],
+        &f,
+    )?;
+    let notes: Vec<String> = r
+        .method
+        .groups
+        .iter()
+        .filter_map(|g| g.note.as_ref().map(|n| format!("Nhóm \"{}\" ({} điểm): {}.", g.name, g.max_points, n)))
+        .collect();
+    for (i, line) in std::iter::once(
+        "Điểm thang 100 = điểm đạt / điểm tối đa của các chỉ số tính được từ dữ liệu hồ sơ × 100; hạng bằng nhau khi điểm (làm tròn) bằng nhau, hạng kế tiếp bị bỏ qua.".to_string(),
+    )
+    .chain(notes)
+    .enumerate()
+    {
+        ws.write_string_with_format(last + 2 + i as u32, 0, line, &f.note)?;
+    }
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+
+    let ws = wb.add_worksheet().set_name(SHEETS[1])?;
+    let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", &f)?;
+    let ind = with_unit_label(&sc.indicators, "scope", &units)?;
+    write_table(
+        ws,
+        row,
+        &ind,
+        &[
+            c("Mã đơn vị", "scope", Kind::Text, 13.0),
+            c("Đơn vị", "unit_label", Kind::Text, 34.0),
+            c("Nhóm chỉ số", "group_name", Kind::Text, 24.0),
+            c("Chỉ số", "indicator_name", Kind::Text, 40.0),
+            c("Tử số", "numerator", Kind::Int, 9.0),
+            c("Mẫu số", "denominator", Kind::Int, 9.0),
+            c("Tỷ lệ", "rate", Kind::Rate, 9.0),
+            c("Điểm đạt", "points", Kind::Points, 9.0),
+            c("Điểm tối đa áp dụng", "max_applied", Kind::Points, 11.0),
+            c("Điểm bị mất", "lost", Kind::Points, 9.0),
+        ],
+        &f,
+    )?;
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+
+    let ws = wb.add_worksheet().set_name(SHEETS[2])?;
+    let row = title(ws, r, "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THEO CÁN BỘ", &f)?;
+    let off = with_unit_label(&sc.officers, "unit_code", &units)?
+        .lazy()
+        .join(officers.lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
+        .collect()?;
+    write_table(
+        ws,
+        row,
+        &off,
+        &[
+            c("Hạng", "rank", Kind::Int, 7.0),
+            c("Mã cán bộ", "officer_id", Kind::Text, 20.0),
+            c("Họ và tên", "officer_name", Kind::Text, 24.0),
+            c("Đơn vị", "unit_label", Kind::Text, 32.0),
+            c("Hồ sơ trong kỳ", "active", Kind::Int, 10.0),
+            c("Đúng hạn", "on_time", Kind::Int, 9.0),
+            c("Trễ hạn", "late", Kind::Int, 9.0),
+            c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 10.0),
+            c("Đã giải quyết trong kỳ", "finished", Kind::Int, 11.0),
+            c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
+            c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
+            c("Phản ánh có cơ sở về cán bộ", "complaints", Kind::Int, 12.0),
+        ],
+        &f,
+    )?;
+
+    let ws = wb.add_worksheet().set_name(SHEETS[3])?;
+    let row = title(ws, r, "DANH SÁCH HỒ SƠ QUÁ HẠN, TRỄ HẠN", &f)?;
+    // A unit the registry does not know is shown by the name the export gave it.
+    let overdue = with_unit_label(&sc.overdue, "unit_code", &units)?
+        .lazy()
+        .with_column(col("unit_label").fill_null(col("unit_name")))
+        .collect()?;
+    write_table(
+        ws,
+        row,
+        &overdue,
+        &[
+            c("Mã hồ sơ", "dossier_id", Kind::Text, 26.0),
+            c("Mã TTHC", "procedure_code", Kind::Text, 22.0),
+            c("Tên thủ tục", "procedure_name", Kind::Text, 40.0),
+            c("Đơn vị", "unit_label", Kind::Text, 30.0),
+            c("Cán bộ xử lý", "officer_id", Kind::Text, 18.0),
+            c("Ngày tiếp nhận", "received_at", Kind::DateTime, 16.0),
+            c("Ngày hẹn trả", "due_at", Kind::DateTime, 16.0),
+            c("Hạn sau thời gian bổ sung", "due_eff", Kind::DateTime, 16.0),
+            c("Ngày kết thúc", "finished_at", Kind::DateTime, 16.0),
+            c("Tình trạng", "state", Kind::Text, 24.0),
+            c("Lý do", "late_reason", Kind::Text, 30.0),
+            c("Số ngày làm việc trễ", "days_late", Kind::Int, 10.0),
+            c("Số lần yêu cầu bổ sung", "supplement_requests", Kind::Int, 10.0),
+        ],
+        &f,
+    )?;
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+
+    let ws = wb.add_worksheet().set_name(SHEETS[4])?;
+    let row = title(ws, r, "CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ (MỤC IV.4 KẾ HOẠCH 105/KH-UBND)", &f)?;
+    let targets = with_unit_label(&sc.targets, "scope", &units)?
+        .lazy()
+        .with_columns([
+            when(col("unit_of_measure").eq(lit("rate")))
+                .then(col("actual"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("actual_rate"),
+            when(col("unit_of_measure").eq(lit("count")))
+                .then(col("actual"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("actual_count"),
+            when(col("unit_of_measure").eq(lit("rate")))
+                .then(col("gap"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("gap_rate"),
+            when(col("unit_of_measure").eq(lit("rate"))).then(lit("100%")).otherwise(lit("0")).alias("target_text"),
+        ])
+        .collect()?;
+    write_table(
+        ws,
+        row,
+        &targets,
+        &[
+            c("Mã đơn vị", "scope", Kind::Text, 13.0),
+            c("Đơn vị", "unit_label", Kind::Text, 32.0),
+            c("Chỉ tiêu", "target_name", Kind::Text, 46.0),
+            c("Mục tiêu", "target_text", Kind::Text, 9.0),
+            c("Thực hiện (tỷ lệ)", "actual_rate", Kind::Rate, 11.0),
+            c("Thực hiện (số hồ sơ)", "actual_count", Kind::Int, 11.0),
+            c("Kết quả", "met", Kind::Met, 10.0),
+            c("Còn thiếu (điểm %)", "gap_rate", Kind::Rate, 11.0),
+            c("Còn thiếu (hồ sơ)", "shortfall", Kind::Int, 11.0),
+        ],
+        &f,
+    )?;
+
+    let ws = wb.add_worksheet().set_name(SHEETS[5])?;
+    let row = title(ws, r, "KIỂM TRA CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO", &f)?;
+    write_table(
+        ws,
+        row,
+        &findings_frame(r.findings)?,
+        &[
+            c("Dữ liệu", "dataset", Kind::Text, 18.0),
+            c("Mức độ", "severity", Kind::Text, 14.0),
+            c("Quy tắc", "rule", Kind::Text, 60.0),
+            c("Số dòng", "count", Kind::Int, 9.0),
+            c("Tệp", "file", Kind::Text, 34.0),
+            c("Dòng", "row", Kind::Int, 7.0),
+            c("Giá trị", "detail", Kind::Text, 30.0),
+        ],
+        &f,
+    )?;
+
+    let ws = wb.add_worksheet().set_name(SHEETS[6])?;
+    let row = title(ws, r, "NGUỒN DỮ LIỆU ĐÃ DÙNG", &f)?;
+    write_table(
+        ws,
+        row,
+        &files_frame(r.files)?,
+        &[
+            c("Nguồn", "source", Kind::Text, 12.0),
+            c("Dữ liệu", "dataset", Kind::Text, 18.0),
+            c("Tệp", "name", Kind::Text, 34.0),
+            c("Nơi lấy", "origin", Kind::Text, 40.0),
+            c("Thời điểm lấy", "fetched_at", Kind::Text, 26.0),
+            c("SHA-256", "sha256", Kind::Text, 20.0),
+            c("Định dạng", "format", Kind::Text, 9.0),
+            c("Bảng mã", "encoding", Kind::Text, 13.0),
+            c("Trang tính", "sheet", Kind::Text, 16.0),
+            c("Dòng tiêu đề", "header_row", Kind::Int, 8.0),
+            c("Số dòng đọc", "rows_read", Kind::Int, 9.0),
+            c("Số dòng dùng", "rows_kept", Kind::Int, 9.0),
+            c("Cột dữ liệu cá nhân đã loại bỏ", "personal", Kind::Text, 30.0),
+            c("Cột không dùng", "ignored", Kind::Text, 24.0),
+        ],
+        &f,
+    )?;
+
+    Ok(wb.save_to_buffer()?)
+}
+
+/// One row per example of each finding (the count on every row of its finding).
+fn findings_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
+    let (mut dataset, mut severity, mut rule, mut count, mut file, mut row, mut detail) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for fd in findings {
+        let examples: Vec<Option<&crate::ingest::Example>> =
+            if fd.examples.is_empty() { vec![None] } else { fd.examples.iter().map(Some).collect() };
+        for ex in examples {
+            dataset.push(fd.dataset.label_vi().to_string());
+            severity.push(fd.severity.label().to_string());
+            rule.push(fd.rule.clone());
+            count.push(fd.count as i64);
+            file.push(ex.map(|e| e.file.clone()));
+            row.push(ex.map(|e| i64::from(e.row)));
+            detail.push(ex.map(|e| e.detail.clone()));
+        }
+    }
+    df![
+        "dataset" => dataset, "severity" => severity, "rule" => rule, "count" => count,
+        "file" => file, "row" => row, "detail" => detail,
+    ]
+}
+
+fn files_frame(files: &[FileReport]) -> PolarsResult<DataFrame> {
+    df![
+        "source" => files.iter().map(|f| f.source.clone()).collect::<Vec<_>>(),
+        "dataset" => files.iter().map(|f| f.dataset.label_vi().to_string()).collect::<Vec<_>>(),
+        "name" => files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        "origin" => files.iter().map(|f| f.origin.clone()).collect::<Vec<_>>(),
+        "fetched_at" => files.iter().map(|f| f.fetched_at.clone()).collect::<Vec<_>>(),
+        "sha256" => files.iter().map(|f| f.sha256.clone()).collect::<Vec<_>>(),
+        "format" => files.iter().map(|f| f.format.to_string()).collect::<Vec<_>>(),
+        "encoding" => files.iter().map(|f| f.encoding.map(|e| e.label().to_string())).collect::<Vec<_>>(),
+        "sheet" => files.iter().map(|f| f.sheet.clone()).collect::<Vec<_>>(),
+        "header_row" => files.iter().map(|f| i64::from(f.header_row)).collect::<Vec<_>>(),
+        "rows_read" => files.iter().map(|f| f.rows_read as i64).collect::<Vec<_>>(),
+        "rows_kept" => files.iter().map(|f| f.rows_kept as i64).collect::<Vec<_>>(),
+        "personal" => files.iter().map(|f| f.personal_dropped.join(", ")).collect::<Vec<_>>(),
+        "ignored" => files.iter().map(|f| f.ignored.join(", ")).collect::<Vec<_>>(),
+    ]
+}

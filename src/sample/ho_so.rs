@@ -1,0 +1,184 @@
+//! The normal-mode year of S1 dossiers: simulation, the injected messy cases, and which
+//! dossiers each monthly download (and each overlapping re-download) contains.
+
+use rand::Rng;
+use rand::rngs::StdRng;
+
+use super::Units;
+use super::calendar::{Calendar, Ts, hms};
+use super::dossier::{Dossier, Label, Outcome, office_time, pick_procedure, simulate};
+
+/// Relative volume by month: a rush before Tết (January), a dip during it (February) and the
+/// school-enrolment rush of copies and certificates in August.
+const SEASON: [f64; 12] = [1.15, 0.75, 1.0, 0.95, 1.0, 1.0, 1.05, 1.1, 1.0, 1.0, 0.95, 1.05];
+
+/// Months with a second, overlapping download ("tải lại").
+pub(crate) const RELOAD_MONTHS: [u32; 3] = [3, 7, 10];
+/// The re-download of this month has real Excel date cells instead of text.
+pub(crate) const EXCEL_DATES_MONTH: u32 = 7;
+/// The main download of this month has an empty row in the middle.
+pub(crate) const BLANK_ROW_MONTH: u32 = 5;
+/// A dossier of this month carries the malformed received date `31/02/yyyy 08:00:00`.
+pub(crate) const MALFORMED_MONTH: u32 = 2;
+
+pub(crate) fn simulate_year(
+    rng: &mut StdRng,
+    cal: &Calendar,
+    year: i32,
+    units: &Units,
+    per_unit_month: usize,
+) -> Vec<Dossier> {
+    let mut ds = Vec::new();
+    for month in 1..=12u32 {
+        let days = cal.month_days(year, month);
+        let working: Vec<u32> = days.clone().filter(|&d| cal.is_working(d)).collect();
+        let saturdays: Vec<u32> = days.filter(|&d| cal.is_saturday(d)).collect();
+        let progress = (month - 1) as f64 / 11.0;
+        for (u, unit) in units.handling.iter().enumerate() {
+            let mean = per_unit_month as f64 * units.volume[u] * SEASON[month as usize - 1];
+            let n = (mean * rng.random_range(0.85..1.15)).round() as usize;
+            for _ in 0..n {
+                let day = if !saturdays.is_empty() && rng.random_bool(0.01) {
+                    saturdays[rng.random_range(0..saturdays.len())]
+                } else {
+                    working[rng.random_range(0..working.len())]
+                };
+                let received = office_time(rng, cal, day);
+                let procedure = pick_procedure(rng, &units.procs[u]);
+                let mut d = simulate(rng, cal, &units.profiles[u], procedure, unit.officers.len(), received, progress);
+                d.unit = u as u32;
+                ds.push(d);
+            }
+        }
+    }
+    ds.sort_by_key(|d| d.received);
+    let mut last_day = u32::MAX;
+    let mut seq = 0;
+    for d in &mut ds {
+        if d.received.day != last_day {
+            last_day = d.received.day;
+            seq = 0;
+        }
+        seq += 1;
+        d.seq = seq;
+    }
+    add_messy_cases(rng, cal, year, &mut ds);
+    ds
+}
+
+/// Each month gets at least one missing due date and one odd spelling of a unit name; every
+/// third month at least one unknown unit; the spellings and unknown names rotate over the year
+/// so every kind occurs whatever the volume.
+fn add_messy_cases(rng: &mut StdRng, cal: &Calendar, year: i32, ds: &mut [Dossier]) {
+    let (mut variant, mut unknown) = (0u8, 0u8);
+    for month in 1..=12u32 {
+        let days = cal.month_days(year, month);
+        let idx: Vec<usize> = (0..ds.len()).filter(|&i| days.contains(&ds[i].received.day)).collect();
+        let n = idx.len();
+        if n == 0 {
+            continue;
+        }
+        let share = |p: f64| (n as f64 * p).round() as usize;
+        let k_due = share(0.01).max(1);
+        let k_unknown = share(0.005).max(usize::from(month % 3 == 2));
+        let k_variant = share(0.012).max(1);
+        let picks = rand::seq::index::sample(rng, n, (k_due + k_unknown + k_variant).min(n)).into_vec();
+        for (j, &p) in picks.iter().enumerate() {
+            let d = &mut ds[idx[p]];
+            if j < k_due {
+                d.due_missing = true;
+            } else if j < k_due + k_unknown {
+                d.label = Label::Unknown(unknown % 2);
+                unknown += 1;
+            } else {
+                d.label = Label::Variant(variant % 5);
+                variant += 1;
+            }
+        }
+        if month == MALFORMED_MONTH {
+            // A dossier finished within the month, so the bad date shows up in one file only.
+            let end = days.end;
+            let candidates: Vec<usize> = idx.iter().copied().filter(|&i| ds[i].finished.day < end).collect();
+            if !candidates.is_empty() {
+                ds[candidates[rng.random_range(0..candidates.len())]].malformed_received = true;
+            }
+        }
+    }
+}
+
+pub(crate) struct Download {
+    pub month: u32,
+    /// The download moment; statuses and dates are as of then.
+    pub at: Ts,
+    /// Indices into the dossiers, in received order.
+    pub rows: Vec<usize>,
+    pub reload: bool,
+    pub excel_dates: bool,
+    pub blank_row_after: Option<usize>,
+}
+
+/// A month's download holds the dossiers received in the month plus the older ones still
+/// unfinished when it began, as of the third working day of the following month.
+pub(crate) fn downloads(rng: &mut StdRng, cal: &Calendar, year: i32, ds: &mut [Dossier]) -> Vec<Download> {
+    let mut out = Vec::new();
+    for month in 1..=12u32 {
+        let days = cal.month_days(year, month);
+        let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+        let at = Ts::new(cal.nth_working_day(ny, nm, 3), hms(8, rng.random_range(0..50), rng.random_range(0..60)));
+        let rows: Vec<usize> = (0..ds.len())
+            .filter(|&i| {
+                let d = &ds[i];
+                days.contains(&d.received.day) || (d.received.day < days.start && d.finished.day >= days.start)
+            })
+            .collect();
+        let blank_row_after = (month == BLANK_ROW_MONTH).then_some(rows.len() / 2);
+        if RELOAD_MONTHS.contains(&month) {
+            let later = Ts::new(
+                cal.add_working(at.day, rng.random_range(2..=4)),
+                hms(9, rng.random_range(0..60), rng.random_range(0..60)),
+            );
+            ensure_something_moves(ds, &rows, at, later);
+            let changed = |i: &usize| ds[*i].view(at) != ds[*i].view(later);
+            let picked = rand::seq::index::sample(rng, rows.len(), (rows.len() * 3).div_ceil(10));
+            let mut subset: Vec<usize> = picked.into_iter().map(|k| rows[k]).collect();
+            // Both kinds of overlap must be there: rows repeated verbatim and rows that moved on.
+            for want_changed in [true, false] {
+                if !subset.iter().any(|i| changed(i) == want_changed)
+                    && let Some(i) = rows.iter().find(|i| changed(i) == want_changed)
+                {
+                    subset.push(*i);
+                }
+            }
+            subset.sort_unstable();
+            out.push(Download { month, at, rows: rows.clone(), reload: false, excel_dates: false, blank_row_after });
+            out.push(Download {
+                month,
+                at: later,
+                rows: subset,
+                reload: true,
+                excel_dates: month == EXCEL_DATES_MONTH,
+                blank_row_after: None,
+            });
+        } else {
+            out.push(Download { month, at, rows, reload: false, excel_dates: false, blank_row_after });
+        }
+    }
+    out
+}
+
+/// A re-download is made because something changed. When every dossier of the month had
+/// settled before the first download, the last one finished is collected by its citizen
+/// between the two downloads instead.
+fn ensure_something_moves(ds: &mut [Dossier], rows: &[usize], at: Ts, later: Ts) {
+    if rows.iter().any(|&i| ds[i].view(at) != ds[i].view(later)) {
+        return;
+    }
+    let last = rows
+        .iter()
+        .copied()
+        .filter(|&i| ds[i].outcome == Outcome::Done && ds[i].finished <= at)
+        .max_by_key(|&i| ds[i].finished);
+    if let Some(i) = last {
+        ds[i].returned = Some(Ts::new(later.day, later.sec - 600));
+    }
+}

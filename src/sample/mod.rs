@@ -1,0 +1,179 @@
+//! `thidua sample`: a deterministic year of exports for a sample ward, as an officer would
+//! download them from the systems the ward does not own (S1 dossiers, S3 documents, S4
+//! citizen feedback, S8 initiatives), with the messy cases real exports have. It ships a small
+//! offline sample with the repository and produces large S1 CSVs for benchmarks.
+//!
+//! Decision: every dossier's whole life (received, supplements, finish, return) is drawn once,
+//! up front, and each download only *shows* it as of its own download moment. Carried-over
+//! dossiers, late finishes shown in the earlier month's file and overlapping re-downloads
+//! therefore agree with each other the way real exports do, instead of being drawn anew.
+
+mod bench;
+mod calendar;
+mod catalog;
+mod cp1258;
+mod dossier;
+mod ho_so;
+mod pakn;
+mod people;
+mod s1_xlsx;
+mod sang_kien;
+mod van_ban;
+mod xlsx;
+
+#[cfg(test)]
+mod tests;
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use unicode_normalization::UnicodeNormalization;
+
+pub use catalog::{SampleProcedure, procedures};
+
+use calendar::Calendar;
+use catalog::{Profile, Rank};
+
+pub struct SampleWard {
+    pub ward_name: String,
+    pub agency_code: String,
+    pub year: i32,
+    pub units: Vec<SampleUnit>,
+    /// Official days off; weekends are Saturday and Sunday.
+    pub holidays: Vec<chrono::NaiveDate>,
+}
+
+pub struct SampleUnit {
+    pub code: String,
+    /// The Vietnamese name as exports write it.
+    pub name: String,
+    /// Only these appear as DonViXuLy in S1.
+    pub handles_dossiers: bool,
+    pub officers: Vec<String>,
+}
+
+pub struct SampleOptions {
+    pub seed: u64,
+    pub out_dir: PathBuf,
+    /// Some(n): write only one big S1 CSV with n dossiers spread over the year (benchmark mode).
+    pub dossiers: Option<usize>,
+    /// Dossiers per month per dossier-handling unit on average in the normal (per-month) mode.
+    pub per_unit_month: usize,
+}
+
+pub struct SampleSummary {
+    pub files: Vec<PathBuf>,
+    pub dossiers: usize,
+}
+
+/// The dossier-handling units and what the simulation derives from them.
+pub(crate) struct Units<'a> {
+    pub handling: Vec<&'a SampleUnit>,
+    /// Position of each handling unit in `SampleWard::units`.
+    pub index: Vec<usize>,
+    pub profiles: Vec<Profile>,
+    /// Relative dossier volume per unit (mean about 1).
+    pub volume: Vec<f64>,
+    pub procs: Vec<Vec<(usize, u32)>>,
+    pub variants: Vec<[String; 5]>,
+    /// Names of units the ward's registry does not know, as some rows carry them.
+    pub unknown: [String; 2],
+}
+
+impl<'a> Units<'a> {
+    fn new(ward: &'a SampleWard) -> Result<Units<'a>> {
+        let index: Vec<usize> = (0..ward.units.len()).filter(|&i| ward.units[i].handles_dossiers).collect();
+        if index.is_empty() {
+            bail!("the sample ward has no unit that handles dossiers");
+        }
+        let handling: Vec<&SampleUnit> = index.iter().map(|&i| &ward.units[i]).collect();
+        let n = handling.len();
+        let profiles: Vec<Profile> = (0..n).map(|i| catalog::profile(i, n)).collect();
+        let procs = catalog::assign(&handling);
+        // Units handling busy procedures (certification above all) get more dossiers, damped by
+        // a square root so that a unit with one rare procedure still has enough to be ranked.
+        let pull: Vec<f64> = procs.iter().map(|p| f64::from(p.last().map_or(1, |w| w.1)).sqrt()).collect();
+        let mean = pull.iter().sum::<f64>() / n as f64;
+        Ok(Units {
+            volume: (0..n).map(|i| profiles[i].volume * pull[i] / mean).collect(),
+            profiles,
+            procs,
+            variants: handling.iter().map(|u| spelling_variants(&u.name)).collect(),
+            unknown: ["Phòng Tài nguyên và Môi trường TP".to_string(), format!("UBND phường {}", ward.ward_name)],
+            handling,
+            index,
+        })
+    }
+
+    /// The rank of every unit of the ward; units that handle no dossiers are middling.
+    fn ranks(&self, ward: &SampleWard) -> Vec<Rank> {
+        let mut ranks = vec![Rank::Middle; ward.units.len()];
+        for (h, &i) in self.index.iter().enumerate() {
+            ranks[i] = catalog::rank(h, self.index.len());
+        }
+        ranks
+    }
+}
+
+/// How the same unit name turns up differently in exports: trailing space, double space,
+/// lower case, upper case, decomposed Unicode (NFD).
+pub(crate) fn spelling_variants(name: &str) -> [String; 5] {
+    [format!("{name} "), name.replacen(' ', "  ", 1), name.to_lowercase(), name.to_uppercase(), name.nfd().collect()]
+}
+
+/// Independent random streams per source, so changing one source leaves the others' bytes alone.
+fn stream(seed: u64, source: u64) -> StdRng {
+    StdRng::seed_from_u64(seed ^ source.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary> {
+    let cal = Calendar::new(ward.year, &ward.holidays);
+    let units = Units::new(ward)?;
+    let out = &opts.out_dir;
+    if let Some(n) = opts.dossiers {
+        let path = out.join(format!("ho-so-{n}.csv"));
+        bench::write(ward, &cal, &units, opts.seed, n, &path)?;
+        return Ok(SampleSummary { files: vec![path], dossiers: n });
+    }
+    let ranks = units.ranks(ward);
+    let mut rng = stream(opts.seed, 1);
+    let mut dossiers = ho_so::simulate_year(&mut rng, &cal, ward.year, &units, opts.per_unit_month);
+    let downloads = ho_so::downloads(&mut rng, &cal, ward.year, &mut dossiers);
+    let rt = s1_xlsx::RowText { cal: &cal, ward, units: &units, agency: &ward.agency_code };
+    let mut files = Vec::new();
+    for dl in downloads {
+        files.push(s1_xlsx::write_download(&rt, &dossiers, &dl, out)?);
+    }
+    files.extend(van_ban::write_year(&mut stream(opts.seed, 3), ward, &ranks, out)?);
+    files.extend(pakn::write_year(&mut stream(opts.seed, 4), &cal, ward, &units, &ranks, out)?);
+    files.push(sang_kien::write_year(&mut stream(opts.seed, 8), &cal, ward, &ranks, out)?);
+    Ok(SampleSummary { files, dossiers: dossiers.len() })
+}
+
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Writes through a hidden temporary file in the same folder, then renames it into place, so
+/// a reader never sees a half-written export.
+pub(crate) fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
+    let dir = path.parent().context("output path has no folder")?;
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let name = path.file_name().context("output path has no file name")?.to_string_lossy();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let written = (|| -> Result<()> {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e.context(format!("writing {}", path.display())));
+    }
+    fs::rename(&tmp, path).with_context(|| format!("moving {} into place", path.display()))
+}

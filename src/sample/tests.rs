@@ -1,0 +1,277 @@
+//! Whole-module tests: determinism, and that every messy case reaches the files.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use chrono::NaiveDate;
+use encoding_rs::WINDOWS_1258;
+use unicode_normalization::UnicodeNormalization;
+
+use super::*;
+
+fn ward() -> SampleWard {
+    let unit = |code: &str, name: &str, handles: bool, officers: &[&str]| SampleUnit {
+        code: code.into(),
+        name: name.into(),
+        handles_dossiers: handles,
+        officers: officers.iter().map(|o| o.to_string()).collect(),
+    };
+    let d = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+    SampleWard {
+        ward_name: "Giếng Đáy".into(),
+        agency_code: "H15.50.05.13".into(),
+        year: 2024,
+        units: vec![
+            unit("TPHT", "Bộ phận Tư pháp - Hộ tịch", true, &["gd.nguyenthihoa", "gd.tranvanbinh"]),
+            unit("DCXD", "Bộ phận Địa chính - Xây dựng", true, &["gd.lequanghuy", "gd.phamvanduc"]),
+            unit("VHXH", "Bộ phận Văn hóa - Xã hội", true, &["gd.vuthilan", "gd.dangminhtuan"]),
+            unit("VPTK", "Văn phòng - Thống kê", false, &["gd.buithithu"]),
+            unit("CA", "Công an phường", false, &["gd.dovanhung", "gd.ngoquangvinh"]),
+            unit("MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam phường", false, &["gd.hoangthimai"]),
+        ],
+        holidays: vec![
+            d(1, 1),
+            d(2, 8),
+            d(2, 9),
+            d(2, 12),
+            d(2, 13),
+            d(2, 14),
+            d(4, 18),
+            d(4, 29),
+            d(4, 30),
+            d(5, 1),
+            d(9, 2),
+            d(9, 3),
+        ],
+    }
+}
+
+fn run(dir: &Path, dossiers: Option<usize>) -> SampleSummary {
+    let opts = SampleOptions { seed: 42, out_dir: dir.to_path_buf(), dossiers, per_unit_month: 40 };
+    generate(&ward(), &opts).unwrap()
+}
+
+/// All rows of the first sheet, as text ("" for empty cells).
+fn sheet(path: &Path) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let (rows, cols) = (range.end().unwrap().0 + 1, range.end().unwrap().1 + 1);
+    (0..rows).map(|r| (0..cols).map(|c| range.get_value((r, c)).map_or(String::new(), cell_text)).collect()).collect()
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::DateTime(_) => format!("DATETIME:{d}"),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_bytes() {
+    for dossiers in [None, Some(3000)] {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (sa, sb) = (run(a.path(), dossiers), run(b.path(), dossiers));
+        assert_eq!(sa.dossiers, sb.dossiers);
+        assert_eq!(sa.files.len(), sb.files.len());
+        for (fa, fb) in sa.files.iter().zip(&sb.files) {
+            assert_eq!(fa.strip_prefix(a.path()).unwrap(), fb.strip_prefix(b.path()).unwrap());
+            assert!(fs::read(fa).unwrap() == fs::read(fb).unwrap(), "{} differs", fa.display());
+        }
+        // No temporary file is left behind.
+        let leftovers = walk(a.path()).into_iter().filter(|p| p.to_string_lossy().ends_with(".tmp")).count();
+        assert_eq!(leftovers, 0);
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+#[test]
+fn monthly_dossier_workbooks_carry_the_messy_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = run(dir.path(), None);
+    assert_eq!(summary.files.len(), 15 + 12 + 12 + 1);
+    let s1 = |name: &str| dir.path().join("ho-so").join(&name[11..18]).join(name);
+    let oct = sheet(&s1("ho-so-tthc-2024-10.xlsx"));
+    assert_eq!(oct[0][0], "ỦY BAN NHÂN DÂN PHƯỜNG GIẾNG ĐÁY");
+    assert_eq!(oct[2][0], "Từ ngày 01/10/2024 đến ngày 31/10/2024");
+    assert!(oct[3].iter().all(String::is_empty));
+    assert_eq!(oct[4], s1_xlsx::HEADERS.map(String::from));
+    assert!(oct[5][1].starts_with("H15.50.05.13-24") && oct[5][1].len() == 24, "{}", oct[5][1]);
+
+    let (mut rows, mut ids, mut finished_next_month) = (Vec::new(), BTreeSet::new(), false);
+    for m in 1..=12 {
+        let data: Vec<Vec<String>> = sheet(&s1(&format!("ho-so-tthc-2024-{m:02}.xlsx"))).into_iter().skip(5).collect();
+        // Shown as of the next month's download: finishes early next month are already there.
+        let (this, next) = (format!("/{m:02}/2024"), format!("/{:02}/", m % 12 + 1));
+        finished_next_month |= data.iter().any(|r| r[8].contains(&this) && r[10].contains(&next));
+        let blank = data.iter().filter(|r| r[1].is_empty()).count();
+        assert_eq!(blank, usize::from(m == 5), "empty rows in month {m}");
+        for r in data.into_iter().filter(|r| !r[1].is_empty()) {
+            ids.insert(r[1].clone());
+            rows.push(r);
+        }
+    }
+    assert_eq!(ids.len(), summary.dossiers, "every dossier appears in some month");
+    assert!(finished_next_month);
+    let any = |f: &dyn Fn(&Vec<String>) -> bool| rows.iter().any(f);
+    assert!(any(&|r| r[9].is_empty()), "missing due date");
+    assert!(any(&|r| r[7].is_empty()), "empty channel");
+    assert!(any(&|r| r[13] != "0" && r[14] != "0"), "supplement");
+    assert!(any(&|r| r[12] == "Đang xử lý" || r[12] == "Chờ bổ sung"), "unfinished");
+    assert!(any(&|r| r[8] == "31/02/2024 08:00:00"), "malformed date");
+    for unknown in ["Phòng Tài nguyên và Môi trường TP", "UBND phường Giếng Đáy"] {
+        assert!(any(&|r| r[5] == unknown), "unknown unit {unknown}");
+    }
+    assert!(any(&|r| r[5].ends_with(' ')), "trailing space");
+    assert!(any(&|r| r[5].contains("  ")), "double space");
+    assert!(any(&|r| r[5].starts_with("BỘ PHẬN")), "upper case");
+    assert!(any(&|r| r[5].starts_with("bộ phận")), "lower case");
+    assert!(any(&|r| r[5] != r[5].nfc().collect::<String>()), "NFD name");
+    let late =
+        rows.iter().filter(|r| !r[9].is_empty() && !r[10].is_empty() && r[13] == "0" && after(&r[10], &r[9])).count();
+    assert!(late > 0, "late dossiers");
+
+    for m in [3, 7, 10] {
+        let main = sheet(&s1(&format!("ho-so-tthc-2024-{m:02}.xlsx")));
+        let again = sheet(&s1(&format!("ho-so-tthc-2024-{m:02}-tai-lai.xlsx")));
+        let main: Vec<&Vec<String>> = main.iter().skip(5).filter(|r| !r[1].is_empty()).collect();
+        let again: Vec<&Vec<String>> = again.iter().skip(5).collect();
+        assert!(again.len() * 5 < main.len() * 2 && again.len() * 5 > main.len(), "about 30% re-downloaded");
+        let find = |id: &str| main.iter().find(|r| r[1] == id).copied();
+        assert!(again.iter().all(|r| find(&r[1]).is_some()), "nothing new in the re-download");
+        if m == 7 {
+            assert!(again.iter().all(|r| r[8].starts_with("DATETIME:")), "real date cells");
+        } else {
+            assert!(again.iter().any(|r| r[2..] == find(&r[1]).unwrap()[2..]), "identical rows");
+            assert!(again.iter().any(|r| r[2..] != find(&r[1]).unwrap()[2..]), "moved-on rows");
+        }
+    }
+}
+
+/// `a` later than `b`, both `dd/MM/yyyy HH:mm:ss`.
+fn after(a: &str, b: &str) -> bool {
+    let key = |s: &str| format!("{}{}{}{}", &s[6..10], &s[3..5], &s[0..2], &s[11..]);
+    key(a) > key(b)
+}
+
+#[test]
+fn document_csvs_are_windows_1258() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), None);
+    let bytes = fs::read(dir.path().join("van-ban/2024-03/van-ban-2024-03.csv")).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
+    let text: String = WINDOWS_1258.decode_without_bom_handling(&bytes).0.nfc().collect();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Đơn vị,Tháng,Văn bản đi,Văn bản đi gửi điện tử,Văn bản đi ký số,Văn bản mật,Văn bản đến,Văn bản đến xử lý đúng hạn"
+    );
+    assert_eq!(lines.len(), 1 + ward().units.len());
+    assert!(lines[1].starts_with("Bộ phận Tư pháp - Hộ tịch,03/2024,"));
+    for line in &lines[1..] {
+        let n: Vec<u32> = line.split(',').skip(2).map(|x| x.parse().unwrap()).collect();
+        assert!(
+            (5..=60).contains(&n[0]) && n[1] + n[3] <= n[0] && n[1] + n[3] + 2 >= n[0] && n[2] <= n[1] && n[5] <= n[4]
+        );
+    }
+}
+
+#[test]
+fn feedback_and_initiatives_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), None);
+    let mut feedback = Vec::new();
+    for m in 1..=12 {
+        let rows = sheet(&dir.path().join(format!("pakn/2024-{m:02}/pakn-2024-{m:02}.xlsx")));
+        assert_eq!(rows[4][1], "Mã PAKN");
+        feedback.push(rows.into_iter().skip(5).collect::<Vec<_>>());
+    }
+    assert!(feedback.iter().any(Vec::is_empty), "a month without feedback");
+    let all: Vec<&Vec<String>> = feedback.iter().flatten().collect();
+    assert!(all.iter().any(|r| r[11] == "Có cơ sở" && r[6] == "Hành vi cán bộ" && !r[5].is_empty()));
+    assert!(all.iter().any(|r| r[11] == "Đang giải quyết" && r[10].is_empty()));
+    assert!(all.iter().any(|r| !r[10].is_empty() && after(&r[10], &r[9])), "resolved late");
+    assert!(all.iter().all(|r| (r[6] == "Hành vi cán bộ") != r[5].is_empty()));
+
+    let reg = sheet(&dir.path().join("sang-kien/sang-kien-2024.xlsx"));
+    assert_eq!(
+        reg[4],
+        [
+            "STT",
+            "Đơn vị",
+            "Tên sáng kiến, mô hình, giải pháp",
+            "Tác giả",
+            "Ngày đăng ký",
+            "Trạng thái",
+            "Ngày công nhận"
+        ]
+    );
+    let units: BTreeSet<&str> = reg[5..].iter().map(|r| r[1].as_str()).collect();
+    assert!(units.len() < ward().units.len() && !units.contains("Bộ phận Văn hóa - Xã hội"));
+}
+
+#[test]
+fn benchmark_csv_has_field_names_and_plain_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = run(dir.path(), Some(5000));
+    assert_eq!(summary.files, vec![dir.path().join("ho-so-5000.csv")]);
+    let text = fs::read_to_string(&summary.files[0]).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), bench::HEADER);
+    let rows: Vec<Vec<String>> = lines.map(split_csv).collect();
+    assert_eq!(rows.len(), 5000);
+    let ids: BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids.len(), 5000, "unique dossier ids");
+    for r in &rows {
+        assert_eq!(r.len(), 26);
+        let b = r[8].as_bytes();
+        assert!(b.len() == 19 && b[2] == b'/' && b[5] == b'/' && b[10] == b' ' && r[8][6..10] == *"2024", "{}", r[8]);
+        for col in [13, 14, 15, 16, 17, 18, 19, 20] {
+            assert!(r[col].parse::<u32>().is_ok(), "column {col}: {}", r[col]);
+        }
+        assert!(["", "-1", "0", "1"].contains(&r[21].as_str()));
+        assert!(r[23].len() == 10 && r[23].starts_with("09"));
+        assert!(r[25].starts_with("Tổ ") && r[25].ends_with("phường Giếng Đáy"));
+    }
+    let online = rows.iter().filter(|r| r[7] == "2").count() as f64 / 5000.0;
+    assert!((0.3..0.65).contains(&online), "online share {online}");
+    let missing_due = rows.iter().filter(|r| r[9].is_empty()).count();
+    assert!((10..=100).contains(&missing_due), "missing due dates {missing_due}");
+}
+
+/// Splits one CSV line with standard quoting.
+fn split_csv(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[test]
+fn procedures_are_mapped_to_every_handling_unit() {
+    let ward = ward();
+    let units = Units::new(&ward).unwrap();
+    assert!(units.procs.iter().all(|p| !p.is_empty()));
+    assert_eq!(procedures().len(), catalog::CATALOG.len());
+    assert!(procedures().iter().all(|p| p.max_days <= 10 && p.code.ends_with(".H15")));
+}

@@ -1,0 +1,16 @@
+//! Score: pure functions from canonical frames and a methodology to scorecards.
+//!
+//! Nothing here reads a file, a clock or the network: the period, the holidays and the
+//! methodology are parameters, so every rule is tested on `df!` literals. The pieces:
+//! [`classify`] judges each dossier, [`service`] aggregates per unit, officer and ward,
+//! [`points`] turns counts into points through the methodology, [`targets`] checks the
+//! one-stop section's targets.
+
+mod classify;
+mod method;
+mod points;
+mod service;
+mod targets;
+
+pub use method::{Band, Group, Indicator, Measure, Operator, ServiceMethod, ZeroRule};
+pub use service::{ServiceInput, ServiceParams, ServiceScorecard, WARD_SCOPE, service_scorecard};

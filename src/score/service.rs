@@ -1,0 +1,265 @@
+//! The month's service scorecard: per unit, per officer, the whole ward, the overdue list and
+//! the one-stop section's targets (seed item 10).
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::classify::{WEEK, classify, holiday_list};
+use super::method::ServiceMethod;
+use super::points::{indicator_points, totals};
+use crate::pipeline::Period;
+
+/// The scope name of the whole-ward row (all dossiers, including unknown units).
+pub const WARD_SCOPE: &str = "TOAN_PHUONG";
+
+/// What the scorecard is computed from: canonical frames, nothing read here.
+pub struct ServiceInput {
+    pub dossiers: LazyFrame,
+    /// Canonical feedback (S4), when the pipeline has it.
+    pub feedback: Option<LazyFrame>,
+    /// `procedure_code`, `max_days` (Int64): legal maximum in working days.
+    pub procedures: DataFrame,
+}
+
+pub struct ServiceParams<'a> {
+    pub period: Period,
+    pub holidays: &'a [NaiveDate],
+    pub method: &'a ServiceMethod,
+}
+
+/// The scorecard's tables. Scopes are unit codes, or [`WARD_SCOPE`].
+pub struct ServiceScorecard {
+    /// One row per scope: counts, rates, points, score on 100, band, rank.
+    pub scopes: DataFrame,
+    /// One row per scope and indicator.
+    pub indicators: DataFrame,
+    pub officers: DataFrame,
+    pub overdue: DataFrame,
+    pub targets: DataFrame,
+}
+
+fn count(cond: Expr) -> Expr {
+    cond.fill_null(lit(false)).cast(DataType::Int64).sum()
+}
+
+fn flag(name: &str) -> Expr {
+    col(name).fill_null(lit(false))
+}
+
+/// The dossier counts every rate is made of.
+fn dossier_counts() -> Vec<Expr> {
+    let rin = col("received_in");
+    let fin = col("finished_in");
+    vec![
+        len().cast(DataType::Int64).alias("active"),
+        count(rin.clone()).alias("received"),
+        count(fin.clone()).alias("finished"),
+        count(col("late").not()).alias("on_time"),
+        count(col("late")).alias("late"),
+        count(col("late").and(col("done").not())).alias("overdue_open"),
+        count(rin.clone().and(col("channel").fill_null(lit(1i64)).eq(lit(2i64)))).alias("online"),
+        count(rin.clone().and(flag("has_fee"))).alias("with_fee"),
+        count(rin.clone().and(flag("has_fee")).and(col("paid_online").fill_null(lit(0i64)).gt(lit(0i64))))
+            .alias("paid_online"),
+        count(fin.clone().and(flag("result_digitised"))).alias("result_digitised"),
+        count(fin.clone().and(flag("input_digitised")).and(flag("result_digitised"))).alias("digitised"),
+        count(fin.clone().and(flag("e_signed"))).alias("e_signed"),
+        count(rin.clone().and(flag("input_digitised"))).alias("input_digitised"),
+        count(rin.clone().and(flag("data_reused"))).alias("data_reused"),
+        count(rin.and(col("supp_n").gt(lit(0i64)))).alias("supplemented"),
+        count(fin.and(col("rating").eq(lit(-1i64)))).alias("disliked"),
+    ]
+}
+
+/// Feedback counts per unit: on time, satisfied, complaints about procedures and officers.
+fn feedback_counts(feedback: LazyFrame, period: Period, holidays: &[NaiveDate]) -> PolarsResult<LazyFrame> {
+    let ps = lit(period.start_time());
+    let pe = lit(period.end_time());
+    let hol = holiday_list(holidays)?;
+    // PAKN must be handled within 15 working days when the export has no due date.
+    let due_default =
+        col("received_at").cast(DataType::Date).dt().add_business_days(lit(15i64), WEEK, hol, Roll::Forward);
+    let due = coalesce(&[col("due_at"), due_default.cast(DataType::Datetime(TimeUnit::Microseconds, None))]);
+    let resolved_by_end = col("resolved_at").is_not_null().and(col("resolved_at").lt(pe.clone()));
+    let on_time = when(resolved_by_end.clone())
+        .then(col("resolved_at").lt_eq(col("due")))
+        .otherwise(col("due").gt_eq(pe.clone()));
+    let received_in = col("received_at").gt_eq(ps.clone()).and(col("received_at").lt(pe.clone()));
+    Ok(feedback
+        .filter(col("received_at").lt(pe).and(col("resolved_at").is_null().or(col("resolved_at").gt_eq(ps))))
+        .with_columns([due.alias("due")])
+        .group_by([col("unit_code").alias("scope_unit")])
+        .agg([
+            len().cast(DataType::Int64).alias("feedback_active"),
+            count(on_time).alias("feedback_on_time"),
+            count(col("satisfaction").is_not_null()).alias("feedback_rated"),
+            count(col("satisfaction").eq(lit("satisfied"))).alias("feedback_satisfied"),
+            count(received_in.and(col("category").eq(lit("procedure")))).alias("procedure_complaints"),
+            count(col("category").eq(lit("procedure")).and(resolved_by_end.not())).alias("procedure_complaints_open"),
+        ]))
+}
+
+const FEEDBACK_COLS: [&str; 6] = [
+    "feedback_active",
+    "feedback_on_time",
+    "feedback_rated",
+    "feedback_satisfied",
+    "procedure_complaints",
+    "procedure_complaints_open",
+];
+
+/// Computes the month's service scorecard.
+pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> PolarsResult<ServiceScorecard> {
+    let period = params.period;
+    let dossiers = input.dossiers.join(
+        input.procedures.lazy().select([col("procedure_code"), col("max_days")]),
+        [col("procedure_code")],
+        [col("procedure_code")],
+        JoinArgs::new(JoinType::Left),
+    );
+    let classified = classify(dossiers, period, params.holidays)?.collect()?;
+
+    let units = classified
+        .clone()
+        .lazy()
+        .filter(col("unit_code").is_not_null())
+        .group_by([col("unit_code").alias("scope")])
+        .agg(dossier_counts());
+    let ward_exprs: Vec<Expr> = std::iter::once(lit(WARD_SCOPE).alias("scope")).chain(dossier_counts()).collect();
+    let ward = classified.clone().lazy().select(ward_exprs);
+    let mut scopes = concat([units, ward], UnionArgs::default())?;
+    scopes = match input.feedback.clone() {
+        Some(fb) => {
+            let per_unit = feedback_counts(fb, period, params.holidays)?.collect()?;
+            let ward_fb_exprs: Vec<Expr> = std::iter::once(lit(WARD_SCOPE).alias("scope_unit"))
+                .chain(FEEDBACK_COLS.iter().map(|c| col(*c).sum()))
+                .collect();
+            let ward_fb = per_unit.clone().lazy().select(ward_fb_exprs);
+            let all = concat([per_unit.lazy(), ward_fb], UnionArgs::default())?;
+            scopes.join(all, [col("scope")], [col("scope_unit")], JoinArgs::new(JoinType::Left))
+        }
+        None => scopes
+            .with_columns(FEEDBACK_COLS.iter().map(|c| lit(NULL).cast(DataType::Int64).alias(*c)).collect::<Vec<_>>()),
+    };
+    let scopes = scopes
+        .with_columns(FEEDBACK_COLS.iter().map(|c| col(*c).fill_null(lit(0i64))).collect::<Vec<_>>())
+        .collect()?;
+
+    let indicators = indicator_points(scopes.clone().lazy(), params.method)?
+        .sort(["scope", "order"], Default::default())
+        .collect()?;
+    let scores = totals(indicators.clone().lazy(), params.method, WARD_SCOPE);
+    let scopes = scopes
+        .lazy()
+        .join(scores, [col("scope")], [col("scope")], JoinArgs::new(JoinType::Left))
+        .with_columns(rates())
+        .sort_by_exprs(
+            [col("rank"), col("active")],
+            SortMultipleOptions::default().with_order_descending_multi([false, true]).with_nulls_last(true),
+        )
+        .collect()?;
+
+    Ok(ServiceScorecard {
+        officers: officers(&classified, input.feedback, period)?,
+        overdue: overdue(&classified)?,
+        targets: super::targets::one_stop_targets(&scopes)?,
+        indicators,
+        scopes,
+    })
+}
+
+/// The rates shown in reports (share of the relevant dossiers, 0..1).
+fn rates() -> Vec<Expr> {
+    let r = |num: &str, den: &str, name: &str| {
+        when(col(den).gt(lit(0i64)))
+            .then(col(num).cast(DataType::Float64) / col(den).cast(DataType::Float64))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(name)
+    };
+    vec![
+        r("on_time", "active", "on_time_rate"),
+        r("online", "received", "online_rate"),
+        r("paid_online", "with_fee", "paid_online_rate"),
+        r("input_digitised", "received", "input_digitised_rate"),
+        r("result_digitised", "finished", "result_digitised_rate"),
+        r("digitised", "finished", "digitised_rate"),
+        r("e_signed", "finished", "e_signed_rate"),
+        r("data_reused", "received", "data_reused_rate"),
+        r("supplemented", "received", "supplement_rate"),
+    ]
+}
+
+/// Per officer: their dossiers' figures and the substantiated complaints about them.
+fn officers(classified: &DataFrame, feedback: Option<LazyFrame>, period: Period) -> PolarsResult<DataFrame> {
+    let per_officer = classified
+        .clone()
+        .lazy()
+        .filter(col("officer_id").is_not_null())
+        .group_by([col("unit_code"), col("officer_id")])
+        .agg(dossier_counts());
+    let with_complaints = match feedback {
+        Some(fb) => {
+            let complaints = fb
+                .filter(
+                    col("officer_id")
+                        .is_not_null()
+                        .and(col("category").eq(lit("officer")))
+                        .and(col("outcome").eq(lit("substantiated")))
+                        .and(col("received_at").gt_eq(lit(period.start_time())))
+                        .and(col("received_at").lt(lit(period.end_time()))),
+                )
+                .group_by([col("officer_id").alias("complained_officer")])
+                .agg([len().cast(DataType::Int64).alias("complaints")]);
+            per_officer
+                .join(complaints, [col("officer_id")], [col("complained_officer")], JoinArgs::new(JoinType::Left))
+                .with_columns([col("complaints").fill_null(lit(0i64))])
+        }
+        None => per_officer.with_columns([lit(0i64).alias("complaints")]),
+    };
+    with_complaints
+        .with_columns(rates())
+        .with_columns([col("on_time_rate")
+            .round(4, RoundMode::HalfAwayFromZero)
+            .rank(RankOptions { method: RankMethod::Min, descending: true }, None)
+            .cast(DataType::UInt32)
+            .alias("rank")])
+        .sort_by_exprs(
+            [col("rank"), col("active"), col("officer_id")],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .collect()
+}
+
+fn overdue(classified: &DataFrame) -> PolarsResult<DataFrame> {
+    classified
+        .clone()
+        .lazy()
+        .filter(col("late"))
+        .select([
+            col("dossier_id"),
+            col("procedure_code"),
+            col("procedure_name"),
+            col("unit_code"),
+            col("unit_name"),
+            col("officer_id"),
+            col("received_at"),
+            col("due_at"),
+            col("due_eff"),
+            when(col("done"))
+                .then(col("end_at"))
+                .otherwise(lit(NULL).cast(DataType::Datetime(TimeUnit::Microseconds, None)))
+                .alias("finished_at"),
+            when(col("done"))
+                .then(lit("Đã kết thúc, trễ hạn"))
+                .otherwise(lit("Chưa kết thúc, đã quá hạn"))
+                .alias("state"),
+            col("late_reason"),
+            col("days_late"),
+            col("supp_n").alias("supplement_requests"),
+        ])
+        .sort_by_exprs(
+            [col("days_late"), col("dossier_id")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()
+}

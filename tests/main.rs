@@ -1,0 +1,8 @@
+//! The one integration-test binary: scenarios as modules, a small project builder in
+//! `common`, fixtures under `tests/fixtures/<scenario>/`.
+
+mod cli;
+mod common;
+mod config_files;
+mod monthly_fixture;
+mod monthly_sample;
