@@ -21,6 +21,7 @@
 pub mod cli;
 pub mod config;
 pub mod deliver;
+mod expr;
 pub mod ingest;
 pub mod outcome;
 pub mod pipeline;

@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     match thidua::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("thidua: {err:#}");
+            eprintln!("thidua: {}", thidua::outcome::user_message(&err));
             thidua::outcome::exit_code(&err)
         }
     }

@@ -57,6 +57,18 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(err.downcast_ref::<Failure>().map_or(1, |f| f.exit_code()))
 }
 
+/// The error as shown to a person: the whole context chain, without the query plans that
+/// Polars appends to its own errors (useful to a developer, noise to a ward officer).
+pub fn user_message(err: &anyhow::Error) -> String {
+    let full = format!("{err:#}");
+    let cut = ["\n\nResolved plan until failure", "\n\nError originated just after this operation"]
+        .iter()
+        .filter_map(|m| full.find(m))
+        .min()
+        .unwrap_or(full.len());
+    full[..cut].to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

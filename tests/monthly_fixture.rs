@@ -139,6 +139,9 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     ] {
         assert_eq!(num(&ward[col]), v, "ward {col}");
     }
+    assert!(close(num(&a["Tiến độ giải quyết (20 điểm)"]), 10.0));
+    assert!(close(num(&a["Số hóa hồ sơ (22 điểm)"]), 7.83), "4.5 + 2.5 + 0.8333 rounded");
+    assert!(close(num(&a["Mức độ hài lòng (18 điểm)"]), 6.67));
     let b = s.find("Mã đơn vị", "B");
     assert!(close(num(&b["Điểm đạt"]), 42.63));
 

@@ -13,6 +13,7 @@ use polars::prelude::*;
 use super::findings::{Example, Finding, MAX_EXAMPLES, Severity};
 use super::schema::{Dataset, Field, FieldType};
 use crate::config::name_key;
+use crate::expr::first_match;
 
 /// Date and time layouts seen in exports, most common first.
 const DATETIME_FORMATS: &[&str] =
@@ -101,23 +102,12 @@ fn typed(field: &Field, raw: Expr) -> Expr {
         FieldType::DateTime => parse_datetime(raw),
         FieldType::Code(codes) => {
             let key = raw.str().to_lowercase();
-            let mut chain: Option<ChainedThen> = None;
-            let mut first: Option<Then> = None;
-            for (code, labels) in codes {
+            let branches = codes.iter().map(|(code, labels)| {
                 let mut keys: Vec<String> = labels.iter().map(|l| name_key(l)).collect();
                 keys.push((*code).to_string());
-                let cond = key.clone().is_in(lit(Series::new("k".into(), keys)).implode(true), false);
-                match (first.take(), chain.take()) {
-                    (None, None) => first = Some(when(cond).then(lit(*code))),
-                    (Some(t), _) => chain = Some(t.when(cond).then(lit(*code))),
-                    (None, Some(c)) => chain = Some(c.when(cond).then(lit(*code))),
-                }
-            }
-            match (first, chain) {
-                (_, Some(c)) => c.otherwise(lit(NULL).cast(DataType::String)),
-                (Some(t), None) => t.otherwise(lit(NULL).cast(DataType::String)),
-                (None, None) => lit(NULL).cast(DataType::String),
-            }
+                (key.clone().is_in(lit(Series::new("k".into(), keys)).implode(true), false), lit(*code))
+            });
+            first_match(branches, lit(NULL).cast(DataType::String))
         }
     }
 }

@@ -11,7 +11,7 @@ use super::table::{Formats, Kind, c, write_table};
 use crate::config::{Registry, Ward};
 use crate::ingest::{FileReport, Finding};
 use crate::pipeline::Period;
-use crate::score::{ServiceMethod, ServiceScorecard, WARD_SCOPE};
+use crate::score::{ServiceMethod, ServiceScorecard, WARD_SCOPE, group_column};
 
 /// Everything the monthly report shows, already computed.
 pub struct MonthlyReport<'a> {
@@ -89,35 +89,41 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let ws = wb.add_worksheet().set_name(SHEETS[0])?;
     let row = title(ws, r, &format!("XẾP HẠNG CHẤT LƯỢNG GIẢI QUYẾT TTHC {}", r.period.label_vi().to_uppercase()), &f)?;
     let scopes = with_unit_label(&sc.scopes, "scope", &units)?;
-    let last = write_table(
-        ws,
-        row,
-        &scopes,
-        &[
-            c("Hạng", "rank", Kind::Int, 7.0),
-            c("Mã đơn vị", "scope", Kind::Text, 13.0),
-            c("Đơn vị", "unit_label", Kind::Text, 36.0),
-            c("Điểm (thang 100)", "score", Kind::Points, 11.0),
-            c("Xếp loại", "band", Kind::Text, 12.0),
-            c("Điểm đạt", "points", Kind::Points, 10.0),
-            c("Điểm tối đa áp dụng", "max_points", Kind::Points, 11.0),
-            c("Hồ sơ trong kỳ", "active", Kind::Int, 10.0),
-            c("Tiếp nhận trong kỳ", "received", Kind::Int, 10.0),
-            c("Đã giải quyết trong kỳ", "finished", Kind::Int, 11.0),
-            c("Đúng hạn", "on_time", Kind::Int, 9.0),
-            c("Trễ hạn", "late", Kind::Int, 9.0),
-            c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 10.0),
-            c("Tỷ lệ trực tuyến", "online_rate", Kind::Rate, 10.0),
-            c("Tỷ lệ thanh toán trực tuyến", "paid_online_rate", Kind::Rate, 12.0),
-            c("Tỷ lệ số hóa đầu vào", "input_digitised_rate", Kind::Rate, 10.0),
-            c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
-            c("Tỷ lệ số hóa hồ sơ và kết quả", "digitised_rate", Kind::Rate, 12.0),
-            c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
-            c("Tỷ lệ tái sử dụng dữ liệu", "data_reused_rate", Kind::Rate, 11.0),
-            c("Tỷ lệ phải bổ sung", "supplement_rate", Kind::Rate, 10.0),
-        ],
-        &f,
-    )?;
+    // One column per group that has indicators: its points, with its maximum in the header.
+    let groups: Vec<(String, String)> = r
+        .method
+        .groups
+        .iter()
+        .filter(|g| r.method.indicators.iter().any(|i| i.group == g.code))
+        .map(|g| (format!("{} ({} điểm)", g.name, g.max_points), group_column(&g.code)))
+        .collect();
+    let mut cols = vec![
+        c("Hạng", "rank", Kind::Int, 7.0),
+        c("Mã đơn vị", "scope", Kind::Text, 13.0),
+        c("Đơn vị", "unit_label", Kind::Text, 36.0),
+        c("Điểm (thang 100)", "score", Kind::Points, 11.0),
+        c("Xếp loại", "band", Kind::Text, 12.0),
+        c("Điểm đạt", "points", Kind::Points, 10.0),
+        c("Điểm tối đa áp dụng", "max_points", Kind::Points, 11.0),
+    ];
+    cols.extend(groups.iter().map(|(header, column)| c(header, column, Kind::Points, 12.0)));
+    cols.extend([
+        c("Hồ sơ trong kỳ", "active", Kind::Int, 10.0),
+        c("Tiếp nhận trong kỳ", "received", Kind::Int, 10.0),
+        c("Đã giải quyết trong kỳ", "finished", Kind::Int, 11.0),
+        c("Đúng hạn", "on_time", Kind::Int, 9.0),
+        c("Trễ hạn", "late", Kind::Int, 9.0),
+        c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 10.0),
+        c("Tỷ lệ trực tuyến", "online_rate", Kind::Rate, 10.0),
+        c("Tỷ lệ thanh toán trực tuyến", "paid_online_rate", Kind::Rate, 12.0),
+        c("Tỷ lệ số hóa đầu vào", "input_digitised_rate", Kind::Rate, 10.0),
+        c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
+        c("Tỷ lệ số hóa hồ sơ và kết quả", "digitised_rate", Kind::Rate, 12.0),
+        c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
+        c("Tỷ lệ tái sử dụng dữ liệu", "data_reused_rate", Kind::Rate, 11.0),
+        c("Tỷ lệ phải bổ sung", "supplement_rate", Kind::Rate, 10.0),
+    ]);
+    let last = write_table(ws, row, &scopes, &cols, &f)?;
     let notes: Vec<String> = r
         .method
         .groups

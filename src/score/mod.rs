@@ -13,4 +13,5 @@ mod service;
 mod targets;
 
 pub use method::{Band, Group, Indicator, Measure, Operator, ServiceMethod, ZeroRule};
+pub use points::group_column;
 pub use service::{ServiceInput, ServiceParams, ServiceScorecard, WARD_SCOPE, service_scorecard};

@@ -10,6 +10,12 @@
 use polars::prelude::*;
 
 use super::method::{Measure, Operator, ServiceMethod, ZeroRule};
+use crate::expr::first_match;
+
+/// The column holding a group's points in the scope table.
+pub fn group_column(code: &str) -> String {
+    format!("group_{code}")
+}
 
 /// The (numerator, denominator) counts of a measure, as column expressions.
 fn counts(measure: Measure) -> (Expr, Expr) {
@@ -116,25 +122,23 @@ pub fn indicator_points(scopes: LazyFrame, method: &ServiceMethod) -> PolarsResu
 /// its band, and (for units, not the ward row) the rank with shared ranks: 1, 2, 2, 4.
 pub fn totals(points: LazyFrame, method: &ServiceMethod, ward_scope: &str) -> LazyFrame {
     let p = method.precision;
-    let mut band: Option<ChainedThen> = None;
-    let mut first: Option<Then> = None;
-    for b in &method.bands {
-        let cond = col("score").gt_eq(lit(b.min));
-        match (first.take(), band.take()) {
-            (None, None) => first = Some(when(cond).then(lit(b.label.clone()))),
-            (Some(t), _) => band = Some(t.when(cond).then(lit(b.label.clone()))),
-            (None, Some(c)) => band = Some(c.when(cond).then(lit(b.label.clone()))),
-        }
-    }
-    let band = match (first, band) {
-        (_, Some(c)) => c.otherwise(lit(NULL).cast(DataType::String)),
-        (Some(t), None) => t.otherwise(lit(NULL).cast(DataType::String)),
-        (None, None) => lit(NULL).cast(DataType::String),
-    };
+    let band = first_match(
+        method.bands.iter().map(|b| (col("score").gt_eq(lit(b.min)), lit(b.label.clone()))),
+        lit(NULL).cast(DataType::String),
+    );
     let is_unit = col("scope").neq(lit(ward_scope.to_string()));
+    let mut sums = vec![col("points").sum().alias("points"), col("max_applied").sum().alias("max_points")];
+    sums.extend(method.groups.iter().map(|g| {
+        when(col("group").eq(lit(g.code.clone())))
+            .then(col("points"))
+            .otherwise(lit(0.0))
+            .sum()
+            .round(p, RoundMode::HalfAwayFromZero)
+            .alias(group_column(&g.code))
+    }));
     points
         .group_by([col("scope")])
-        .agg([col("points").sum().alias("points"), col("max_applied").sum().alias("max_points")])
+        .agg(sums)
         .with_columns([
             when(col("max_points").gt(lit(0.0)))
                 .then((lit(100.0) * col("points") / col("max_points")).round(p, RoundMode::HalfAwayFromZero))
@@ -152,4 +156,103 @@ pub fn totals(points: LazyFrame, method: &ServiceMethod, ward_scope: &str) -> La
                 .alias("rank"),
         ])
         .with_columns([when(is_unit).then(col("rank")).otherwise(lit(NULL).cast(DataType::UInt32)).alias("rank")])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::method::{Band, Group, Indicator};
+
+    fn method() -> ServiceMethod {
+        let ind = |code: &str, group: &str, max: f64, measure, operator, zero| Indicator {
+            code: code.into(),
+            name: code.into(),
+            group: group.into(),
+            max_points: max,
+            measure,
+            operator,
+            zero_denominator: zero,
+        };
+        ServiceMethod {
+            id: "t".into(),
+            name: "t".into(),
+            decision: "t".into(),
+            precision: 2,
+            groups: vec![
+                Group { code: "g1".into(), name: "G1".into(), max_points: 30.0, note: None },
+                Group { code: "g2".into(), name: "G2".into(), max_points: 18.0, note: None },
+            ],
+            indicators: vec![
+                ind("on_time", "g1", 20.0, Measure::OnTime, Operator::Linear, ZeroRule::NotApplicable),
+                ind("paid", "g1", 10.0, Measure::PaidOnline, Operator::Linear, ZeroRule::Full),
+                ind("fb", "g2", 12.0, Measure::FeedbackOnTime, Operator::Linear, ZeroRule::Redistribute),
+                ind(
+                    "sat",
+                    "g2",
+                    6.0,
+                    Measure::Satisfaction,
+                    Operator::Threshold { threshold: 0.9 },
+                    ZeroRule::NotApplicable,
+                ),
+            ],
+            bands: vec![Band { label: "Tốt".into(), min: 60.0 }, Band { label: "Yếu".into(), min: 0.0 }],
+        }
+    }
+
+    fn counts() -> DataFrame {
+        df![
+            "scope" => ["U1", "U2"],
+            "active" => [10i64, 4], "late" => [1i64, 0], "disliked" => [0i64, 0], "procedure_complaints" => [0i64, 0],
+            "on_time" => [9i64, 4], "with_fee" => [0i64, 2], "paid_online" => [0i64, 1],
+            "feedback_active" => [0i64, 2], "feedback_on_time" => [0i64, 1],
+            "online" => [0i64, 0], "received" => [0i64, 0], "result_digitised" => [0i64, 0], "finished" => [0i64, 0],
+            "digitised" => [0i64, 0], "data_reused" => [0i64, 0], "feedback_satisfied" => [0i64, 0], "feedback_rated" => [0i64, 0],
+        ]
+        .unwrap()
+    }
+
+    fn get(df: &DataFrame, scope: &str, indicator: &str, column: &str) -> f64 {
+        let row = df
+            .clone()
+            .lazy()
+            .filter(col("scope").eq(lit(scope)).and(col("indicator").eq(lit(indicator))))
+            .collect()
+            .unwrap();
+        row.column(column).unwrap().f64().unwrap().get(0).unwrap()
+    }
+
+    #[test]
+    fn zero_denominators_follow_their_rule() {
+        let out = indicator_points(counts().lazy(), &method()).unwrap().collect().unwrap();
+        // U1: no fee dossiers → full points; no feedback → its 12 points move to "sat" (6 + 12).
+        assert_eq!(get(&out, "U1", "paid", "points"), 10.0);
+        assert_eq!(get(&out, "U1", "fb", "max_applied"), 0.0);
+        assert_eq!(get(&out, "U1", "sat", "max_applied"), 18.0);
+        // sat = (10 - 1) / 10 = 0.9 → threshold met → all 18.
+        assert!((get(&out, "U1", "sat", "points") - 18.0).abs() < 1e-9);
+        // U2 has feedback: nothing moves; 1/2 on time → 6 of 12.
+        assert_eq!(get(&out, "U2", "sat", "max_applied"), 6.0);
+        assert_eq!(get(&out, "U2", "fb", "points"), 6.0);
+        assert_eq!(get(&out, "U2", "paid", "points"), 5.0);
+        assert_eq!(get(&out, "U2", "paid", "lost"), 5.0);
+    }
+
+    #[test]
+    fn ranks_are_shared_after_rounding_and_the_next_is_skipped() {
+        let points = df![
+            "scope" => ["U1", "U2", "U3", "U4", "W"],
+            "group" => ["g1"; 5],
+            "points" => [59.954, 59.9549, 60.0, 12.0, 50.0],
+            "max_applied" => [100.0; 5],
+        ]
+        .unwrap();
+        let out = totals(points.lazy(), &method(), "W").sort(["scope"], Default::default()).collect().unwrap();
+        let score: Vec<f64> = out.column("score").unwrap().f64().unwrap().iter().flatten().collect();
+        assert_eq!(score, [59.95, 59.95, 60.0, 12.0, 50.0]);
+        let rank: Vec<Option<u32>> = out.column("rank").unwrap().u32().unwrap().iter().collect();
+        assert_eq!(rank, [Some(2), Some(2), Some(1), Some(4), None], "the ward row is not ranked");
+        let band: Vec<&str> = out.column("band").unwrap().str().unwrap().iter().flatten().collect();
+        assert_eq!(band, ["Yếu", "Yếu", "Tốt", "Yếu", "Yếu"]);
+        assert_eq!(out.column("group_g1").unwrap().f64().unwrap().get(0), Some(59.95));
+    }
 }
