@@ -48,6 +48,32 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Tính một chỉ số (PAR, DTI, DDCI, PCI) từ tệp CSV các thành phần; in CSV kết quả.
+    ///
+    /// The input has a `unit` column and one column per leaf component code (a rate may
+    /// also be given as `<code>.num` and `<code>.den`); min–max methods need a `year` column.
+    Score {
+        /// Methodology id (a file in config/methodology) or path to a methodology file.
+        #[arg(long)]
+        method: String,
+        /// CSV of component values per unit.
+        #[arg(long)]
+        input: PathBuf,
+        /// Year to score for min–max methods (default: the latest in the input).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Chỉ ra đơn vị bị mất điểm ở đâu trong kỳ, lớn nhất trước, kèm căn cứ.
+    Explain {
+        /// Unit code or name (as in config/units.toml).
+        unit: String,
+        /// Period YYYY-MM.
+        #[arg(long)]
+        period: Period,
+        /// Pipeline whose sources and methodologies are used.
+        #[arg(long, default_value = "monthly")]
+        pipeline: String,
+    },
     /// Sinh dữ liệu mẫu một năm cho phường mẫu (tệp xuất như cán bộ tải về).
     Sample {
         /// Output folder.
@@ -78,6 +104,12 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check => check(&cli.config),
         Command::Run { pipeline, period, dry_run } => run_pipeline(&cli.config, &pipeline, period, dry_run),
+        Command::Score { method, input, year } => {
+            crate::score_cmd::score(&cli.config, &method, &input, year, &mut std::io::stdout().lock())
+        }
+        Command::Explain { unit, period, pipeline } => {
+            crate::explain_cmd::explain(&cli.config, &pipeline, &unit, period, &mut std::io::stdout().lock())
+        }
         Command::Sample { out, seed, year, dossiers, per_unit_month } => {
             crate::sample_cmd::sample(&cli.config, &out, seed, year, dossiers, per_unit_month)
         }

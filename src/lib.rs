@@ -21,6 +21,7 @@
 pub mod cli;
 pub mod config;
 pub mod deliver;
+mod explain_cmd;
 mod expr;
 pub mod ingest;
 pub mod outcome;
@@ -30,4 +31,5 @@ pub mod report;
 pub mod sample;
 mod sample_cmd;
 pub mod score;
+mod score_cmd;
 pub mod store;

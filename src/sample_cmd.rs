@@ -7,7 +7,42 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 use crate::cli::load_config;
-use crate::sample::{SampleOptions, SampleUnit, SampleWard, generate};
+use crate::config::Config;
+use crate::sample::{SampleCriterion, SampleIndices, SampleOptions, SampleUnit, SampleWard, generate};
+use crate::score::{IndexKind, IndexMethod};
+
+/// The leaves of the ward's PAR, DTI and DDCI methodologies valid in the year, by source.
+fn sample_indices(config: &Config, first: NaiveDate, last: NaiveDate) -> SampleIndices {
+    let method = |kind: IndexKind, id_prefix: &str| -> Option<&IndexMethod> {
+        config.methodologies.indices.iter().find(|m| {
+            m.kind == kind
+                && m.id.starts_with(id_prefix)
+                && m.valid_from <= last
+                && m.valid_to.is_none_or(|to| to >= first)
+        })
+    };
+    let leaves = |m: Option<&IndexMethod>, source: Option<&str>| -> Vec<SampleCriterion> {
+        m.map(|m| {
+            m.leaves()
+                .filter(|c| source.is_none_or(|s| c.source.as_deref() == Some(s)))
+                .map(|c| SampleCriterion { code: c.code.clone(), name: c.name.clone(), max_points: c.max_points })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    SampleIndices {
+        par_criteria: leaves(method(IndexKind::Par, "par-ward"), Some("S5")),
+        dti_indicators: leaves(method(IndexKind::Dti, "dti-ward"), Some("S6")),
+        ddci_components: leaves(method(IndexKind::Ddci, "ddci"), None),
+        par_units: config
+            .registry
+            .units
+            .iter()
+            .filter(|u| u.par_rated && u.valid_from <= last && u.valid_to.is_none_or(|to| to >= first))
+            .map(|u| u.code.clone())
+            .collect(),
+    }
+}
 
 pub fn sample(
     config_path: &Path,
@@ -45,6 +80,7 @@ pub fn sample(
         units,
         // Every known holiday: the last downloads of a year are made the next January.
         holidays: config.calendar.holidays().collect(),
+        indices: Some(sample_indices(&config, first, last)),
     };
     let out_dir = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir()?.join(out) };
     let summary = generate(&ward, &SampleOptions { seed, out_dir, dossiers, per_unit_month })?;

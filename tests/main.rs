@@ -5,5 +5,6 @@ mod bad_input;
 mod cli;
 mod common;
 mod config_files;
+mod index_methods;
 mod monthly_fixture;
 mod monthly_sample;

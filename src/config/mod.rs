@@ -7,19 +7,23 @@
 mod calendar;
 mod dates;
 pub mod diag;
+mod index_method;
 mod methodology;
 mod procedures;
 mod registry;
 mod settings;
+mod targets;
 
 use std::path::{Path, PathBuf};
 
 pub use calendar::Calendar;
 pub use diag::{Diagnostics, Problem, SourceText};
+pub use index_method::load_index_method;
 pub use methodology::load_service_method;
 pub use procedures::{Procedure, Procedures};
 pub use registry::{Gender, Officer, Registry, Unit, UnitKind, name_key};
 pub use settings::{Paths, Secret, Security, Settings, Smtp, Ward};
+pub use targets::{AppliesTo, Comparison, Target, TargetSource, Targets, load_targets};
 
 /// Everything about the ward that the pipelines need.
 #[derive(Debug, Clone)]
@@ -30,6 +34,55 @@ pub struct Config {
     pub registry: Registry,
     pub calendar: Calendar,
     pub procedures: Procedures,
+    pub methodologies: Methodologies,
+}
+
+/// Every methodology file of `config/methodology/`, by kind.
+#[derive(Debug, Clone, Default)]
+pub struct Methodologies {
+    pub service: Vec<crate::score::ServiceMethod>,
+    pub indices: Vec<crate::score::IndexMethod>,
+    pub targets: Vec<Targets>,
+}
+
+impl Methodologies {
+    /// Loads every `*.toml` in the folder, telling the kinds apart by their keys:
+    /// `index` (an index tree), `indicator` (the service index), `target` (the plan's targets).
+    pub fn load(root: &Path, dir: &Path, diag: &mut Diagnostics) -> Methodologies {
+        let mut all = Methodologies::default();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        for path in files {
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let keys = std::fs::read_to_string(&path).ok().and_then(|t| t.parse::<toml::Table>().ok());
+            match keys {
+                Some(t) if t.contains_key("index") => all.indices.extend(load_index_method(root, &path, diag)),
+                Some(t) if t.contains_key("indicator") => {
+                    all.service.extend(methodology::load_service_method(root, &path, diag))
+                }
+                Some(t) if t.contains_key("target") => all.targets.extend(load_targets(root, &path, diag)),
+                Some(_) => diag.file(&shown, "không nhận ra loại phương pháp: cần khóa index, indicator hoặc target"),
+                // Unreadable or invalid TOML: let the parser report it with its line.
+                None => drop(diag.parse::<toml::Table>(root, &path)),
+            }
+        }
+        all
+    }
+
+    pub fn service(&self, id: &str) -> Option<&crate::score::ServiceMethod> {
+        self.service.iter().find(|m| m.id == id)
+    }
+
+    pub fn index(&self, id: &str) -> Option<&crate::score::IndexMethod> {
+        self.indices.iter().find(|m| m.id == id)
+    }
 }
 
 /// The project root of a settings file at `<root>/config/thidua.toml`.
@@ -48,5 +101,6 @@ pub fn load(settings_path: &Path, diag: &mut Diagnostics) -> Option<Config> {
     let registry = Registry::load(&root, &p.units, &p.officers, diag);
     let calendar = Calendar::load(&root, &p.holidays, diag);
     let procedures = Procedures::load(&root, &p.procedures, diag);
-    diag.is_empty().then_some(Config { root, settings, registry, calendar, procedures })
+    let methodologies = Methodologies::load(&root, &p.methodology, diag);
+    diag.is_empty().then_some(Config { root, settings, registry, calendar, procedures, methodologies })
 }

@@ -113,6 +113,26 @@ fn feedback_rules(now: NaiveDateTime) -> Vec<Rule> {
     }]
 }
 
+fn points_rules() -> Vec<Rule> {
+    let over = |c: &str| col(c).gt(col("max_points"));
+    vec![
+        Rule {
+            rule: "Điểm chấm âm (loại bỏ dòng)",
+            severity: Severity::Rejected,
+            when: col("self_points").lt(lit(0.0)).or(col("appraised_points").lt(lit(0.0))),
+            detail: col("appraised_points").cast(DataType::String),
+            action: Action::Keep,
+        },
+        Rule {
+            rule: "Điểm chấm lớn hơn điểm tối đa (tính bằng điểm tối đa)",
+            severity: Severity::Warning,
+            when: over("self_points").or(over("appraised_points")),
+            detail: col("appraised_points").cast(DataType::String),
+            action: Action::Keep,
+        },
+    ]
+}
+
 fn documents_rules() -> Vec<Rule> {
     let counts =
         ["outgoing", "outgoing_electronic", "outgoing_signed", "outgoing_secret", "incoming", "incoming_on_time"];
@@ -138,7 +158,8 @@ pub fn apply_rules(
         Dataset::Dossiers => dossier_rules(now),
         Dataset::Feedback => feedback_rules(now),
         Dataset::Documents => documents_rules(),
-        Dataset::Initiatives => vec![],
+        Dataset::Initiatives | Dataset::DtiRanking | Dataset::Ddci => vec![],
+        Dataset::ParAppraisal | Dataset::DtiAssessment => points_rules(),
     };
     let mut lf = df.lazy();
     let mut df_now = lf.clone().collect()?;

@@ -84,7 +84,11 @@ pub fn ingest(files: &[Fetched], ctx: &Context<'_>) -> Result<Ingested> {
     for (dataset, frames) in parts {
         let lazy: Vec<LazyFrame> = frames.into_iter().map(IntoLazy::lazy).collect();
         let df = concat(lazy, UnionArgs::default())?.collect()?;
-        let df = checks::resolve_units(dataset, df, ctx.registry, ctx.period.last_day(), &mut findings)?;
+        let df = if dataset.has_units() {
+            checks::resolve_units(dataset, df, ctx.registry, ctx.period.last_day(), &mut findings)?
+        } else {
+            df
+        };
         let df = match dataset {
             Dataset::Dossiers => checks::dedupe_dossiers(df, &mut findings)?,
             _ => df,

@@ -15,6 +15,14 @@ pub enum Dataset {
     Documents,
     Feedback,
     Initiatives,
+    /// S5: PAR appraisal, one row per unit and criterion.
+    ParAppraisal,
+    /// S6: the ward's DTI assessment, one row per indicator.
+    DtiAssessment,
+    /// S6: the province's ranking of communes by DTI.
+    DtiRanking,
+    /// S7: DDCI survey scores, one row per year, locality and component.
+    Ddci,
 }
 
 /// How a column's text becomes a value.
@@ -22,6 +30,8 @@ pub enum Dataset {
 pub enum FieldType {
     Text,
     Int,
+    /// A decimal number (decimal point; spreadsheets give numbers as numbers).
+    Number,
     /// 0/1 → boolean.
     Flag,
     DateTime,
@@ -58,7 +68,7 @@ const fn req(name: &'static str, ty: FieldType, headers: &'static [&'static str]
     Field { name, ty, headers, required: true }
 }
 
-use FieldType::{DateTime, Flag, Int, Text};
+use FieldType::{DateTime, Flag, Int, Number, Text};
 
 /// Dossier statuses (TrangThaiHoSo) with the labels systems export for them.
 pub const STATUSES: &[(&str, &[&str])] = &[
@@ -162,13 +172,72 @@ static INITIATIVES: Schema = Schema {
     personal: &[],
 };
 
+static PAR_APPRAISAL: Schema = Schema {
+    fields: &[
+        req("unit_name", Text, &["Mã đơn vị", "Đơn vị", "MaDonVi"]),
+        req("criterion", Text, &["Mã tiêu chí", "MaTieuChi"]),
+        f("criterion_name", Text, &["Tiêu chí", "Tên tiêu chí"]),
+        f("max_points", Number, &["Điểm tối đa"]),
+        f("self_points", Number, &["Điểm tự chấm", "Điểm tự đánh giá"]),
+        f("appraised_points", Number, &["Điểm thẩm định"]),
+        f("evidence", Text, &["Tài liệu kiểm chứng", "Ghi chú", "Nhận xét"]),
+    ],
+    personal: &[],
+};
+
+static DTI_ASSESSMENT: Schema = Schema {
+    fields: &[
+        req("indicator", Text, &["Mã chỉ tiêu", "MaChiTieu"]),
+        f("indicator_name", Text, &["Chỉ tiêu", "Tên chỉ tiêu"]),
+        f("max_points", Number, &["Điểm tối đa"]),
+        f("self_points", Number, &["Điểm tự đánh giá", "Điểm tự chấm"]),
+        f("appraised_points", Number, &["Điểm thẩm định"]),
+    ],
+    personal: &[],
+};
+
+static DTI_RANKING: Schema = Schema {
+    fields: &[
+        req("commune_code", Text, &["Mã xã", "Mã đơn vị hành chính"]),
+        req("commune_name", Text, &["Tên xã, phường, thị trấn", "Tên xã", "Đơn vị"]),
+        f("district", Text, &["Huyện, thị xã, thành phố", "Huyện"]),
+        req("dti", Number, &["Chỉ số DTI", "DTI"]),
+        f("rank", Int, &["Xếp hạng", "Thứ hạng"]),
+    ],
+    personal: &[],
+};
+
+static DDCI: Schema = Schema {
+    fields: &[
+        req("year", Int, &["Năm"]),
+        req("locality_code", Text, &["Mã đơn vị", "Mã xã"]),
+        f("locality_name", Text, &["Đơn vị", "Tên đơn vị"]),
+        req("component", Text, &["Mã thành phần", "MaThanhPhan"]),
+        f("component_name", Text, &["Thành phần", "Tên thành phần"]),
+        req("score", Number, &["Điểm", "Điểm số"]),
+    ],
+    personal: &[],
+};
+
 impl Dataset {
+    /// Whether rows name a unit of the ward (resolved through the registry).
+    pub fn has_units(self) -> bool {
+        matches!(
+            self,
+            Dataset::Dossiers | Dataset::Documents | Dataset::Feedback | Dataset::Initiatives | Dataset::ParAppraisal
+        )
+    }
+
     pub fn schema(self) -> &'static Schema {
         match self {
             Dataset::Dossiers => &DOSSIERS,
             Dataset::Documents => &DOCUMENTS,
             Dataset::Feedback => &FEEDBACK,
             Dataset::Initiatives => &INITIATIVES,
+            Dataset::ParAppraisal => &PAR_APPRAISAL,
+            Dataset::DtiAssessment => &DTI_ASSESSMENT,
+            Dataset::DtiRanking => &DTI_RANKING,
+            Dataset::Ddci => &DDCI,
         }
     }
 
@@ -179,6 +248,10 @@ impl Dataset {
             Dataset::Documents => "documents",
             Dataset::Feedback => "feedback",
             Dataset::Initiatives => "initiatives",
+            Dataset::ParAppraisal => "par_appraisal",
+            Dataset::DtiAssessment => "dti_assessment",
+            Dataset::DtiRanking => "dti_ranking",
+            Dataset::Ddci => "ddci",
         }
     }
 
@@ -188,6 +261,10 @@ impl Dataset {
             Dataset::Documents => "Văn bản điện tử",
             Dataset::Feedback => "Phản ánh, kiến nghị",
             Dataset::Initiatives => "Sáng kiến, mô hình",
+            Dataset::ParAppraisal => "Chấm điểm CCHC (PAR)",
+            Dataset::DtiAssessment => "Đánh giá DTI của phường",
+            Dataset::DtiRanking => "Xếp hạng DTI cấp xã",
+            Dataset::Ddci => "Khảo sát DDCI",
         }
     }
 }

@@ -91,6 +91,7 @@ fn typed(field: &Field, raw: Expr) -> Expr {
     match field.ty {
         FieldType::Text => raw,
         FieldType::Int => raw.cast(DataType::Int64),
+        FieldType::Number => raw.cast(DataType::Float64),
         FieldType::Flag => {
             let v = raw.cast(DataType::Int64);
             when(v.clone().eq(lit(1)))

@@ -2,6 +2,7 @@
 //! would run them. [`run`] reads like the architecture diagram: pull, ingest, store,
 //! score, report, deliver.
 
+mod indices;
 mod period;
 mod spec;
 
@@ -12,15 +13,16 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
+pub use indices::{IndexScores, ProvinceRank, Scored, score_indices};
 pub use period::Period;
-pub use spec::{Kind, Location, Pipeline, Source, load_file, pipeline_files};
+pub use spec::{Indices, Kind, Location, Pipeline, Source, load_file, pipeline_files};
 
 use crate::config::{Config, Diagnostics, diag};
 use crate::deliver::{Delivered, Outgoing, deliver};
 use crate::ingest::{self, Dataset};
 use crate::outcome::{Failure, Tag};
 use crate::report::{MonthlyReport, monthly_email, monthly_workbook, summarise};
-use crate::score::{ServiceInput, ServiceParams, service_scorecard};
+use crate::score::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
 use crate::store::{Store, write_atomic};
 
 /// What a run needs besides the pipeline.
@@ -67,8 +69,15 @@ fn procedures_frame(config: &Config) -> PolarsResult<DataFrame> {
     df!["procedure_code" => codes, "max_days" => days]
 }
 
-/// Runs the pipeline for one period.
-pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
+/// Everything a period's data yields before it is reported.
+pub struct Evaluation {
+    pub ingested: ingest::Ingested,
+    pub scorecard: ServiceScorecard,
+    pub indices: IndexScores,
+}
+
+/// Pulls, ingests, stores (unless a dry run) and scores one period.
+pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation> {
     let config = ctx.config;
     let paths = &config.settings.paths;
     if !config.calendar.has_year(ctx.period.year) {
@@ -103,6 +112,16 @@ pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
     .map_err(anyhow::Error::from)
     .context("tính bảng điểm không thành công")?;
 
+    let indices = score_indices(pipeline, &ingested, &scorecard, config, ctx.period)?;
+    Ok(Evaluation { ingested, scorecard, indices })
+}
+
+/// Runs the pipeline for one period: evaluate, then build the workbook and deliver it.
+pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
+    let config = ctx.config;
+    let paths = &config.settings.paths;
+    let Evaluation { ingested, scorecard, indices } = evaluate(pipeline, ctx)?;
+    let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     let report = MonthlyReport {
         ward: &config.settings.ward,
         period: ctx.period,
@@ -112,6 +131,7 @@ pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
         scorecard: &scorecard,
         findings: &ingested.findings,
         files: &ingested.files,
+        indices: &indices,
     };
     let workbook = monthly_workbook(&report).context("không tạo được bảng tính")?;
     let file_name = ctx.period.fill(&pipeline.report_file);

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use crate::config::{Config, Diagnostics, SourceText};
 use crate::ingest::Dataset;
+use crate::score::{IndexKind, IndexMethod};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,8 +23,27 @@ struct PipelineSpec {
     methodology: Spanned<String>,
     #[serde(rename = "source", default)]
     sources: Vec<Spanned<SourceSpec>>,
+    /// Index methodologies scored when their data is present.
+    #[serde(default)]
+    indices: IndicesSpec,
     report: ReportSpec,
     mail: Spanned<MailSpec>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct IndicesSpec {
+    par: Option<Spanned<String>>,
+    dti: Option<Spanned<String>>,
+    ddci: Option<Spanned<String>>,
+}
+
+/// The index methodologies a pipeline scores (each when its data is present).
+#[derive(Debug, Clone, Default)]
+pub struct Indices {
+    pub par: Option<IndexMethod>,
+    pub dti: Option<IndexMethod>,
+    pub ddci: Option<IndexMethod>,
 }
 
 /// What the pipeline builds.
@@ -97,6 +117,7 @@ pub struct Pipeline {
     pub name: String,
     pub kind: Kind,
     pub methodology: crate::score::ServiceMethod,
+    pub indices: Indices,
     pub sources: Vec<Source>,
     /// Workbook file name template (ASCII), e.g. `bang-diem-{period}.xlsx`.
     pub report_file: String,
@@ -130,17 +151,15 @@ fn check(
     diag: &mut Diagnostics,
 ) -> Option<Pipeline> {
     let before = diag.problems().len();
-    let method_path = config.settings.paths.methodology.join(format!("{}.toml", spec.methodology.get_ref()));
-    let methodology = if method_path.is_file() {
-        crate::config::load_service_method(&config.root, &method_path, diag)
-    } else {
+    let methodology = config.methodologies.service(spec.methodology.get_ref()).cloned();
+    if methodology.is_none() {
+        let known: Vec<&str> = config.methodologies.service.iter().map(|m| m.id.as_str()).collect();
         diag.at(
             src,
             &spec.methodology.span(),
-            format!("không có phương pháp \"{}\" ({})", spec.methodology.get_ref(), method_path.display()),
+            format!("không có phương pháp dịch vụ \"{}\" (có: {})", spec.methodology.get_ref(), known.join(", ")),
         );
-        None
-    };
+    }
     let mut sources = Vec::new();
     for s in spec.sources {
         let span = s.span();
@@ -206,12 +225,40 @@ fn check(
     if to.is_empty() {
         diag.at(src, &mail_span, "mail.to cần ít nhất một người nhận");
     }
+    let mut index = |name: &Option<Spanned<String>>, kind: IndexKind| -> Option<IndexMethod> {
+        let name = name.as_ref()?;
+        match config.methodologies.index(name.get_ref()) {
+            Some(m) if m.kind == kind => Some(m.clone()),
+            Some(m) => {
+                diag.at(
+                    src,
+                    &name.span(),
+                    format!("phương pháp \"{}\" là chỉ số {:?}, không phải {kind:?}", m.id, m.kind),
+                );
+                None
+            }
+            None => {
+                diag.at(
+                    src,
+                    &name.span(),
+                    format!("không có phương pháp chỉ số \"{}\" trong thư mục phương pháp", name.get_ref()),
+                );
+                None
+            }
+        }
+    };
+    let indices = Indices {
+        par: index(&spec.indices.par, IndexKind::Par),
+        dti: index(&spec.indices.dti, IndexKind::Dti),
+        ddci: index(&spec.indices.ddci, IndexKind::Ddci),
+    };
     let methodology = methodology?;
     (diag.problems().len() == before).then(|| Pipeline {
         id,
         name: spec.name,
         kind: spec.kind,
         methodology,
+        indices,
         sources,
         report_file: file.clone(),
         to,

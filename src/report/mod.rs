@@ -2,11 +2,13 @@
 //! changes a score; the stage only arranges, labels and formats.
 
 mod email;
+mod indices;
 mod summary;
 mod table;
 mod workbook;
 
 pub use email::{Email, escape, monthly_email};
+pub use indices::lost_points;
 pub use summary::{Summary, UnitLine, summarise};
 pub use table::excel_serial;
-pub use workbook::{MonthlyReport, SHEETS, monthly_workbook};
+pub use workbook::{MonthlyReport, SHEETS, monthly_workbook, unit_labels};

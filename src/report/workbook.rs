@@ -10,7 +10,7 @@ use rust_xlsxwriter::{DocProperties, Workbook, Worksheet};
 use super::table::{Formats, Kind, c, write_table};
 use crate::config::{Registry, Ward};
 use crate::ingest::{FileReport, Finding};
-use crate::pipeline::Period;
+use crate::pipeline::{IndexScores, Period};
 use crate::score::{ServiceMethod, ServiceScorecard, WARD_SCOPE, group_column};
 
 /// Everything the monthly report shows, already computed.
@@ -23,11 +23,17 @@ pub struct MonthlyReport<'a> {
     pub scorecard: &'a ServiceScorecard,
     pub findings: &'a [Finding],
     pub files: &'a [FileReport],
+    pub indices: &'a IndexScores,
 }
 
 /// Sheet names (at most 31 characters, as Excel requires).
 pub const SHEETS: [&str; 7] =
     ["Tổng hợp", "Điểm theo chỉ số", "Theo cán bộ", "Hồ sơ quá hạn", "Chỉ tiêu", "Chất lượng dữ liệu", "Nguồn dữ liệu"];
+
+/// Unit code → name (`label_code`, `unit_label`), to join for display.
+pub fn unit_labels(registry: &Registry) -> PolarsResult<DataFrame> {
+    Ok(labels(registry)?.0)
+}
 
 /// Unit code → name, and officer id → name, as frames to join for display.
 fn labels(registry: &Registry) -> PolarsResult<(DataFrame, DataFrame)> {
@@ -257,6 +263,11 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         ],
         &f,
     )?;
+
+    let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
+    super::indices::add_index_sheets(&mut wb, r.indices, &units, &heading, &f)?;
+    let lost = super::indices::lost_points(sc, r.indices, &units)?;
+    super::indices::add_lost_points_sheet(&mut wb, &lost, &heading, &f)?;
 
     let ws = wb.add_worksheet().set_name(SHEETS[5])?;
     let row = title(ws, r, "KIỂM TRA CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO", &f)?;

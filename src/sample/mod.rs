@@ -1,6 +1,8 @@
 //! `thidua sample`: a deterministic year of exports for a sample ward, as an officer would
 //! download them from the systems the ward does not own (S1 dossiers, S3 documents, S4
-//! citizen feedback, S8 initiatives), with the messy cases real exports have. It ships a small
+//! citizen feedback, S8 initiatives) and of the yearly index results the ward receives (S5 PAR
+//! appraisal, S6 DTI assessment and provincial ranking, S7 DDCI survey), with the messy cases
+//! real exports have. It ships a small
 //! offline sample with the repository and produces large S1 CSVs for benchmarks.
 //!
 //! Decision: every dossier's whole life (received, supplements, finish, return) is drawn once,
@@ -11,8 +13,12 @@
 mod bench;
 mod calendar;
 mod catalog;
+mod cham_diem;
 mod cp1258;
+mod ddci;
+mod dia_ban;
 mod dossier;
+mod dti;
 mod ho_so;
 mod pakn;
 mod people;
@@ -45,6 +51,30 @@ pub struct SampleWard {
     pub units: Vec<SampleUnit>,
     /// Official days off; weekends are Saturday and Sunday.
     pub holidays: Vec<chrono::NaiveDate>,
+    /// What the index results (S5, S6, S7) score; None: none of those files is written.
+    pub indices: Option<SampleIndices>,
+}
+
+/// A leaf criterion to score.
+#[derive(Clone, Debug)]
+pub struct SampleCriterion {
+    pub code: String,
+    pub name: String,
+    pub max_points: f64,
+}
+
+/// The index methodologies as far as the sample needs them, filled by the caller from the
+/// configuration (the generator itself reads no configuration).
+#[derive(Clone, Debug)]
+pub struct SampleIndices {
+    /// PAR: leaf criteria that the appraisal export carries (source "S5").
+    pub par_criteria: Vec<SampleCriterion>,
+    /// DTI ward tree leaves (source "S6").
+    pub dti_indicators: Vec<SampleCriterion>,
+    /// DDCI components (codes and names; raw scores are on a 10-point scale).
+    pub ddci_components: Vec<SampleCriterion>,
+    /// Unit codes that are rated by PAR every year (par_rated in the registry).
+    pub par_units: Vec<String>,
 }
 
 pub struct SampleUnit {
@@ -151,6 +181,11 @@ pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary
     files.extend(van_ban::write_year(&mut stream(opts.seed, 3), ward, &ranks, out)?);
     files.extend(pakn::write_year(&mut stream(opts.seed, 4), &cal, ward, &units, &ranks, out)?);
     files.push(sang_kien::write_year(&mut stream(opts.seed, 8), &cal, ward, &ranks, out)?);
+    if let Some(ix) = &ward.indices {
+        files.extend(cham_diem::write_years(&mut stream(opts.seed, 5), &cal, ward, ix, &ranks, out)?);
+        files.extend(dti::write_year(&mut stream(opts.seed, 6), &cal, ward, ix, out)?);
+        files.extend(ddci::write_years(&mut stream(opts.seed, 7), &cal, ward, ix, out)?);
+    }
     Ok(SampleSummary { files, dossiers: dossiers.len() })
 }
 

@@ -14,10 +14,13 @@ pub(crate) const FIRST_DATA_ROW: u32 = 5;
 
 /// A workbook whose creation time is the download moment, so the bytes depend on the seed only.
 pub(crate) fn workbook(cal: &Calendar, at: Ts) -> Result<Workbook> {
+    workbook_by(cal, at, "Hệ thống thông tin giải quyết TTHC")
+}
+
+/// Like [`workbook`], for a workbook made by someone other than the dossier system.
+pub(crate) fn workbook_by(cal: &Calendar, at: Ts, author: &str) -> Result<Workbook> {
     let mut wb = Workbook::new();
-    let props = DocProperties::new()
-        .set_author("Hệ thống thông tin giải quyết TTHC")
-        .set_creation_datetime(&excel_datetime(cal, at)?);
+    let props = DocProperties::new().set_author(author).set_creation_datetime(&excel_datetime(cal, at)?);
     wb.set_properties(&props);
     Ok(wb)
 }

@@ -7,11 +7,15 @@
 //! one-stop section's targets.
 
 mod classify;
+mod index;
+mod inputs;
 mod method;
 mod points;
 mod service;
 mod targets;
 
+pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
+pub use inputs::{ddci_inputs, dti_inputs, par_inputs};
 pub use method::{Band, Group, Indicator, Measure, Operator, ServiceMethod, ZeroRule};
 pub use points::group_column;
 pub use service::{ServiceInput, ServiceParams, ServiceScorecard, WARD_SCOPE, service_scorecard};

@@ -18,7 +18,7 @@ pub fn group_column(code: &str) -> String {
 }
 
 /// The (numerator, denominator) counts of a measure, as column expressions.
-fn counts(measure: Measure) -> (Expr, Expr) {
+pub(super) fn counts(measure: Measure) -> (Expr, Expr) {
     match measure {
         Measure::OnTime => (col("on_time"), col("active")),
         Measure::Online => (col("online"), col("received")),

@@ -1,0 +1,233 @@
+//! The plan's targets (`config/methodology/targets-<year>.toml`): what each target is,
+//! whom it applies to, and how it is measured — from data the pipeline computes, or by a
+//! manual confirmation (who confirms is named here; who confirmed and when is recorded by
+//! the ward as a fact).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::dates::to_date;
+use super::diag::Diagnostics;
+
+/// Who a target applies to: the ward, a kind of unit, or individuals.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AppliesTo {
+    Ward,
+    Department,
+    OneStop,
+    Police,
+    HealthStation,
+    Front,
+    MassOrganisation,
+    Quarter,
+    Individual,
+}
+
+/// The dataset a data-measured target is computed from.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSource {
+    Svc,
+    Documents,
+    Initiatives,
+    Feedback,
+    Par,
+}
+
+impl TargetSource {
+    /// The metrics the pipeline computes for this source.
+    pub fn metrics(self) -> &'static [&'static str] {
+        match self {
+            TargetSource::Svc => &[
+                "on_time_rate",
+                "late",
+                "e_signed_rate",
+                "input_digitised_rate",
+                "result_digitised_rate",
+                "digitised_rate",
+                "online_rate",
+                "paid_online_rate",
+                "paid_online",
+                "supplement_rate",
+            ],
+            TargetSource::Documents => &["electronic_rate", "signed_rate", "incoming_on_time_rate"],
+            TargetSource::Initiatives => &["registered", "applied", "applied_rate", "authored"],
+            TargetSource::Feedback => &["procedure_complaints_open", "officer_complaints"],
+            TargetSource::Par => &["band", "previous_year_band", "total", "rank"],
+        }
+    }
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+    /// A band label at least as good as `value_label` (bands of the index, best first).
+    BandAtLeast,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum MeasureName {
+    Manual,
+    Data,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetsSpec {
+    id: String,
+    name: String,
+    decision: String,
+    valid_from: Spanned<Datetime>,
+    valid_to: Option<Spanned<Datetime>>,
+    #[serde(rename = "target")]
+    targets: Vec<Spanned<TargetSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetSpec {
+    code: String,
+    name: String,
+    plan_ref: String,
+    applies_to: Vec<AppliesTo>,
+    measure: MeasureName,
+    confirmed_by: Option<String>,
+    source: Option<TargetSource>,
+    metric: Option<String>,
+    comparison: Option<Comparison>,
+    value: Option<f64>,
+    value_label: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    Manual {
+        confirmed_by: String,
+    },
+    Data {
+        source: TargetSource,
+        metric: String,
+        comparison: Comparison,
+        value: Option<f64>,
+        value_label: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub code: String,
+    pub name: String,
+    pub plan_ref: String,
+    pub applies_to: Vec<AppliesTo>,
+    pub measure: Measure,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Targets {
+    pub id: String,
+    pub name: String,
+    pub decision: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub targets: Vec<Target>,
+}
+
+pub fn load_targets(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<Targets> {
+    let (src, spec) = diag.parse::<TargetsSpec>(root, path)?;
+    let before = diag.problems().len();
+    let valid_from = to_date(spec.valid_from.get_ref());
+    if valid_from.is_none() {
+        diag.at(&src, &spec.valid_from.span(), "valid_from phải là một ngày (YYYY-MM-DD)");
+    }
+    let valid_to = spec.valid_to.as_ref().and_then(|v| to_date(v.get_ref()));
+    let mut targets = Vec::new();
+    for t in spec.targets {
+        let span = t.span();
+        let t = t.into_inner();
+        if targets.iter().any(|x: &Target| x.code == t.code) {
+            diag.at(&src, &span, format!("mã chỉ tiêu trùng: {}", t.code));
+        }
+        if t.applies_to.is_empty() {
+            diag.at(&src, &span, format!("chỉ tiêu {}: applies_to không được rỗng", t.code));
+        }
+        let measure = match t.measure {
+            MeasureName::Manual => {
+                if t.source.is_some() || t.metric.is_some() || t.comparison.is_some() {
+                    diag.at(
+                        &src,
+                        &span,
+                        format!("chỉ tiêu {}: measure = \"manual\" không dùng source, metric, comparison", t.code),
+                    );
+                }
+                match t.confirmed_by {
+                    Some(who) => Measure::Manual { confirmed_by: who },
+                    None => {
+                        diag.at(
+                            &src,
+                            &span,
+                            format!("chỉ tiêu {}: measure = \"manual\" cần confirmed_by (ai xác nhận)", t.code),
+                        );
+                        continue;
+                    }
+                }
+            }
+            MeasureName::Data => {
+                let (Some(source), Some(metric), Some(comparison)) = (t.source, t.metric, t.comparison) else {
+                    diag.at(
+                        &src,
+                        &span,
+                        format!("chỉ tiêu {}: measure = \"data\" cần source, metric và comparison", t.code),
+                    );
+                    continue;
+                };
+                if !source.metrics().contains(&metric.as_str()) {
+                    diag.at(
+                        &src,
+                        &span,
+                        format!(
+                            "chỉ tiêu {}: metric \"{metric}\" không có (có: {})",
+                            t.code,
+                            source.metrics().join(", ")
+                        ),
+                    );
+                }
+                match (comparison, t.value, &t.value_label) {
+                    (Comparison::BandAtLeast, _, Some(_))
+                    | (Comparison::AtLeast | Comparison::AtMost, Some(_), None) => {}
+                    _ => diag.at(
+                        &src,
+                        &span,
+                        format!("chỉ tiêu {}: at_least/at_most cần value; band_at_least cần value_label", t.code),
+                    ),
+                }
+                Measure::Data { source, metric, comparison, value: t.value, value_label: t.value_label }
+            }
+        };
+        targets.push(Target {
+            code: t.code,
+            name: t.name,
+            plan_ref: t.plan_ref,
+            applies_to: t.applies_to,
+            measure,
+            note: t.note,
+        });
+    }
+    (diag.problems().len() == before).then_some(Targets {
+        id: spec.id,
+        name: spec.name,
+        decision: spec.decision,
+        valid_from: valid_from?,
+        valid_to,
+        targets,
+    })
+}
