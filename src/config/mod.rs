@@ -23,7 +23,7 @@ pub use methodology::load_service_method;
 pub use procedures::{Procedure, Procedures};
 pub use registry::{Gender, Officer, Registry, Unit, UnitKind, name_key};
 pub use settings::{Paths, Secret, Security, Settings, Smtp, Ward};
-pub use targets::{AppliesTo, Comparison, Target, TargetSource, Targets, load_targets};
+pub use targets::{AppliesTo, Comparison, Measure as TargetMeasure, Target, TargetSource, Targets, load_targets};
 
 /// Everything about the ward that the pipelines need.
 #[derive(Debug, Clone)]

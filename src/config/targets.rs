@@ -28,6 +28,22 @@ pub enum AppliesTo {
     Individual,
 }
 
+impl AppliesTo {
+    pub fn label(self) -> &'static str {
+        match self {
+            AppliesTo::Ward => "Toàn phường",
+            AppliesTo::Department => "Các bộ phận chuyên môn",
+            AppliesTo::OneStop => "Bộ phận Một cửa",
+            AppliesTo::Police => "Công an phường",
+            AppliesTo::HealthStation => "Trạm Y tế",
+            AppliesTo::Front => "Mặt trận Tổ quốc",
+            AppliesTo::MassOrganisation => "Các tổ chức chính trị - xã hội",
+            AppliesTo::Quarter => "Các khu phố",
+            AppliesTo::Individual => "Cá nhân",
+        }
+    }
+}
+
 /// The dataset a data-measured target is computed from.
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

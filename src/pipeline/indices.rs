@@ -8,7 +8,10 @@ use polars::prelude::*;
 use crate::config::{Config, name_key};
 use crate::ingest::{Dataset, Ingested};
 use crate::pipeline::{Period, Pipeline};
-use crate::score::{IndexMethod, IndexResult, ServiceScorecard, ddci_inputs, dti_inputs, par_inputs, score_index};
+use crate::score::{
+    IndexMethod, IndexResult, ServiceScorecard, TargetFacts, ddci_inputs, dti_inputs, par_inputs, plan_targets,
+    score_index,
+};
 
 /// The ward's place in the province's DTI ranking of communes.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +34,10 @@ pub struct IndexScores {
     pub dti: Option<Scored>,
     pub dti_rank: Option<ProvinceRank>,
     pub ddci: Option<Scored>,
+    /// DDCI locality code → name (`label_code`, `unit_label`), from the survey file.
+    pub ddci_names: Option<DataFrame>,
+    /// The plan's targets for the period: (name of the targets file, one row per target and scope).
+    pub plan_targets: Option<(String, DataFrame)>,
 }
 
 fn applies(m: &IndexMethod, period: Period) -> bool {
@@ -99,7 +106,37 @@ pub fn score_indices(
         if let Some(year) = latest {
             let result = score_index(&input, m, Some(year)).context("chấm điểm DDCI")?;
             out.ddci = Some(Scored { method: m.clone(), result });
+            out.ddci_names = Some(
+                survey
+                    .clone()
+                    .lazy()
+                    .group_by([col("locality_code").alias("label_code")])
+                    .agg([col("locality_name").first().alias("unit_label")])
+                    .collect()?,
+            );
         }
+    }
+    if let Some(t) = config
+        .methodologies
+        .targets
+        .iter()
+        .find(|t| t.valid_from <= period.last_day() && t.valid_to.is_none_or(|to| to >= period.first_day()))
+    {
+        let units: Vec<(String, crate::config::UnitKind)> = config
+            .registry
+            .units
+            .iter()
+            .filter(|u| u.valid_on(period.last_day()))
+            .map(|u| (u.code.clone(), u.kind))
+            .collect();
+        let facts = TargetFacts {
+            scopes: &scorecard.scopes,
+            officers: &scorecard.officers,
+            documents: ingested.table(Dataset::Documents),
+            initiatives: ingested.table(Dataset::Initiatives),
+            units: &units,
+        };
+        out.plan_targets = Some((format!("{} ({})", t.name, t.decision), plan_targets(t, &facts)?));
     }
     Ok(out)
 }

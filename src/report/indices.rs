@@ -146,7 +146,7 @@ pub fn add_index_sheets(
             "Điểm thành phần chuẩn hóa min–max về thang 10 trên 3 năm gần nhất, gộp mọi đơn vị.",
             &f.note,
         )?;
-        ranking_sheet(ws, row, ddci, units, "Đơn vị", f)?;
+        ranking_sheet(ws, row, ddci, scores.ddci_names.as_ref().unwrap_or(units), "Địa phương", f)?;
     }
     Ok(())
 }
@@ -165,6 +165,43 @@ fn f64_at(df: &DataFrame, name: &str, i: usize) -> Option<f64> {
 
 fn str_at(df: &DataFrame, name: &str, i: usize) -> Option<String> {
     df.column(name).ok()?.str().ok()?.get(i).map(str::to_string)
+}
+
+/// The plan's targets: every data target per scope, every manual one with who confirms it.
+pub fn add_plan_targets_sheet(
+    wb: &mut Workbook,
+    scores: &IndexScores,
+    units: &DataFrame,
+    title: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,
+    f: &Formats,
+) -> Result<()> {
+    let Some((name, df)) = &scores.plan_targets else { return Ok(()) };
+    let ws = wb.add_worksheet().set_name("Chỉ tiêu kế hoạch")?;
+    let row = title(ws, &format!("KẾT QUẢ THỰC HIỆN CHỈ TIÊU — {}", name.to_uppercase()))?;
+    let df = df
+        .clone()
+        .lazy()
+        .join(units.clone().lazy(), [col("scope")], [col("label_code")], JoinArgs::new(JoinType::Left))
+        .with_column(col("unit_label").fill_null(col("scope")))
+        .collect()?;
+    write_table(
+        ws,
+        row,
+        &df,
+        &[
+            c("Mã", "target", Kind::Text, 14.0),
+            c("Chỉ tiêu", "target_name", Kind::Text, 50.0),
+            c("Căn cứ", "plan_ref", Kind::Text, 18.0),
+            c("Đối tượng", "unit_label", Kind::Text, 30.0),
+            c("Cách đo", "measure", Kind::Text, 10.0),
+            c("Thực hiện", "actual", Kind::Points, 10.0),
+            c("Yêu cầu", "expected", Kind::Text, 10.0),
+            c("Kết quả", "met", Kind::Met, 10.0),
+            c("Ghi chú", "note", Kind::Text, 50.0),
+        ],
+        f,
+    )?;
+    Ok(())
 }
 
 /// Every lost point, largest first per unit, from the service scorecard and PAR.

@@ -67,12 +67,11 @@ fn title(ws: &mut Worksheet, r: &MonthlyReport<'_>, heading: &str, f: &Formats) 
         1,
         0,
         format!(
-            "Kỳ báo cáo: {} (từ {} đến {}). Lập lúc {}. Phương pháp: {}.",
+            "Kỳ báo cáo: {} (từ {} đến {}). Lập lúc {}.",
             r.period.label_vi(),
             r.period.first_day().format("%d/%m/%Y"),
             r.period.last_day().format("%d/%m/%Y"),
             r.generated_at.format("%H:%M %d/%m/%Y"),
-            r.method.decision
         ),
         &f.note,
     )?;
@@ -136,10 +135,12 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         .iter()
         .filter_map(|g| g.note.as_ref().map(|n| format!("Nhóm \"{}\" ({} điểm): {}.", g.name, g.max_points, n)))
         .collect();
-    for (i, line) in std::iter::once(
+    for (i, line) in [format!("Phương pháp: {} ({}).", r.method.name, r.method.decision)]
+        .into_iter()
+        .chain(std::iter::once(
         "Điểm thang 100 = điểm đạt / điểm tối đa của các chỉ số tính được từ dữ liệu hồ sơ × 100; hạng bằng nhau khi điểm (làm tròn) bằng nhau, hạng kế tiếp bị bỏ qua.".to_string(),
     )
-    .chain(notes)
+    .chain(notes))
     .enumerate()
     {
         ws.write_string_with_format(last + 2 + i as u32, 0, line, &f.note)?;
@@ -266,6 +267,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
 
     let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
     super::indices::add_index_sheets(&mut wb, r.indices, &units, &heading, &f)?;
+    super::indices::add_plan_targets_sheet(&mut wb, r.indices, &units, &heading, &f)?;
     let lost = super::indices::lost_points(sc, r.indices, &units)?;
     super::indices::add_lost_points_sheet(&mut wb, &lost, &heading, &f)?;
 
