@@ -77,3 +77,24 @@ fn explain_shows_lost_points_with_their_evidence() {
     assert!(stdout.contains("[Chỉ số CCHC (PAR)]") && stdout.contains("[Bộ chỉ số 766]"), "{stdout}");
     assert!(!dir.path().join("output").exists(), "explain writes nothing");
 }
+
+#[test]
+fn explain_a_whole_year_reads_every_months_exports() {
+    let dir = sample_project();
+    let out = Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .args(["explain", "TPHT", "--period", "2024"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("Bộ phận Tư pháp - Hộ tịch (TPHT) — năm 2024"), "{stdout}");
+    // A year's dossiers: far more than any month's.
+    let dossiers: f64 = stdout
+        .lines()
+        .find(|l| l.starts_with("Bộ chỉ số 766:"))
+        .and_then(|l| l.split(", ").find(|p| p.ends_with("hồ sơ")))
+        .and_then(|p| p.trim_end_matches(" hồ sơ").parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(dossiers > 1000.0, "{stdout}");
+}

@@ -1,8 +1,9 @@
-//! A reporting period: one calendar month in Asia/Ho_Chi_Minh.
+//! A reporting period: one calendar month, or a whole year, in Asia/Ho_Chi_Minh.
 //!
 //! Timestamps in exports are local wall-clock times without an offset, so a period is a
 //! pair of local dates; "now" is converted to the ward's time zone before the default
-//! period (the month before today) is chosen.
+//! period (the month before today) is chosen. A year is the same rules over a longer range:
+//! its file patterns match every month (`{period}` → `2024-*`), overlapping downloads merge.
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,28 +13,43 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
     pub year: i32,
-    pub month: u32,
+    /// `None` for the whole year.
+    month: Option<u32>,
 }
 
 impl Period {
+    /// A month.
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        NaiveDate::from_ymd_opt(year, month, 1).map(|_| Period { year, month })
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| Period { year, month: Some(month) })
+    }
+
+    /// A whole year.
+    pub fn year(year: i32) -> Option<Period> {
+        NaiveDate::from_ymd_opt(year, 1, 1).map(|_| Period { year, month: None })
+    }
+
+    pub fn month(self) -> Option<u32> {
+        self.month
+    }
+
+    pub fn is_year(self) -> bool {
+        self.month.is_none()
     }
 
     /// The month before the current month in the given time zone.
     pub fn previous(tz: chrono_tz::Tz) -> Period {
         let today = Utc::now().with_timezone(&tz).date_naive();
         let prev = today - Months::new(1);
-        Period { year: prev.year(), month: prev.month() }
+        Period { year: prev.year(), month: Some(prev.month()) }
     }
 
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("validated period")
+        NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), 1).expect("validated period")
     }
 
-    /// The first day of the next month: the period is `[first_day, end)`.
+    /// The first day after the period: the period is `[first_day, end)`.
     pub fn end(self) -> NaiveDate {
-        self.first_day() + Months::new(1)
+        self.first_day() + Months::new(if self.is_year() { 12 } else { 1 })
     }
 
     pub fn last_day(self) -> NaiveDate {
@@ -48,29 +64,46 @@ impl Period {
         self.end().and_hms_opt(0, 0, 0).expect("midnight")
     }
 
+    /// The period before: the previous month, or the previous year.
     pub fn prev(self) -> Period {
-        let d = self.first_day() - Months::new(1);
-        Period { year: d.year(), month: d.month() }
+        match self.month {
+            Some(_) => {
+                let d = self.first_day() - Months::new(1);
+                Period { year: d.year(), month: Some(d.month()) }
+            }
+            None => Period { year: self.year - 1, month: None },
+        }
     }
 
-    /// `{period}`, `{year}`, `{month}` and `{quarter}` in a path or name template.
+    /// `{period}`, `{year}`, `{month}` and `{quarter}` in a path or name template; for a
+    /// year, `{period}` and `{month}` match every month.
     pub fn fill(self, template: &str) -> String {
+        let (period, month, quarter) = match self.month {
+            Some(m) => (self.to_string(), format!("{m:02}"), ((m - 1) / 3 + 1).to_string()),
+            None => (format!("{}-*", self.year), "*".to_string(), "*".to_string()),
+        };
         template
-            .replace("{period}", &self.to_string())
+            .replace("{period}", &period)
             .replace("{year}", &self.year.to_string())
-            .replace("{month}", &format!("{:02}", self.month))
-            .replace("{quarter}", &((self.month - 1) / 3 + 1).to_string())
+            .replace("{month}", &month)
+            .replace("{quarter}", &quarter)
     }
 
-    /// "tháng 10/2024", as ward staff write it.
+    /// "tháng 10/2024" or "năm 2024", as ward staff write it.
     pub fn label_vi(self) -> String {
-        format!("tháng {:02}/{}", self.month, self.year)
+        match self.month {
+            Some(m) => format!("tháng {m:02}/{}", self.year),
+            None => format!("năm {}", self.year),
+        }
     }
 }
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{:02}", self.year, self.month)
+        match self.month {
+            Some(m) => write!(f, "{}-{m:02}", self.year),
+            None => write!(f, "{}", self.year),
+        }
     }
 }
 
@@ -78,14 +111,15 @@ impl FromStr for Period {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("kỳ \"{s}\" không hợp lệ: dùng dạng YYYY-MM, ví dụ 2024-10");
-        let (y, m) = s.split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 {
-            return Err(bad());
+        let bad = || format!("kỳ \"{s}\" không hợp lệ: dùng YYYY-MM (một tháng, ví dụ 2024-10) hoặc YYYY (cả năm)");
+        let digits = |x: &str, n: usize| x.len() == n && x.bytes().all(|b| b.is_ascii_digit());
+        match s.split_once('-') {
+            None if digits(s, 4) => Period::year(s.parse().map_err(|_| bad())?).ok_or_else(bad),
+            Some((y, m)) if digits(y, 4) && digits(m, 2) => {
+                Period::new(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?).ok_or_else(bad)
+            }
+            _ => Err(bad()),
         }
-        let year = y.parse().map_err(|_| bad())?;
-        let month = m.parse().map_err(|_| bad())?;
-        Period::new(year, month).ok_or_else(bad)
     }
 }
 
@@ -102,5 +136,16 @@ mod tests {
         assert_eq!(p.prev().to_string(), "2024-11");
         assert!("2024-13".parse::<Period>().is_err());
         assert!("24-1".parse::<Period>().is_err());
+        assert!("2024-1".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn a_year_spans_every_month() {
+        let y: Period = "2024".parse().unwrap();
+        assert!(y.is_year());
+        assert_eq!((y.first_day().to_string(), y.last_day().to_string()), ("2024-01-01".into(), "2024-12-31".into()));
+        assert_eq!(y.fill("ho-so/{period}/*.xlsx"), "ho-so/2024-*/*.xlsx");
+        assert_eq!(y.fill("sang-kien-{year}.xlsx"), "sang-kien-2024.xlsx");
+        assert_eq!((y.label_vi(), y.prev().to_string()), ("năm 2024".into(), "2023".into()));
     }
 }
