@@ -6,5 +6,6 @@ mod cli;
 mod common;
 mod config_files;
 mod index_methods;
+mod merger;
 mod monthly_fixture;
 mod monthly_sample;
