@@ -74,6 +74,18 @@ pub enum Command {
         #[arg(long, default_value = "monthly")]
         pipeline: String,
     },
+    /// Xét khen thưởng cuối năm: điều kiện, xếp hạng, danh sách đề nghị, dự thảo biên bản.
+    Awards {
+        /// The year judged (the round is held at its last day).
+        #[arg(long)]
+        year: i32,
+        /// Pipeline of kind year_end_awards.
+        #[arg(long, default_value = "year_end_awards")]
+        pipeline: String,
+        /// Build everything but write no workbook and send no e-mail.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Sinh dữ liệu mẫu một năm cho phường mẫu (tệp xuất như cán bộ tải về).
     Sample {
         /// Output folder.
@@ -104,6 +116,10 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check => check(&cli.config),
         Command::Run { pipeline, period, dry_run } => run_pipeline(&cli.config, &pipeline, period, dry_run),
+        Command::Awards { year, pipeline, dry_run } => {
+            let period = Period::year(year).context("năm không hợp lệ").tag(Failure::Config)?;
+            run_pipeline(&cli.config, &pipeline, Some(period), dry_run)
+        }
         Command::Score { method, input, year } => {
             crate::score_cmd::score(&cli.config, &method, &input, year, &mut std::io::stdout().lock())
         }
@@ -125,6 +141,15 @@ fn check(path: &std::path::Path) -> Result<()> {
             if pipeline::load_file(config, &file, &mut diag).is_some() {
                 pipelines += 1;
             }
+        }
+        // The ward's facts, one file per year.
+        let targets: Vec<String> =
+            config.methodologies.targets.iter().flat_map(|t| t.targets.iter().map(|x| x.code.clone())).collect();
+        let years: Vec<i32> = std::fs::read_dir(&config.settings.paths.facts)
+            .map(|rd| rd.filter_map(Result::ok).filter_map(|e| e.path().file_stem()?.to_str()?.parse().ok()).collect())
+            .unwrap_or_default();
+        for year in years {
+            config::load_facts(&config.root, &config.settings.paths.facts, year, &config.registry, &targets, &mut diag);
         }
     }
     if !diag.is_empty() {
@@ -151,17 +176,7 @@ fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_ru
     let period = period.unwrap_or_else(|| Period::previous(tz));
     let ctx = RunContext { config: &config, period, now: Utc::now().with_timezone(&tz), dry_run };
     let s = pipeline::run(&pipeline, &ctx).with_context(|| format!("pipeline {id}, kỳ {period}"))?;
-    println!(
-        "{} — {}: {} tệp, {} hồ sơ, {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, {} vấn đề dữ liệu.",
-        pipeline.name,
-        period.label_vi(),
-        s.files,
-        s.rows,
-        s.units,
-        s.ward_score.map_or_else(|| "—".into(), |x| format!("{x:.2}")),
-        s.overdue,
-        s.findings
-    );
+    println!("{} — {}: {}", pipeline.name, period.label_vi(), s.headline);
     if let Some(path) = &s.workbook {
         println!("Bảng tính: {}", path.display());
     }

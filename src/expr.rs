@@ -11,6 +11,14 @@ pub fn first_match(branches: impl IntoIterator<Item = (Expr, Expr)>, otherwise: 
     branches.fold(first.when(c).then(v), |chain, (c, v)| chain.when(c).then(v)).otherwise(otherwise)
 }
 
+/// A numeric column keyed by a text column, for the few lookups done outside Polars.
+pub fn keyed_f64(df: &DataFrame, key: &str, value: &str) -> std::collections::BTreeMap<String, f64> {
+    let (Ok(k), Ok(v)) = (df.column(key), df.column(value)) else { return Default::default() };
+    let (Ok(k), Ok(v)) = (k.str(), v.cast(&DataType::Float64)) else { return Default::default() };
+    let Ok(v) = v.f64() else { return Default::default() };
+    k.iter().zip(v.iter()).filter_map(|(k, v)| Some((k?.to_string(), v?))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

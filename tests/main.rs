@@ -1,6 +1,7 @@
 //! The one integration-test binary: scenarios as modules, a small project builder in
 //! `common`, fixtures under `tests/fixtures/<scenario>/`.
 
+mod awards;
 mod bad_input;
 mod cli;
 mod common;

@@ -4,9 +4,11 @@
 //! validated types below; only validated types reach the stages. Loading collects every
 //! problem of every file (see [`diag`]) instead of stopping at the first.
 
+mod awards;
 mod calendar;
 mod dates;
 pub mod diag;
+mod facts;
 mod index_method;
 mod methodology;
 mod procedures;
@@ -16,8 +18,10 @@ mod targets;
 
 use std::path::{Path, PathBuf};
 
+pub use awards::{fact_of, load_award_rules, load_candidates};
 pub use calendar::Calendar;
 pub use diag::{Diagnostics, Problem, SourceText};
+pub use facts::{Confirmation, OfficerFacts, TargetConfirmation, UnitFacts, WardFacts, load_facts};
 pub use index_method::load_index_method;
 pub use methodology::load_service_method;
 pub use procedures::{Procedure, Procedures};
@@ -43,6 +47,7 @@ pub struct Methodologies {
     pub service: Vec<crate::score::ServiceMethod>,
     pub indices: Vec<crate::score::IndexMethod>,
     pub targets: Vec<Targets>,
+    pub awards: Vec<crate::score::AwardRules>,
 }
 
 impl Methodologies {
@@ -59,6 +64,7 @@ impl Methodologies {
             })
             .unwrap_or_default();
         files.sort();
+        let mut award_files = Vec::new();
         for path in files {
             let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             let keys = std::fs::read_to_string(&path).ok().and_then(|t| t.parse::<toml::Table>().ok());
@@ -68,10 +74,21 @@ impl Methodologies {
                     all.service.extend(methodology::load_service_method(root, &path, diag))
                 }
                 Some(t) if t.contains_key("target") => all.targets.extend(load_targets(root, &path, diag)),
+                // Award rules test PAR bands: read them once the index files are loaded.
+                Some(t) if t.contains_key("level") => award_files.push(path),
                 Some(_) => diag.file(&shown, "không nhận ra loại phương pháp: cần khóa index, indicator hoặc target"),
                 // Unreadable or invalid TOML: let the parser report it with its line.
                 None => drop(diag.parse::<toml::Table>(root, &path)),
             }
+        }
+        let bands: Vec<String> = all
+            .indices
+            .iter()
+            .find(|m| m.kind == crate::score::IndexKind::Par)
+            .map(|m| m.bands.iter().map(|b| b.label.clone()).collect())
+            .unwrap_or_default();
+        for path in award_files {
+            all.awards.extend(load_award_rules(root, &path, bands.clone(), diag));
         }
         all
     }

@@ -44,6 +44,7 @@ struct PathsSpec {
     holidays: PathBuf,
     procedures: PathBuf,
     methodology: PathBuf,
+    facts: PathBuf,
     pipelines: PathBuf,
 }
 
@@ -58,6 +59,7 @@ impl Default for PathsSpec {
             holidays: "config/holidays".into(),
             procedures: "config/procedures.toml".into(),
             methodology: "config/methodology".into(),
+            facts: "config/facts".into(),
             pipelines: "pipelines".into(),
         }
     }
@@ -120,6 +122,8 @@ pub struct Paths {
     pub holidays: PathBuf,
     pub procedures: PathBuf,
     pub methodology: PathBuf,
+    /// The ward's facts for the award round, one file per year.
+    pub facts: PathBuf,
     pub pipelines: PathBuf,
 }
 
@@ -182,6 +186,7 @@ impl SettingsSpec {
             holidays: abs(p.holidays),
             procedures: abs(p.procedures),
             methodology: abs(p.methodology),
+            facts: abs(p.facts),
             pipelines: abs(p.pipelines),
         };
         Some(Settings {

@@ -29,6 +29,21 @@ pub enum AppliesTo {
 }
 
 impl AppliesTo {
+    /// Whether the target applies to units of this kind.
+    pub fn covers(self, kind: super::UnitKind) -> bool {
+        use super::UnitKind as K;
+        matches!(
+            (self, kind),
+            (AppliesTo::Department, K::Department)
+                | (AppliesTo::OneStop, K::OneStop)
+                | (AppliesTo::Police, K::Police)
+                | (AppliesTo::HealthStation, K::HealthStation)
+                | (AppliesTo::Front, K::Front)
+                | (AppliesTo::MassOrganisation, K::MassOrganisation)
+                | (AppliesTo::Quarter, K::Quarter)
+        )
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             AppliesTo::Ward => "Toàn phường",
@@ -114,6 +129,8 @@ struct TargetSpec {
     name: String,
     plan_ref: String,
     applies_to: Vec<AppliesTo>,
+    /// Only these units (codes), when a target belongs to one section.
+    units: Option<Vec<String>>,
     measure: MeasureName,
     confirmed_by: Option<String>,
     source: Option<TargetSource>,
@@ -144,6 +161,8 @@ pub struct Target {
     pub name: String,
     pub plan_ref: String,
     pub applies_to: Vec<AppliesTo>,
+    /// Only these units, when set.
+    pub units: Option<Vec<String>>,
     pub measure: Measure,
     pub note: Option<String>,
 }
@@ -234,6 +253,7 @@ pub fn load_targets(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<
             name: t.name,
             plan_ref: t.plan_ref,
             applies_to: t.applies_to,
+            units: t.units,
             measure,
             note: t.note,
         });

@@ -2,6 +2,7 @@
 //! would run them. [`run`] reads like the architecture diagram: pull, ingest, store,
 //! score, report, deliver.
 
+mod awards;
 mod indices;
 mod period;
 mod spec;
@@ -45,6 +46,8 @@ pub struct RunSummary {
     pub overdue: usize,
     pub workbook: Option<PathBuf>,
     pub delivered: Option<Delivered>,
+    /// One line for the person who ran it, in Vietnamese.
+    pub headline: String,
 }
 
 /// Loads a pipeline by id (`pipelines/<id>.toml`), reporting every problem in it.
@@ -118,8 +121,14 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
 
 /// Runs the pipeline for one period: evaluate, then build the workbook and deliver it.
 pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
+    match pipeline.kind {
+        Kind::MonthlyService => run_monthly(pipeline, ctx),
+        Kind::YearEndAwards => run_awards(pipeline, ctx),
+    }
+}
+
+fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
     let config = ctx.config;
-    let paths = &config.settings.paths;
     let Evaluation { ingested, scorecard, indices } = evaluate(pipeline, ctx)?;
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     let report = MonthlyReport {
@@ -138,7 +147,7 @@ pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
     let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
     let email = monthly_email(&config.settings.ward.short_name, ctx.period, &summary, &file_name);
 
-    let mut result = RunSummary {
+    let result = RunSummary {
         files: ingested.files.len(),
         rows: dossiers.height(),
         findings: ingested.findings.len(),
@@ -147,21 +156,106 @@ pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
         overdue: scorecard.overdue.height(),
         workbook: None,
         delivered: None,
+        headline: format!(
+            "{} tệp, {} hồ sơ, {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, {} vấn đề dữ liệu.",
+            ingested.files.len(),
+            dossiers.height(),
+            summary.units.len(),
+            summary.ward_score.map_or_else(|| "—".into(), |x| format!("{x:.2}")),
+            scorecard.overdue.height(),
+            ingested.findings.len()
+        ),
     };
+    publish(pipeline, ctx, &file_name, &workbook, &email, result)
+}
+
+/// The year's award round: the candidates' facts, the decisions, the proposal workbook.
+fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
+    let config = ctx.config;
+    if !ctx.period.is_year() {
+        return Err(anyhow::anyhow!("xét khen thưởng chạy theo năm: dùng --period {} (cả năm)", ctx.period.year))
+            .tag(Failure::Config);
+    }
+    let rules = pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
+    let year = ctx.period.year;
+    let ev = evaluate(pipeline, ctx)?;
+    let target_codes: Vec<String> =
+        config.methodologies.targets.iter().flat_map(|t| t.targets.iter().map(|x| x.code.clone())).collect();
+    let mut d = Diagnostics::default();
+    let facts = crate::config::load_facts(
+        &config.root,
+        &config.settings.paths.facts,
+        year,
+        &config.registry,
+        &target_codes,
+        &mut d,
+    );
+    diag::into_result(d).tag(Failure::Config)?;
+    let candidates = awards::candidates(config, &ev, facts.as_ref(), year)?;
+    let round_day = ctx.period.last_day();
+    let outcomes = crate::score::award_round(rules, &candidates, round_day);
+    let report = crate::report::AwardsReport {
+        ward: &config.settings.ward,
+        year,
+        round_day,
+        generated_at: ctx.now,
+        rules,
+        registry: &config.registry,
+        candidates: &candidates,
+        outcomes: &outcomes,
+    };
+    let workbook = crate::report::awards_workbook(&report).context("không tạo được bảng tính xét khen thưởng")?;
+    let file_name = ctx.period.fill(&pipeline.report_file);
+    let email = crate::report::awards_email(&report, &file_name, facts.is_none());
+    let nominees = outcomes.iter().filter(|o| o.level.is_some()).count();
+    let result = RunSummary {
+        files: ev.ingested.files.len(),
+        rows: ev.ingested.table(Dataset::Dossiers).map_or(0, DataFrame::height),
+        findings: ev.ingested.findings.len(),
+        units: nominees,
+        ward_score: None,
+        overdue: ev.scorecard.overdue.height(),
+        workbook: None,
+        delivered: None,
+        headline: format!(
+            "{} ứng viên, {} được đề nghị khen thưởng{}.",
+            outcomes.len(),
+            nominees,
+            if facts.is_none() {
+                format!(" (chưa có config/facts/{year}.toml: chưa ai có xác nhận hoàn thành nhiệm vụ)")
+            } else {
+                String::new()
+            }
+        ),
+    };
+    publish(pipeline, ctx, &file_name, &workbook, &email, result)
+}
+
+/// Writes the workbook under `output/<period>/` and delivers the e-mail (unless a dry run).
+fn publish(
+    pipeline: &Pipeline,
+    ctx: &RunContext<'_>,
+    file_name: &str,
+    workbook: &[u8],
+    email: &crate::report::Email,
+    mut result: RunSummary,
+) -> Result<RunSummary> {
+    let config = ctx.config;
+    let paths = &config.settings.paths;
     if ctx.dry_run {
         return Ok(result);
     }
-    let path = paths.output.join(ctx.period.to_string()).join(&file_name);
-    write_atomic(&path, &workbook).with_context(|| format!("không ghi được {}", path.display()))?;
+    let path = paths.output.join(ctx.period.to_string()).join(file_name);
+    write_atomic(&path, workbook).with_context(|| format!("không ghi được {}", path.display()))?;
     result.workbook = Some(path);
     let stem = format!("{}-{}-{}", pipeline.id, ctx.period, ctx.now.format("%Y%m%dT%H%M%S"));
     let out = Outgoing {
         from: &config.settings.from,
         to: &pipeline.to,
         cc: &pipeline.cc,
-        email: &email,
-        attachment_name: &file_name,
-        attachment: &workbook,
+        email,
+        attachment_name: file_name,
+        attachment: workbook,
     };
     result.delivered = Some(deliver(&out, config.settings.smtp.as_ref(), &paths.outbox, &stem)?);
     Ok(result)

@@ -26,6 +26,8 @@ struct PipelineSpec {
     /// Index methodologies scored when their data is present.
     #[serde(default)]
     indices: IndicesSpec,
+    /// Award rules id (year_end_awards pipelines).
+    awards: Option<Spanned<String>>,
     report: ReportSpec,
     mail: Spanned<MailSpec>,
 }
@@ -52,6 +54,8 @@ pub struct Indices {
 pub enum Kind {
     /// The month's service scorecard per unit and officer (Bộ chỉ số 766).
     MonthlyService,
+    /// The year's award round: eligibility, ranking and the proposal documents.
+    YearEndAwards,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +122,7 @@ pub struct Pipeline {
     pub kind: Kind,
     pub methodology: crate::score::ServiceMethod,
     pub indices: Indices,
+    pub awards: Option<crate::score::AwardRules>,
     pub sources: Vec<Source>,
     /// Workbook file name template (ASCII), e.g. `bang-diem-{period}.xlsx`.
     pub report_file: String,
@@ -196,8 +201,8 @@ fn check(
         };
         sources.push(Source { id: s.id, dataset: s.dataset, location, required: s.required, columns: s.columns });
     }
-    if !sources.iter().any(|s| s.dataset == Dataset::Dossiers) && spec.kind == Kind::MonthlyService {
-        diag.at(src, &(0..0), "pipeline monthly_service cần ít nhất một nguồn dataset = \"dossiers\"");
+    if !sources.iter().any(|s| s.dataset == Dataset::Dossiers) {
+        diag.at(src, &(0..0), "pipeline cần ít nhất một nguồn dataset = \"dossiers\"");
     }
     let file = spec.report.file_name.get_ref();
     if !file.is_ascii() || !file.ends_with(".xlsx") || file.contains('/') {
@@ -252,6 +257,20 @@ fn check(
         dti: index(&spec.indices.dti, IndexKind::Dti),
         ddci: index(&spec.indices.ddci, IndexKind::Ddci),
     };
+    let awards = match (&spec.awards, spec.kind) {
+        (Some(id), _) => {
+            let found = config.methodologies.awards.iter().find(|a| &a.id == id.get_ref()).cloned();
+            if found.is_none() {
+                diag.at(src, &id.span(), format!("không có bộ tiêu chuẩn khen thưởng \"{}\"", id.get_ref()));
+            }
+            found
+        }
+        (None, Kind::YearEndAwards) => {
+            diag.at(src, &(0..0), "pipeline year_end_awards cần awards = \"<id>\" (tệp trong thư mục phương pháp)");
+            None
+        }
+        (None, _) => None,
+    };
     let methodology = methodology?;
     (diag.problems().len() == before).then(|| Pipeline {
         id,
@@ -259,6 +278,7 @@ fn check(
         kind: spec.kind,
         methodology,
         indices,
+        awards,
         sources,
         report_file: file.clone(),
         to,

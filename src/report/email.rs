@@ -172,6 +172,65 @@ pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: 
     Email { subject, text, html }
 }
 
+/// The award round's e-mail to the Office–Statistics section and the chairman.
+pub fn awards_email(r: &super::awards::AwardsReport<'_>, attachment: &str, no_facts: bool) -> Email {
+    use crate::score::Audience;
+    let nominated: Vec<&crate::score::Outcome> = r.outcomes.iter().filter(|o| o.level.is_some()).collect();
+    let count = |a: Audience| nominated.iter().filter(|o| o.audience == a).count();
+    let subject = format!(
+        "[{}] Kết quả xét khen thưởng phong trào thi đua năm {}: {} tập thể, {} cá nhân đủ tiêu chuẩn",
+        r.ward.short_name,
+        r.year,
+        count(Audience::Collective),
+        count(Audience::Individual)
+    );
+    let mut text = format!(
+        "Kính gửi Chủ tịch UBND phường và Bộ phận Văn phòng - Thống kê,\n\nKết quả xét theo {} ({}):\n",
+        r.rules.name, r.rules.decision
+    );
+    let mut html = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222222\"><p>Kính gửi Chủ tịch UBND phường và Bộ phận Văn phòng - Thống kê,</p><p>Kết quả xét theo {}:</p>",
+        escape(&subject),
+        escape(&r.rules.name)
+    );
+    for level in &r.rules.levels {
+        let list: Vec<&&crate::score::Outcome> =
+            nominated.iter().filter(|o| o.level.as_ref() == Some(&level.code)).collect();
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(text, "\n{} ({}):", level.name, list.len());
+        let _ = write!(html, "<p><b>{}</b> ({})</p><ol>", escape(&level.name), list.len());
+        for o in list {
+            let _ = writeln!(text, "  - {} ({})", o.name, o.audience.label());
+            let _ = write!(html, "<li>{} ({})</li>", escape(&o.name), o.audience.label());
+        }
+        html.push_str("</ol>");
+    }
+    if nominated.is_empty() {
+        text.push_str("\nChưa có tập thể, cá nhân nào đủ tiêu chuẩn.\n");
+        html.push_str("<p>Chưa có tập thể, cá nhân nào đủ tiêu chuẩn.</p>");
+    }
+    if no_facts {
+        let warn = format!(
+            "Lưu ý: chưa có tệp config/facts/{}.toml (xác nhận hoàn thành nhiệm vụ, chỉ tiêu, kỷ luật): kết quả chỉ mang tính tham khảo.",
+            r.year
+        );
+        let _ = writeln!(text, "\n{warn}");
+        let _ = write!(html, "<p style=\"color:#c62828\">{}</p>", escape(&warn));
+    }
+    let _ = writeln!(
+        text,
+        "\nDanh sách đề nghị, dự thảo biên bản, lý do từng trường hợp và số liệu báo cáo thành tích trong tệp {attachment}.\n\n-- \nThư tự động từ thidua."
+    );
+    let _ = write!(
+        html,
+        "<p>Danh sách đề nghị, dự thảo biên bản, lý do từng trường hợp và số liệu báo cáo thành tích trong tệp <b>{}</b>.</p></body></html>",
+        escape(attachment)
+    );
+    Email { subject, text, html }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,15 @@
 //! Report: workbooks and e-mail bodies from scorecards. Nothing is computed here that
 //! changes a score; the stage only arranges, labels and formats.
 
+mod awards;
 mod email;
 mod indices;
 mod summary;
 mod table;
 mod workbook;
 
-pub use email::{Email, escape, monthly_email};
+pub use awards::{AwardsReport, awards_workbook, reason_vi};
+pub use email::{Email, awards_email, escape, monthly_email};
 pub use indices::lost_points;
 pub use summary::{Summary, UnitLine, summarise};
 pub use table::excel_serial;

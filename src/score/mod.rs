@@ -6,6 +6,7 @@
 //! [`points`] turns counts into points through the methodology, [`targets`] checks the
 //! one-stop section's targets.
 
+mod awards;
 mod classify;
 mod index;
 mod inputs;
@@ -15,6 +16,10 @@ mod points;
 mod service;
 mod targets;
 
+pub use awards::{
+    Audience, AwardRules, Candidate, Check, Criterion, CriterionResult, Exclusion, Fact, Level, Outcome, Reason, Test,
+    Verdict, award_round,
+};
 pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
 pub use inputs::{ddci_inputs, dti_inputs, par_inputs};
 pub use method::{Band, Group, Indicator, Measure, Operator, ServiceMethod, ZeroRule};

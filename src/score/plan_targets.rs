@@ -4,12 +4,13 @@
 //! The one-stop section's dossier targets are the ward's figures: every dossier is received
 //! through it, whichever section then handles it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
 use super::service::WARD_SCOPE;
 use crate::config::{AppliesTo, Comparison, Target, TargetMeasure as Measure, TargetSource, Targets, UnitKind};
+use crate::expr::keyed_f64;
 
 /// Everything targets are measured on, already computed for the period.
 pub struct TargetFacts<'a> {
@@ -21,26 +22,6 @@ pub struct TargetFacts<'a> {
     pub initiatives: Option<&'a DataFrame>,
     /// Units valid in the period, with their kind.
     pub units: &'a [(String, UnitKind)],
-}
-
-fn kind_of(a: AppliesTo) -> Option<UnitKind> {
-    Some(match a {
-        AppliesTo::Department => UnitKind::Department,
-        AppliesTo::OneStop => UnitKind::OneStop,
-        AppliesTo::Police => UnitKind::Police,
-        AppliesTo::HealthStation => UnitKind::HealthStation,
-        AppliesTo::Front => UnitKind::Front,
-        AppliesTo::MassOrganisation => UnitKind::MassOrganisation,
-        AppliesTo::Quarter => UnitKind::Quarter,
-        AppliesTo::Ward | AppliesTo::Individual => return None,
-    })
-}
-
-fn values(df: &DataFrame, key: &str, metric: &str) -> HashMap<String, f64> {
-    let (Ok(k), Ok(v)) = (df.column(key), df.column(metric)) else { return HashMap::new() };
-    let (Ok(k), Ok(v)) = (k.str(), v.cast(&DataType::Float64)) else { return HashMap::new() };
-    let Ok(v) = v.f64() else { return HashMap::new() };
-    k.iter().zip(v.iter()).filter_map(|(k, v)| Some((k?.to_string(), v?))).collect()
 }
 
 /// Per scope (unit code or the ward) the document and initiative metrics.
@@ -73,8 +54,8 @@ fn derived(facts: &TargetFacts<'_>) -> PolarsResult<HashMap<(String, String), f6
             for (metric, num, den) in
                 [("electronic_rate", "e", "d"), ("signed_rate", "s", "e"), ("incoming_on_time_rate", "io", "i")]
             {
-                let n = values(&df, "scope", num);
-                for (scope, d) in values(&df, "scope", den) {
+                let n = keyed_f64(&df, "scope", num);
+                for (scope, d) in keyed_f64(&df, "scope", den) {
                     if d > 0.0 {
                         out.insert((scope.clone(), metric.to_string()), n.get(&scope).copied().unwrap_or(0.0) / d);
                     }
@@ -121,11 +102,11 @@ fn scopes_of(t: &Target, source: Option<TargetSource>, facts: &TargetFacts<'_>) 
                     out.extend(ids.iter().flatten().map(str::to_string));
                 }
             }
-            (a, _) => {
-                let kind = kind_of(*a);
-                out.extend(facts.units.iter().filter(|(_, k)| Some(*k) == kind).map(|(c, _)| c.clone()));
-            }
+            (a, _) => out.extend(facts.units.iter().filter(|(_, k)| a.covers(*k)).map(|(c, _)| c.clone())),
         }
+    }
+    if let Some(only) = &t.units {
+        out.retain(|s| only.contains(s));
     }
     out.dedup();
     out
@@ -154,13 +135,16 @@ pub fn plan_targets(targets: &Targets, facts: &TargetFacts<'_>) -> PolarsResult<
                 push(who, "Xác nhận", None, String::new(), None, Some(format!("Cần {confirmed_by} xác nhận")));
             }
             Measure::Data { source, metric, comparison, value, value_label } => {
-                let table = match (source, t.applies_to.contains(&AppliesTo::Individual)) {
-                    (TargetSource::Svc | TargetSource::Feedback, true) => Some(values(
+                let table: Option<BTreeMap<String, f64>> = match (source, t.applies_to.contains(&AppliesTo::Individual))
+                {
+                    (TargetSource::Svc | TargetSource::Feedback, true) => Some(keyed_f64(
                         facts.officers,
                         "officer_id",
                         if metric == "officer_complaints" { "complaints" } else { metric },
                     )),
-                    (TargetSource::Svc | TargetSource::Feedback, false) => Some(values(facts.scopes, "scope", metric)),
+                    (TargetSource::Svc | TargetSource::Feedback, false) => {
+                        Some(keyed_f64(facts.scopes, "scope", metric))
+                    }
                     _ => None,
                 };
                 let expect = match comparison {

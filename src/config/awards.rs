@@ -1,0 +1,305 @@
+//! Award rules (`config/methodology/awards-<year>.toml`) and the ward's facts per year
+//! (`config/facts/<year>.toml`): loading and checking, with a line for every problem.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::dates::to_date;
+use super::diag::{Diagnostics, SourceText};
+use crate::score::{Audience, AwardRules, Candidate, Check, Criterion, Exclusion, Fact, Level, Test};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesSpec {
+    id: String,
+    name: String,
+    decision: String,
+    valid_from: Datetime,
+    valid_to: Option<Datetime>,
+    women_share_collective: f64,
+    #[serde(default)]
+    base_salary: Vec<SalarySpec>,
+    #[serde(rename = "level")]
+    levels: Vec<Spanned<LevelSpec>>,
+    #[serde(rename = "exclusion", default)]
+    exclusions: Vec<Exclusion2>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SalarySpec {
+    from: Datetime,
+    amount: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Exclusion2 {
+    code: String,
+    name: String,
+    fact: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelSpec {
+    code: String,
+    name: String,
+    valid_from: Datetime,
+    valid_to: Option<Datetime>,
+    submit_to: String,
+    cap_collective: Option<usize>,
+    cap_individual: Option<usize>,
+    prize_multiple_collective: f64,
+    prize_multiple_individual: f64,
+    #[serde(rename = "criterion", default)]
+    criteria: Vec<Spanned<CriterionSpec>>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum TestName {
+    IsTrue,
+    AtLeast,
+    AtMost,
+    BandAtLeast,
+    Contains,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct CheckSpec {
+    fact: String,
+    test: TestName,
+    value: Option<f64>,
+    value_label: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CriterionSpec {
+    code: String,
+    name: String,
+    audience: Audience,
+    fact: Option<String>,
+    test: Option<TestName>,
+    value: Option<f64>,
+    value_label: Option<String>,
+    any: Option<Vec<CheckSpec>>,
+    applies_if: Option<String>,
+}
+
+/// The facts a candidate can have, with their kind (for checking rules).
+const COLLECTIVE_FACTS: &[&str] = &[
+    "tasks_completed_well",
+    "targets_met",
+    "par_rated",
+    "par_total",
+    "par_band",
+    "par_rank",
+    "dti_ward_top15",
+    "advising_roles",
+    "handles_dossiers",
+    "on_time_rate",
+    "under_discipline",
+    "pending_inspection",
+    "under_investigation",
+    "women_share",
+];
+const INDIVIDUAL_FACTS: &[&str] = &[
+    "tasks_completed_well",
+    "handles_dossiers",
+    "dossiers",
+    "on_time_rate",
+    "complaints",
+    "initiatives_authored",
+    "annual_title",
+    "under_discipline",
+    "pending_inspection",
+    "under_investigation",
+    "female",
+];
+
+fn check_of(c: &CheckSpec) -> Result<Check, String> {
+    let test = match (c.test, c.value, &c.value_label) {
+        (TestName::IsTrue, None, None) => Test::IsTrue,
+        (TestName::AtLeast, Some(v), None) => Test::AtLeast(v),
+        (TestName::AtMost, Some(v), None) => Test::AtMost(v),
+        (TestName::BandAtLeast, None, Some(l)) => Test::BandAtLeast(l.clone()),
+        (TestName::Contains, None, Some(l)) => Test::Contains(l.clone()),
+        _ => {
+            return Err(format!(
+                "fact {}: is_true không có value; at_least/at_most cần value; band_at_least/contains cần value_label",
+                c.fact
+            ));
+        }
+    };
+    Ok(Check { fact: c.fact.clone(), test })
+}
+
+fn date(src: &SourceText, span: &std::ops::Range<usize>, dt: &Datetime, diag: &mut Diagnostics) -> Option<NaiveDate> {
+    let d = to_date(dt);
+    if d.is_none() {
+        diag.at(src, span, "ngày phải có dạng YYYY-MM-DD");
+    }
+    d
+}
+
+/// Loads the award rules; `bands` are the PAR methodology's band labels, best first.
+pub fn load_award_rules(root: &Path, path: &Path, bands: Vec<String>, diag: &mut Diagnostics) -> Option<AwardRules> {
+    let (src, spec) = diag.parse::<RulesSpec>(root, path)?;
+    let before = diag.problems().len();
+    let _ = (spec.valid_from, spec.valid_to);
+    let mut levels = Vec::new();
+    for l in &spec.levels {
+        let span = l.span();
+        let s = l.get_ref();
+        let from = date(&src, &span, &s.valid_from, diag);
+        let to = s.valid_to.as_ref().and_then(|d| date(&src, &span, d, diag));
+        let mut criteria = Vec::new();
+        for c in &s.criteria {
+            let cs = c.get_ref();
+            let known = match cs.audience {
+                Audience::Collective => COLLECTIVE_FACTS,
+                Audience::Individual => INDIVIDUAL_FACTS,
+            };
+            let checks: Vec<CheckSpec> = match (&cs.fact, &cs.any) {
+                (Some(fact), None) => vec![CheckSpec {
+                    fact: fact.clone(),
+                    test: cs.test.unwrap_or(TestName::IsTrue),
+                    value: cs.value,
+                    value_label: cs.value_label.clone(),
+                }],
+                (None, Some(any)) if !any.is_empty() => any.clone(),
+                _ => {
+                    diag.at(
+                        &src,
+                        &c.span(),
+                        format!("tiêu chí {}: cần hoặc fact/test, hoặc any = [...], không cả hai", cs.code),
+                    );
+                    continue;
+                }
+            };
+            let mut any = Vec::new();
+            for k in &checks {
+                if !known.contains(&k.fact.as_str()) {
+                    diag.at(
+                        &src,
+                        &c.span(),
+                        format!(
+                            "tiêu chí {}: fact \"{}\" không có cho {:?} (có: {})",
+                            cs.code,
+                            k.fact,
+                            cs.audience,
+                            known.join(", ")
+                        ),
+                    );
+                }
+                match check_of(k) {
+                    Ok(x) => any.push(x),
+                    Err(e) => diag.at(&src, &c.span(), format!("tiêu chí {}: {e}", cs.code)),
+                }
+            }
+            if let Some(f) = &cs.applies_if
+                && !known.contains(&f.as_str())
+            {
+                diag.at(&src, &c.span(), format!("tiêu chí {}: applies_if \"{f}\" không phải fact đã biết", cs.code));
+            }
+            criteria.push(Criterion {
+                code: cs.code.clone(),
+                name: cs.name.clone(),
+                audience: cs.audience,
+                any,
+                applies_if: cs.applies_if.clone(),
+            });
+        }
+        if let Some(from) = from {
+            levels.push(Level {
+                code: s.code.clone(),
+                name: s.name.clone(),
+                valid_from: from,
+                valid_to: to,
+                submit_to: s.submit_to.clone(),
+                cap_collective: s.cap_collective,
+                cap_individual: s.cap_individual,
+                prize_multiple_collective: s.prize_multiple_collective,
+                prize_multiple_individual: s.prize_multiple_individual,
+                criteria,
+            });
+        }
+    }
+    for x in &spec.exclusions {
+        if !COLLECTIVE_FACTS.contains(&x.fact.as_str()) && !INDIVIDUAL_FACTS.contains(&x.fact.as_str()) {
+            diag.file(&src.shown, format!("loại trừ {}: fact \"{}\" không có", x.code, x.fact));
+        }
+    }
+    let mut base_salary: Vec<(NaiveDate, f64)> =
+        spec.base_salary.iter().filter_map(|s| to_date(&s.from).map(|d| (d, s.amount))).collect();
+    base_salary.sort_by_key(|(d, _)| *d);
+    (diag.problems().len() == before).then_some(AwardRules {
+        id: spec.id,
+        name: spec.name,
+        decision: spec.decision,
+        women_share_collective: spec.women_share_collective,
+        base_salary,
+        levels,
+        exclusions: spec
+            .exclusions
+            .into_iter()
+            .map(|x| Exclusion { code: x.code, name: x.name, fact: x.fact })
+            .collect(),
+        bands,
+    })
+}
+
+/// A TOML value as a fact (dates and tables are not facts).
+pub fn fact_of(v: &toml::Value) -> Option<Fact> {
+    Some(match v {
+        toml::Value::Boolean(b) => Fact::Bool(*b),
+        toml::Value::Integer(i) => Fact::Num(*i as f64),
+        toml::Value::Float(x) => Fact::Num(*x),
+        toml::Value::String(s) => Fact::Text(s.clone()),
+        toml::Value::Array(a) => Fact::List(a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()),
+        _ => return None,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CandidatesSpec {
+    year: i32,
+    #[serde(default)]
+    collective: Vec<CandidateSpec>,
+    #[serde(default)]
+    individual: Vec<CandidateSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CandidateSpec {
+    code: String,
+    name: String,
+    unit: Option<String>,
+    facts: BTreeMap<String, toml::Value>,
+}
+
+/// Candidates with their facts already computed (a file the council can also prepare by hand).
+pub fn load_candidates(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<(i32, Vec<Candidate>)> {
+    let (_, spec) = diag.parse::<CandidatesSpec>(root, path)?;
+    let to = |audience, c: CandidateSpec| Candidate {
+        audience,
+        code: c.code,
+        name: c.name,
+        unit: c.unit,
+        facts: c.facts.iter().filter_map(|(k, v)| fact_of(v).map(|f| (k.clone(), f))).collect(),
+        notes: BTreeMap::new(),
+    };
+    let mut all: Vec<Candidate> = spec.collective.into_iter().map(|c| to(Audience::Collective, c)).collect();
+    all.extend(spec.individual.into_iter().map(|c| to(Audience::Individual, c)));
+    Some((spec.year, all))
+}

@@ -1,0 +1,114 @@
+//! The award round against hand-checked outcomes (tests/fixtures/awards/README.md): every
+//! criterion, exclusion, tie and cap; and 2025, when the city level no longer exists.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::NaiveDate;
+use thidua::config::{Diagnostics, load_award_rules, load_candidates};
+use thidua::score::{Audience, award_round};
+
+use crate::common::{Sheet, copy_dir, repo, text};
+
+fn bands() -> Vec<String> {
+    ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"].iter().map(|s| s.to_string()).collect()
+}
+
+fn outcome_rows(year: i32) -> Vec<String> {
+    let dir = repo().join("tests/fixtures/awards");
+    let mut d = Diagnostics::default();
+    let rules = load_award_rules(&dir, &dir.join("rules.toml"), bands(), &mut d);
+    let cands = load_candidates(&dir, &dir.join("candidates.toml"), &mut d);
+    assert!(d.is_empty(), "{:#?}", d.problems());
+    let (_, candidates) = cands.unwrap();
+    let day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+    award_round(&rules.unwrap(), &candidates, day)
+        .iter()
+        .map(|o| {
+            let audience = match o.audience {
+                Audience::Collective => "collective",
+                Audience::Individual => "individual",
+            };
+            format!(
+                "{audience},{},{},{},{}",
+                o.code,
+                o.level.clone().unwrap_or_default(),
+                o.rank.map_or(String::new(), |r| r.to_string()),
+                o.reason.token()
+            )
+        })
+        .collect()
+}
+
+fn expected(file: &Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_2024_round_matches_the_hand_checked_outcomes() {
+    let want = expected(&repo().join("tests/fixtures/awards/expected-2024.csv"));
+    let mut got = outcome_rows(2024);
+    let mut want_sorted = want.clone();
+    got.sort();
+    want_sorted.sort();
+    assert_eq!(got, want_sorted);
+}
+
+#[test]
+fn in_2025_the_city_level_no_longer_exists() {
+    let want = expected(&repo().join("tests/fixtures/awards/expected-2025.csv"));
+    let mut got = outcome_rows(2025);
+    let mut want_sorted = want.clone();
+    got.sort();
+    want_sorted.sort();
+    assert_eq!(got, want_sorted);
+    assert!(got.iter().all(|r| !r.contains("thanh_pho")), "{got:#?}");
+}
+
+#[test]
+fn the_sample_wards_2024_round_gives_a_reason_for_every_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["config", "pipelines", "samples"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .args(["awards", "--year", "2024"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let book = dir.path().join("output/2024/xet-khen-thuong-2024.xlsx");
+    let rows = Sheet::read(&book, "Kết quả xét khen", 3).records();
+    assert!(rows.len() > 30, "every competing unit and officer");
+    assert!(rows.iter().all(|r| !text(&r["Kết quả xét"]).is_empty()));
+    assert!(
+        rows.iter().any(|r| text(&r["Kết quả xét"]).starts_with("Không xét: ")),
+        "an exclusion in the sample facts"
+    );
+    assert!(rows.iter().any(|r| text(&r["Kết quả xét"]).starts_with("Chưa đạt tiêu chí ")));
+    let awarded: Vec<_> =
+        rows.iter().filter(|r| text(&r["Kết quả xét"]) == "Đủ tiêu chuẩn, đề nghị khen thưởng").collect();
+    assert!(!awarded.is_empty());
+    let checks = Sheet::read(&book, "Đánh giá tiêu chí", 3).records();
+    assert!(checks.iter().any(|r| text(&r["Kết quả"]) == "Không áp dụng"));
+    let list = Sheet::read(&book, "DS đề nghị khen thưởng", 0).all_text();
+    assert!(
+        list.contains("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
+            && list.contains("CHỦ TỊCH")
+            && list.contains("Độc lập - Tự do - Hạnh phúc")
+    );
+    let minutes = Sheet::read(&book, "Biên bản họp (dự thảo)", 0).all_text();
+    assert!(minutes.contains("Số phiếu đồng ý"));
+    // The e-mail goes to the chairman and the Office–Statistics section.
+    let outbox: Vec<_> =
+        std::fs::read_dir(dir.path().join("output/outbox")).unwrap().map(|e| e.unwrap().path()).collect();
+    let eml = std::fs::read_to_string(&outbox[0]).unwrap();
+    assert!(eml.contains("chutich@giengday.example") && eml.contains("vanphong@giengday.example"));
+}
