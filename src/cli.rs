@@ -47,7 +47,23 @@ pub enum Command {
         /// Build everything but write no workbook and send no e-mail.
         #[arg(long)]
         dry_run: bool,
+        /// Send again the e-mails the ledger says were delivered already.
+        #[arg(long)]
+        resend: bool,
     },
+    /// Lịch sử các lần chạy và các thư đã gửi (sổ gửi thư).
+    History {
+        /// How many runs and sends to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Thư đang chờ gửi (lỗi tạm thời); --flush gửi lại ngay.
+    Outbox {
+        #[arg(long)]
+        flush: bool,
+    },
+    /// Chạy theo lịch: mọi pipeline có `schedule`, bù kỳ bị lỡ khi khởi động.
+    Daemon,
     /// Tính một chỉ số (PAR, DTI, DDCI, PCI) từ tệp CSV các thành phần; in CSV kết quả.
     ///
     /// The input has a `unit` column and one column per leaf component code (a rate may
@@ -115,11 +131,16 @@ pub fn load_config(path: &std::path::Path) -> Result<Config> {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check => check(&cli.config),
-        Command::Run { pipeline, period, dry_run } => run_pipeline(&cli.config, &pipeline, period, dry_run),
+        Command::Run { pipeline, period, dry_run, resend } => {
+            run_pipeline(&cli.config, &pipeline, period, dry_run, resend)
+        }
         Command::Awards { year, pipeline, dry_run } => {
             let period = Period::year(year).context("năm không hợp lệ").tag(Failure::Config)?;
-            run_pipeline(&cli.config, &pipeline, Some(period), dry_run)
+            run_pipeline(&cli.config, &pipeline, Some(period), dry_run, false)
         }
+        Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit),
+        Command::Outbox { flush } => crate::ledger_cmd::outbox(&cli.config, flush),
+        Command::Daemon => crate::schedule::daemon(&cli.config),
         Command::Score { method, input, year } => {
             crate::score_cmd::score(&cli.config, &method, &input, year, &mut std::io::stdout().lock())
         }
@@ -169,20 +190,29 @@ fn check(path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_run: bool) -> Result<()> {
+fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_run: bool, resend: bool) -> Result<()> {
     let config = load_config(path)?;
     let tz = config.settings.ward.time_zone;
     let pipeline = pipeline::load(&config, id).tag(Failure::Config)?;
     let period = period.unwrap_or_else(|| Period::previous(tz));
-    let ctx = RunContext { config: &config, period, now: Utc::now().with_timezone(&tz), dry_run };
+    let ctx = RunContext { config: &config, period, now: Utc::now().with_timezone(&tz), dry_run, resend };
     let s = pipeline::run(&pipeline, &ctx).with_context(|| format!("pipeline {id}, kỳ {period}"))?;
     println!("{} — {}: {}", pipeline.name, period.label_vi(), s.headline);
     if let Some(path) = &s.workbook {
         println!("Bảng tính: {}", path.display());
     }
-    match &s.delivered {
-        Some(crate::deliver::Delivered::Outbox(p)) => println!("Thư (hộp thư đi): {}", p.display()),
-        Some(crate::deliver::Delivered::Smtp { host, message_id }) => println!("Đã gửi thư qua {host}: {message_id}"),
+    match &s.delivery {
+        Some(d) if config.settings.smtp.is_some() => {
+            println!("Thư: đã gửi {}, đã gửi từ trước {}.", d.delivered.len(), d.already);
+        }
+        Some(d) => {
+            println!(
+                "Thư (hộp thư đi {}): {} thư mới, {} đã có từ trước.",
+                config.settings.paths.outbox.display(),
+                d.outbox_files.len(),
+                d.already
+            );
+        }
         None => println!("Chạy thử (--dry-run): không ghi tệp, không gửi thư."),
     }
     Ok(())

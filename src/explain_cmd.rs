@@ -23,7 +23,7 @@ pub fn explain(config_path: &Path, pipeline_id: &str, unit: &str, period: Period
         .tag(Failure::Config)?;
     let p = pipeline::load(&config, pipeline_id).tag(Failure::Config)?;
     let now = Utc::now().with_timezone(&config.settings.ward.time_zone);
-    let ctx = RunContext { config: &config, period, now, dry_run: true };
+    let ctx = RunContext { config: &config, period, now, dry_run: true, resend: false };
     let ev = pipeline::evaluate(&p, &ctx)?;
     let units = crate::report::unit_labels(&config.registry)?;
     let lost = crate::report::lost_points(&ev.scorecard, &ev.indices, &units)?

@@ -16,6 +16,8 @@ pub enum Failure {
     Data,
     /// The report was built but could not be delivered (exit 5).
     Delivery,
+    /// The same pipeline is already running (exit 6).
+    Busy,
 }
 
 impl Failure {
@@ -24,6 +26,17 @@ impl Failure {
             Failure::Config => 3,
             Failure::Data => 4,
             Failure::Delivery => 5,
+            Failure::Busy => 6,
+        }
+    }
+
+    /// The outcome as the ledger records it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Failure::Config => "config",
+            Failure::Data => "data",
+            Failure::Delivery => "delivery",
+            Failure::Busy => "busy",
         }
     }
 }
@@ -34,6 +47,7 @@ impl fmt::Display for Failure {
             Failure::Config => "lỗi cấu hình (configuration problem)",
             Failure::Data => "lỗi dữ liệu (data problem)",
             Failure::Delivery => "lỗi gửi báo cáo (delivery problem)",
+            Failure::Busy => "đang chạy (already running)",
         })
     }
 }

@@ -107,8 +107,10 @@ fn the_sample_wards_2024_round_gives_a_reason_for_every_decision() {
     let minutes = Sheet::read(&book, "Biên bản họp (dự thảo)", 0).all_text();
     assert!(minutes.contains("Số phiếu đồng ý"));
     // The e-mail goes to the chairman and the Office–Statistics section.
-    let outbox: Vec<_> =
-        std::fs::read_dir(dir.path().join("output/outbox")).unwrap().map(|e| e.unwrap().path()).collect();
-    let eml = std::fs::read_to_string(&outbox[0]).unwrap();
-    assert!(eml.contains("chutich@giengday.example") && eml.contains("vanphong@giengday.example"));
+    let outbox: Vec<String> = std::fs::read_dir(dir.path().join("output/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(outbox.iter().any(|f| f.contains("chutich@giengday.example")), "{outbox:?}");
+    assert!(outbox.iter().any(|f| f.contains("vanphong@giengday.example")), "{outbox:?}");
 }

@@ -22,11 +22,11 @@ fn run_with(name: &str, bytes: &[u8]) -> anyhow::Error {
     let config = load_config(&dir.path().join("config/thidua.toml")).unwrap();
     let p = pipeline::load(&config, "monthly").unwrap();
     let now = config.settings.ward.time_zone.with_ymd_and_hms(2024, 10, 5, 8, 0, 0).unwrap();
-    let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: false };
+    let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: false, resend: false };
     let err = pipeline::run(&p, &ctx).expect_err("bad input must fail the run");
     assert_eq!(thidua::outcome::exit_code(&err), std::process::ExitCode::from(4), "{err:#}");
     assert!(!dir.path().join("output").exists(), "no partial output");
-    assert!(!dir.path().join("store").exists(), "no table stored");
+    assert!(!dir.path().join("store/dossiers").exists(), "no table stored");
     err
 }
 

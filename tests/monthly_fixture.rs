@@ -87,7 +87,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     let p = pipeline::load(&config, "monthly").unwrap();
     let tz = config.settings.ward.time_zone;
     let now = tz.with_ymd_and_hms(2024, 10, 5, 8, 0, 0).unwrap();
-    let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: false };
+    let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: false, resend: false };
     let summary = pipeline::run(&p, &ctx).unwrap();
     assert_eq!(summary.files, 2);
     assert_eq!(summary.rows, 16, "17 CSV rows less HS-BAD (rejected); the XLSX copy of HS-A1 merged");
@@ -235,8 +235,10 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     assert_eq!(archived, 2);
     let outbox: Vec<_> =
         std::fs::read_dir(dir.path().join("output/outbox")).unwrap().map(|e| e.unwrap().path()).collect();
-    assert_eq!(outbox.len(), 1);
-    let eml = std::fs::read_to_string(&outbox[0]).unwrap();
+    assert_eq!(outbox.len(), 3, "the chairman, and the heads of units A and B: {outbox:?}");
+    let eml =
+        std::fs::read_to_string(dir.path().join("output/outbox/monthly-2024-09-summary-chutich@tiny.example.eml"))
+            .unwrap();
     assert!(eml.contains("To: =?utf-8?") || eml.contains("To: \"Ch"), "{}", &eml[..400.min(eml.len())]);
     assert!(eml.contains("filename=\"bang-diem-2024-09.xlsx\""));
 
@@ -272,9 +274,9 @@ fn a_second_dry_run_writes_nothing() {
     let config = load_config(&dir.path().join("config/thidua.toml")).unwrap();
     let p = pipeline::load(&config, "monthly").unwrap();
     let now = config.settings.ward.time_zone.with_ymd_and_hms(2024, 10, 5, 8, 0, 0).unwrap();
-    let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: true };
+    let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: true, resend: false };
     let s = pipeline::run(&p, &ctx).unwrap();
-    assert!(s.workbook.is_none() && s.delivered.is_none());
+    assert!(s.workbook.is_none() && s.delivery.is_none());
     assert!(!dir.path().join("output").exists());
     assert!(!dir.path().join("store").exists());
 }
@@ -285,7 +287,7 @@ fn a_period_without_exports_is_a_data_problem() {
     let config = load_config(&dir.path().join("config/thidua.toml")).unwrap();
     let p = pipeline::load(&config, "monthly").unwrap();
     let now = config.settings.ward.time_zone.with_ymd_and_hms(2024, 10, 5, 8, 0, 0).unwrap();
-    let ctx = RunContext { config: &config, period: Period::new(2024, 8).unwrap(), now, dry_run: false };
+    let ctx = RunContext { config: &config, period: Period::new(2024, 8).unwrap(), now, dry_run: false, resend: false };
     let err = pipeline::run(&p, &ctx).unwrap_err();
     assert_eq!(thidua::outcome::exit_code(&err), std::process::ExitCode::from(4));
     assert!(format!("{err:#}").contains("nguồn \"ho-so\" không có tệp nào cho kỳ 2024-08"), "{err:#}");

@@ -26,7 +26,7 @@ fn monthly_run_on_the_shipped_sample_ward() {
     let book = dir.path().join("output/2024-10/bang-diem-dich-vu-cong-2024-10.xlsx");
     assert!(book.is_file(), "{stdout}");
     let outbox: Vec<_> = std::fs::read_dir(dir.path().join("output/outbox")).unwrap().collect();
-    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox.len(), 3 + 4, "the chairman and two in copy, and the head of each ranked unit");
 
     let summary = Sheet::read(&book, "Tổng hợp", 3);
     let records = summary.records();

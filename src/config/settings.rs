@@ -83,6 +83,10 @@ struct SmtpSpec {
     password_env: Option<String>,
     password_file: Option<PathBuf>,
     timeout_seconds: Option<u64>,
+    /// Attempts per send within one run (transient failures), default 3.
+    retry_attempts: Option<u32>,
+    /// First wait between attempts, doubled each time, default 2000 ms.
+    retry_delay_ms: Option<u64>,
 }
 
 /// How the SMTP connection is protected. TLS is required unless plain is asked for by name.
@@ -142,6 +146,8 @@ pub struct Smtp {
     pub username: Option<String>,
     pub password: Option<Secret>,
     pub timeout: std::time::Duration,
+    pub retry_attempts: u32,
+    pub retry_delay: std::time::Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -242,5 +248,7 @@ fn check_smtp(root: &Path, src: &SourceText, s: Spanned<SmtpSpec>, diag: &mut Di
         username: s.username,
         password,
         timeout: std::time::Duration::from_secs(s.timeout_seconds.unwrap_or(30)),
+        retry_attempts: s.retry_attempts.unwrap_or(3),
+        retry_delay: std::time::Duration::from_millis(s.retry_delay_ms.unwrap_or(2000)),
     })
 }

@@ -4,6 +4,7 @@
 
 mod awards;
 mod indices;
+mod lock;
 mod period;
 mod spec;
 
@@ -19,7 +20,7 @@ pub use period::Period;
 pub use spec::{Indices, Kind, Location, Pipeline, Source, load_file, pipeline_files};
 
 use crate::config::{Config, Diagnostics, diag};
-use crate::deliver::{Delivered, Outgoing, deliver};
+use crate::deliver::{Delivery, Ledger, Mail, Route};
 use crate::ingest::{self, Dataset};
 use crate::outcome::{Failure, Tag};
 use crate::report::{MonthlyReport, monthly_email, monthly_workbook, summarise};
@@ -34,6 +35,8 @@ pub struct RunContext<'a> {
     pub now: DateTime<Tz>,
     /// Build everything, write and send nothing (exports are still archived).
     pub dry_run: bool,
+    /// Send again what the ledger says was delivered already.
+    pub resend: bool,
 }
 
 #[derive(Debug)]
@@ -45,7 +48,9 @@ pub struct RunSummary {
     pub ward_score: Option<f64>,
     pub overdue: usize,
     pub workbook: Option<PathBuf>,
-    pub delivered: Option<Delivered>,
+    pub delivery: Option<Delivery>,
+    /// SHA-256 of every input file.
+    pub inputs: Vec<String>,
     /// One line for the person who ran it, in Vietnamese.
     pub headline: String,
 }
@@ -120,17 +125,44 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
 }
 
 /// Runs the pipeline for one period: evaluate, then build the workbook and deliver it.
+///
+/// One run of a pipeline at a time (a lock file under the store), and every run that
+/// writes is recorded in the ledger with its inputs, outputs and outcome.
 pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
+    if ctx.dry_run {
+        return run_kind(pipeline, ctx, None);
+    }
+    let store = &ctx.config.settings.paths.store;
+    let _lock = lock::acquire(store, &pipeline.id)?;
+    let ledger = Ledger::open(&store.join("ledger.sqlite")).tag(Failure::Delivery)?;
+    let id = ledger.start_run(&pipeline.id, &ctx.period.to_string(), &[])?;
+    let result = run_kind(pipeline, ctx, Some(&ledger));
+    match &result {
+        Ok(s) => {
+            let mut outputs: Vec<String> = s.workbook.iter().map(|p| p.display().to_string()).collect();
+            outputs.extend(s.delivery.iter().flat_map(|d| d.outbox_files.iter().map(|p| p.display().to_string())));
+            ledger.finish_run(id, "ok", &s.headline, &s.inputs, &outputs)?;
+        }
+        Err(e) => {
+            let outcome = e.downcast_ref::<Failure>().map_or("error", |f| f.code());
+            ledger.finish_run(id, outcome, &crate::outcome::user_message(e), &[], &[])?;
+        }
+    }
+    result
+}
+
+fn run_kind(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
     match pipeline.kind {
-        Kind::MonthlyService => run_monthly(pipeline, ctx),
-        Kind::YearEndAwards => run_awards(pipeline, ctx),
+        Kind::MonthlyService => run_monthly(pipeline, ctx, ledger),
+        Kind::YearEndAwards => run_awards(pipeline, ctx, ledger),
     }
 }
 
-fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
+fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
     let config = ctx.config;
     let Evaluation { ingested, scorecard, indices } = evaluate(pipeline, ctx)?;
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
+    let lost = crate::report::lost_points(&scorecard, &indices, &crate::report::unit_labels(&config.registry)?)?;
     let report = MonthlyReport {
         ward: &config.settings.ward,
         period: ctx.period,
@@ -141,21 +173,32 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> 
         findings: &ingested.findings,
         files: &ingested.files,
         indices: &indices,
+        lost: &lost,
     };
     let workbook = monthly_workbook(&report).context("không tạo được bảng tính")?;
     let file_name = ctx.period.fill(&pipeline.report_file);
     let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
     let email = monthly_email(&config.settings.ward.short_name, ctx.period, &summary, &file_name);
+    let mut mails = vec![Mail {
+        kind: "summary".into(),
+        to: pipeline.to.clone(),
+        cc: pipeline.cc.clone(),
+        email,
+        attachment_name: file_name.clone(),
+        attachment: workbook.clone(),
+    }];
+    mails.extend(unit_mails(config, ctx.period, &summary, &scorecard, &lost)?);
 
     let result = RunSummary {
         files: ingested.files.len(),
         rows: dossiers.height(),
         findings: ingested.findings.len(),
+        inputs: ingested.files.iter().map(|f| f.sha256.clone()).collect(),
         units: summary.units.len(),
         ward_score: summary.ward_score,
         overdue: scorecard.overdue.height(),
         workbook: None,
-        delivered: None,
+        delivery: None,
         headline: format!(
             "{} tệp, {} hồ sơ, {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, {} vấn đề dữ liệu.",
             ingested.files.len(),
@@ -166,11 +209,43 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> 
             ingested.findings.len()
         ),
     };
-    publish(pipeline, ctx, &file_name, &workbook, &email, result)
+    publish(pipeline, ctx, &file_name, &workbook, mails, ledger, result)
+}
+
+/// A personal e-mail to each ranked unit's head with the unit's own card.
+fn unit_mails(
+    config: &Config,
+    period: Period,
+    summary: &crate::report::Summary,
+    sc: &ServiceScorecard,
+    lost: &DataFrame,
+) -> Result<Vec<Mail>> {
+    let mut mails = Vec::new();
+    for line in &summary.units {
+        let Some(unit) = config.registry.unit(&line.code) else { continue };
+        let Some(address) = &unit.head_email else { continue };
+        let card = crate::report::unit_card(line, summary.units.len(), lost, &sc.overdue)?;
+        let name = format!(
+            "the-don-vi-{}-{period}.xlsx",
+            line.code.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        let attachment = crate::report::card_workbook(&card, &config.settings.ward.name, period)?;
+        let email =
+            crate::report::card_email(&config.settings.ward.short_name, period, &card, unit.head.as_deref(), &name);
+        mails.push(Mail {
+            kind: format!("unit:{}", unit.code),
+            to: vec![lettre::message::Mailbox::new(unit.head.clone(), address.clone())],
+            cc: vec![],
+            email,
+            attachment_name: name,
+            attachment,
+        });
+    }
+    Ok(mails)
 }
 
 /// The year's award round: the candidates' facts, the decisions, the proposal workbook.
-fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
+fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
     let config = ctx.config;
     if !ctx.period.is_year() {
         return Err(anyhow::anyhow!("xét khen thưởng chạy theo năm: dùng --period {} (cả năm)", ctx.period.year))
@@ -212,11 +287,12 @@ fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
         files: ev.ingested.files.len(),
         rows: ev.ingested.table(Dataset::Dossiers).map_or(0, DataFrame::height),
         findings: ev.ingested.findings.len(),
+        inputs: ev.ingested.files.iter().map(|f| f.sha256.clone()).collect(),
         units: nominees,
         ward_score: None,
         overdue: ev.scorecard.overdue.height(),
         workbook: None,
-        delivered: None,
+        delivery: None,
         headline: format!(
             "{} ứng viên, {} được đề nghị khen thưởng{}.",
             outcomes.len(),
@@ -228,35 +304,57 @@ fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
             }
         ),
     };
-    publish(pipeline, ctx, &file_name, &workbook, &email, result)
+    let mails = vec![Mail {
+        kind: "summary".into(),
+        to: pipeline.to.clone(),
+        cc: pipeline.cc.clone(),
+        email,
+        attachment_name: file_name.clone(),
+        attachment: workbook.clone(),
+    }];
+    publish(pipeline, ctx, &file_name, &workbook, mails, ledger, result)
 }
 
-/// Writes the workbook under `output/<period>/` and delivers the e-mail (unless a dry run).
+/// Writes the workbook under `output/<period>/` and delivers the mails through the ledger
+/// (unless a dry run). Sends that did not all go make the run a delivery problem.
 fn publish(
     pipeline: &Pipeline,
     ctx: &RunContext<'_>,
     file_name: &str,
     workbook: &[u8],
-    email: &crate::report::Email,
+    mails: Vec<Mail>,
+    ledger: Option<&Ledger>,
     mut result: RunSummary,
 ) -> Result<RunSummary> {
     let config = ctx.config;
     let paths = &config.settings.paths;
-    if ctx.dry_run {
+    let Some(ledger) = ledger.filter(|_| !ctx.dry_run) else {
         return Ok(result);
-    }
+    };
     let path = paths.output.join(ctx.period.to_string()).join(file_name);
     write_atomic(&path, workbook).with_context(|| format!("không ghi được {}", path.display()))?;
     result.workbook = Some(path);
-    let stem = format!("{}-{}-{}", pipeline.id, ctx.period, ctx.now.format("%Y%m%dT%H%M%S"));
-    let out = Outgoing {
+    let period = ctx.period.to_string();
+    let route = Route {
+        pipeline: &pipeline.id,
+        period: &period,
         from: &config.settings.from,
-        to: &pipeline.to,
-        cc: &pipeline.cc,
-        email,
-        attachment_name: file_name,
-        attachment: workbook,
+        smtp: config.settings.smtp.as_ref(),
+        outbox: &paths.outbox,
+        domain: config.settings.from.email.domain(),
     };
-    result.delivered = Some(deliver(&out, config.settings.smtp.as_ref(), &paths.outbox, &stem)?);
+    let delivery = crate::deliver::deliver(&mails, &route, ledger, ctx.resend).tag(Failure::Delivery)?;
+    let complete = delivery.complete();
+    let problems: Vec<String> = delivery
+        .queued
+        .iter()
+        .map(|(r, e)| format!("{r}: còn trong hàng đợi ({e})"))
+        .chain(delivery.failed.iter().map(|(r, e)| format!("{r}: không gửi được ({e})")))
+        .collect();
+    result.delivery = Some(delivery);
+    if !complete {
+        return Err(anyhow::anyhow!("{} thư chưa gửi được:\n{}", problems.len(), problems.join("\n")))
+            .tag(Failure::Delivery);
+    }
     Ok(result)
 }

@@ -28,6 +28,8 @@ struct PipelineSpec {
     indices: IndicesSpec,
     /// Award rules id (year_end_awards pipelines).
     awards: Option<Spanned<String>>,
+    /// When `thidua daemon` runs it: six cron fields, Asia/Ho_Chi_Minh (see `schedule`).
+    schedule: Option<Spanned<String>>,
     report: ReportSpec,
     mail: Spanned<MailSpec>,
 }
@@ -123,6 +125,7 @@ pub struct Pipeline {
     pub methodology: crate::score::ServiceMethod,
     pub indices: Indices,
     pub awards: Option<crate::score::AwardRules>,
+    pub schedule: Option<String>,
     pub sources: Vec<Source>,
     /// Workbook file name template (ASCII), e.g. `bang-diem-{period}.xlsx`.
     pub report_file: String,
@@ -271,6 +274,11 @@ fn check(
         }
         (None, _) => None,
     };
+    if let Some(s) = &spec.schedule
+        && let Err(e) = crate::schedule::parse(s.get_ref())
+    {
+        diag.at(src, &s.span(), e);
+    }
     let methodology = methodology?;
     (diag.problems().len() == before).then(|| Pipeline {
         id,
@@ -279,6 +287,7 @@ fn check(
         methodology,
         indices,
         awards,
+        schedule: spec.schedule.map(Spanned::into_inner),
         sources,
         report_file: file.clone(),
         to,

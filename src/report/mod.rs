@@ -2,6 +2,7 @@
 //! changes a score; the stage only arranges, labels and formats.
 
 mod awards;
+mod card;
 mod email;
 mod indices;
 mod summary;
@@ -9,6 +10,7 @@ mod table;
 mod workbook;
 
 pub use awards::{AwardsReport, awards_workbook, reason_vi};
+pub use card::{UnitCard, card_email, card_workbook, unit_card};
 pub use email::{Email, awards_email, escape, monthly_email};
 pub use indices::lost_points;
 pub use summary::{Summary, UnitLine, summarise};

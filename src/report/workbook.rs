@@ -24,6 +24,8 @@ pub struct MonthlyReport<'a> {
     pub findings: &'a [Finding],
     pub files: &'a [FileReport],
     pub indices: &'a IndexScores,
+    /// Every lost point (see [`lost_points`](super::indices::lost_points)).
+    pub lost: &'a DataFrame,
 }
 
 /// Sheet names (at most 31 characters, as Excel requires).
@@ -268,8 +270,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
     super::indices::add_index_sheets(&mut wb, r.indices, &units, &heading, &f)?;
     super::indices::add_plan_targets_sheet(&mut wb, r.indices, &units, &heading, &f)?;
-    let lost = super::indices::lost_points(sc, r.indices, &units)?;
-    super::indices::add_lost_points_sheet(&mut wb, &lost, &heading, &f)?;
+    super::indices::add_lost_points_sheet(&mut wb, r.lost, &heading, &f)?;
 
     let ws = wb.add_worksheet().set_name(SHEETS[5])?;
     let row = title(ws, r, "KIỂM TRA CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO", &f)?;

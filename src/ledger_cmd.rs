@@ -1,0 +1,66 @@
+//! `thidua history` and `thidua outbox`: what the ledger knows, and flushing what waits.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cli::load_config;
+use crate::deliver::{Ledger, flush};
+use crate::outcome::{Failure, Tag};
+
+fn ledger(config_path: &Path) -> Result<(crate::config::Config, Ledger)> {
+    let config = load_config(config_path)?;
+    let ledger = Ledger::open(&config.settings.paths.store.join("ledger.sqlite"))?;
+    Ok((config, ledger))
+}
+
+pub fn history(config_path: &Path, limit: usize) -> Result<()> {
+    let (_, l) = ledger(config_path)?;
+    println!("Các lần chạy (mới nhất trước):");
+    for r in l.runs(limit)? {
+        println!(
+            "  #{} {} {} bắt đầu {} kết thúc {} — {}: {}",
+            r.id,
+            r.pipeline,
+            r.period,
+            r.started_at,
+            r.finished_at.as_deref().unwrap_or("(chưa)"),
+            r.outcome.as_deref().unwrap_or("đang chạy hoặc bị dừng"),
+            r.message.as_deref().unwrap_or("")
+        );
+    }
+    println!("Thư (mới nhất trước):");
+    for s in l.sends(limit)? {
+        println!(
+            "  {} {} {} → {}: {} (lần thử {}, {}){}",
+            s.pipeline,
+            s.period,
+            s.kind,
+            s.recipient,
+            s.status,
+            s.attempts,
+            s.message_id,
+            s.last_error.map_or(String::new(), |e| format!(" — {e}"))
+        );
+    }
+    Ok(())
+}
+
+pub fn outbox(config_path: &Path, do_flush: bool) -> Result<()> {
+    let (config, l) = ledger(config_path)?;
+    let pending = l.pending(None, None)?;
+    println!("{} thư đang chờ gửi.", pending.len());
+    for p in &pending {
+        println!("  {} {} {} → {} (đã thử {} lần)", p.pipeline, p.period, p.kind, p.recipient, p.attempts);
+    }
+    if do_flush && !pending.is_empty() {
+        let s = &config.settings;
+        let d = flush(&l, s.smtp.as_ref(), &s.paths.outbox, &s.from, None, None).tag(Failure::Delivery)?;
+        println!("Đã gửi {}, còn chờ {}, lỗi vĩnh viễn {}.", d.delivered.len(), d.queued.len(), d.failed.len());
+        if !d.complete() {
+            return Err(anyhow::anyhow!("còn {} thư chưa gửi được", d.queued.len() + d.failed.len()))
+                .tag(Failure::Delivery);
+        }
+    }
+    Ok(())
+}

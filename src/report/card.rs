@@ -1,0 +1,187 @@
+//! A unit's own card, for its head: the unit's figures and rank, the points it lost (largest
+//! first, with the evidence) and its overdue dossiers — as an e-mail body (HTML and text)
+//! and a small workbook attached to it.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use polars::prelude::*;
+use rust_xlsxwriter::Workbook;
+
+use super::email::{Email, escape, number, percent};
+use super::summary::UnitLine;
+use super::table::{Formats, Kind, c, write_table};
+use crate::pipeline::Period;
+
+pub struct UnitCard {
+    pub line: UnitLine,
+    pub units_ranked: usize,
+    /// The unit's rows of the lost-points table.
+    pub lost: DataFrame,
+    /// The unit's overdue dossiers.
+    pub overdue: DataFrame,
+}
+
+pub fn unit_card(
+    line: &UnitLine,
+    units_ranked: usize,
+    lost: &DataFrame,
+    overdue: &DataFrame,
+) -> PolarsResult<UnitCard> {
+    let mine = |df: &DataFrame, key: &str| df.clone().lazy().filter(col(key).eq(lit(line.code.clone()))).collect();
+    Ok(UnitCard { line: line.clone(), units_ranked, lost: mine(lost, "unit")?, overdue: mine(overdue, "unit_code")? })
+}
+
+pub fn card_workbook(card: &UnitCard, ward: &str, period: Period) -> Result<Vec<u8>> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Thẻ đơn vị")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{} — {} — {}", ward.to_uppercase(), card.line.name, period.label_vi()),
+        &f.title,
+    )?;
+    let l = &card.line;
+    let figures = df![
+        "label" => ["Điểm (thang 100)", "Xếp loại", "Hạng", "Hồ sơ trong kỳ", "Hồ sơ trễ hạn", "Tỷ lệ đúng hạn"],
+        "value" => [
+            number(l.score, 2),
+            l.band.clone(),
+            format!("{}/{}", l.rank, card.units_ranked),
+            l.active.to_string(),
+            l.late.to_string(),
+            percent(l.on_time_rate),
+        ],
+    ]?;
+    write_table(
+        ws,
+        2,
+        &figures,
+        &[c("Chỉ tiêu", "label", Kind::Text, 28.0), c("Kết quả", "value", Kind::Text, 20.0)],
+        &f,
+    )?;
+    let ws = wb.add_worksheet().set_name("Điểm bị mất")?;
+    write_table(
+        ws,
+        0,
+        &card.lost,
+        &[
+            c("Chỉ số", "index", Kind::Text, 18.0),
+            c("Lĩnh vực / nhóm", "area", Kind::Text, 28.0),
+            c("Tiêu chí", "criterion", Kind::Text, 44.0),
+            c("Điểm đạt", "points", Kind::Points, 9.0),
+            c("Điểm tối đa", "max_applied", Kind::Points, 9.0),
+            c("Điểm bị mất", "lost", Kind::Points, 9.0),
+            c("Căn cứ", "evidence", Kind::Text, 60.0),
+        ],
+        &f,
+    )?;
+    let ws = wb.add_worksheet().set_name("Hồ sơ quá hạn")?;
+    write_table(
+        ws,
+        0,
+        &card.overdue,
+        &[
+            c("Mã hồ sơ", "dossier_id", Kind::Text, 26.0),
+            c("Tên thủ tục", "procedure_name", Kind::Text, 40.0),
+            c("Cán bộ xử lý", "officer_id", Kind::Text, 18.0),
+            c("Ngày hẹn trả", "due_at", Kind::DateTime, 16.0),
+            c("Tình trạng", "state", Kind::Text, 24.0),
+            c("Số ngày làm việc trễ", "days_late", Kind::Int, 10.0),
+        ],
+        &f,
+    )?;
+    Ok(wb.save_to_buffer()?)
+}
+
+fn rows(df: &DataFrame, cols: &[&str], limit: usize) -> Vec<Vec<String>> {
+    (0..df.height().min(limit))
+        .map(|i| {
+            cols.iter()
+                .map(|c| {
+                    df.column(c).ok().and_then(|s| s.get(i).ok()).map_or(String::new(), |v| match v {
+                        AnyValue::String(s) => s.to_string(),
+                        AnyValue::Float64(x) => number(x, 2),
+                        AnyValue::Null => String::new(),
+                        other => other.to_string(),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Option<&str>, attachment: &str) -> Email {
+    let l = &card.line;
+    let subject = format!(
+        "[{ward_short}] Kết quả {} của {}: {} điểm, hạng {}/{}",
+        period.label_vi(),
+        l.name,
+        number(l.score, 2),
+        l.rank,
+        card.units_ranked
+    );
+    let greeting =
+        head.map_or_else(|| format!("Kính gửi Thủ trưởng {},", l.name), |h| format!("Kính gửi đồng chí {h},"));
+    let lost = rows(&card.lost, &["criterion", "lost", "evidence"], 10);
+    let overdue = rows(&card.overdue, &["dossier_id", "procedure_name", "days_late"], 20);
+    let mut text = format!(
+        "{greeting}\n\nKết quả giải quyết TTHC {} của {}: {} điểm ({}), hạng {}/{}; {} hồ sơ, đúng hạn {}, {} hồ sơ trễ hạn.\n",
+        period.label_vi(),
+        l.name,
+        number(l.score, 2),
+        l.band,
+        l.rank,
+        card.units_ranked,
+        l.active,
+        percent(l.on_time_rate),
+        l.late
+    );
+    if !lost.is_empty() {
+        text.push_str("\nĐiểm bị mất (lớn nhất trước):\n");
+        for r in &lost {
+            let _ = writeln!(text, "  - {} (mất {}): {}", r[0], r[1], r[2]);
+        }
+    }
+    if !overdue.is_empty() {
+        text.push_str("\nHồ sơ quá hạn:\n");
+        for r in &overdue {
+            let _ = writeln!(text, "  - {} — {} ({} ngày làm việc)", r[0], r[1], r[2]);
+        }
+    }
+    let _ = writeln!(text, "\nChi tiết trong tệp đính kèm {attachment}.\n\n-- \nThư tự động từ thidua.");
+    let td = "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px\"";
+    let mut html = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222222\"><p>{}</p><p>Kết quả giải quyết TTHC <b>{}</b>: <b>{} điểm</b> ({}), hạng <b>{}/{}</b>; {} hồ sơ, đúng hạn {}, {} hồ sơ trễ hạn.</p>",
+        escape(&subject),
+        escape(&greeting),
+        escape(&period.label_vi()),
+        number(l.score, 2),
+        escape(&l.band),
+        l.rank,
+        card.units_ranked,
+        l.active,
+        percent(l.on_time_rate),
+        l.late
+    );
+    for (title, table) in [("Điểm bị mất (lớn nhất trước)", &lost), ("Hồ sơ quá hạn", &overdue)] {
+        if table.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            html,
+            "<p><b>{title}</b></p><table cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:collapse\">"
+        );
+        for r in table.iter() {
+            html.push_str("<tr>");
+            for cell in r {
+                let _ = write!(html, "<td {td}>{}</td>", escape(cell));
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</table>");
+    }
+    let _ = write!(html, "<p>Chi tiết trong tệp đính kèm <b>{}</b>.</p></body></html>", escape(attachment));
+    Email { subject, text, html }
+}
