@@ -10,10 +10,11 @@
 //! | pull | [`pull`] | [`pull::pull`] |
 //! | ingest | [`ingest`] | [`ingest::ingest`] |
 //! | store | [`store`] | [`store::Store`] |
-//! | score | [`score`] | [`score::service_scorecard`] |
-//! | report | [`report`] | [`report::monthly_workbook`], [`report::monthly_email`] |
-//! | deliver | [`deliver`] | [`deliver::deliver`] |
-//! | pipeline | [`pipeline`] | [`pipeline::run`] |
+//! | score | [`score`] | [`score::service_scorecard`], [`score::score_index`], [`score::award_round`] |
+//! | report | [`report`] | [`report::monthly_workbook`], [`report::awards_workbook`], [`report::monthly_email`] |
+//! | deliver | [`deliver`] | [`deliver::deliver`] (through [`deliver::Ledger`]) |
+//! | pipeline | [`pipeline`] | [`pipeline::run`] = [`pipeline::evaluate`] + publish |
+//! | schedule | [`schedule`] | [`schedule::daemon`]: the same `run` on a cron timer |
 //!
 //! [`cli`] parses the command line; [`outcome`] maps failures to exit codes;
 //! [`sample`] generates a realistic year of exports for the sample ward.

@@ -1,7 +1,7 @@
 //! Ingest: archived exports → decoded, mapped, typed and validated canonical tables.
 //!
-//! One entry point, [`ingest`]. Per file: read ([`tabular`]), match headers and type
-//! ([`typing`]), apply the dataset's rules ([`checks`]); then per dataset: resolve unit
+//! One entry point, [`ingest`]. Per file: read (`tabular`), match headers and type
+//! (`typing`), apply the dataset's rules (`checks`); then per dataset: resolve unit
 //! names through the registry and drop dossiers downloaded twice. Problems in rows become
 //! findings; a file that cannot be read at all stops the run with its name, so a report is
 //! never built from part of the data without anyone knowing.

@@ -2,8 +2,8 @@
 //!
 //! Nothing here reads a file, a clock or the network: the period, the holidays and the
 //! methodology are parameters, so every rule is tested on `df!` literals. The pieces:
-//! [`classify`] judges each dossier, [`service`] aggregates per unit, officer and ward,
-//! [`points`] turns counts into points through the methodology, [`targets`] checks the
+//! `classify` judges each dossier, `service` aggregates per unit, officer and ward,
+//! `points` turns counts into points through the methodology, `targets` checks the
 //! one-stop section's targets.
 
 mod awards;

@@ -1,4 +1,4 @@
-//! The plan's targets for the period (targets-<year>.toml): each data-measured target
+//! The plan's targets for the period (`targets-<year>.toml`): each data-measured target
 //! checked for every scope it applies to, each manual one listed with who must confirm it.
 //!
 //! The one-stop section's dossier targets are the ward's figures: every dossier is received
