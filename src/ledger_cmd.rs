@@ -14,8 +14,15 @@ fn ledger(config_path: &Path) -> Result<(crate::config::Config, Ledger)> {
     Ok((config, ledger))
 }
 
+/// A ledger time (UTC, RFC 3339) in the ward's time zone.
+fn local(ts: &str, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .map_or_else(|_| ts.to_string(), |t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string())
+}
+
 pub fn history(config_path: &Path, limit: usize) -> Result<()> {
-    let (_, l) = ledger(config_path)?;
+    let (config, l) = ledger(config_path)?;
+    let tz = config.settings.ward.time_zone;
     println!("Các lần chạy (mới nhất trước):");
     for r in l.runs(limit)? {
         println!(
@@ -23,8 +30,8 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
             r.id,
             r.pipeline,
             r.period,
-            r.started_at,
-            r.finished_at.as_deref().unwrap_or("(chưa)"),
+            local(&r.started_at, tz),
+            r.finished_at.as_deref().map_or_else(|| "(chưa)".to_string(), |t| local(t, tz)),
             r.outcome.as_deref().unwrap_or("đang chạy hoặc bị dừng"),
             r.message.as_deref().unwrap_or("")
         );
@@ -32,7 +39,7 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
     println!("Thư (mới nhất trước):");
     for s in l.sends(limit)? {
         println!(
-            "  {} {} {} → {}: {} (lần thử {}, {}){}",
+            "  {} {} {} → {}: {} (lần thử {}, {}, {}){}",
             s.pipeline,
             s.period,
             s.kind,
@@ -40,6 +47,7 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
             s.status,
             s.attempts,
             s.message_id,
+            local(&s.updated_at, tz),
             s.last_error.map_or(String::new(), |e| format!(" — {e}"))
         );
     }
