@@ -179,14 +179,7 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
     let file_name = ctx.period.fill(&pipeline.report_file);
     let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
     let email = monthly_email(&config.settings.ward.short_name, ctx.period, &summary, &file_name);
-    let mut mails = vec![Mail {
-        kind: "summary".into(),
-        to: pipeline.to.clone(),
-        cc: pipeline.cc.clone(),
-        email,
-        attachment_name: file_name.clone(),
-        attachment: workbook.clone(),
-    }];
+    let mut mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
     mails.extend(unit_mails(config, ctx.period, &summary, &scorecard, &lost)?);
 
     let result = RunSummary {
@@ -210,6 +203,18 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
         ),
     };
     publish(pipeline, ctx, &file_name, &workbook, mails, ledger, result)
+}
+
+/// The summary with the workbook, to the pipeline's recipients.
+fn summary_mail(pipeline: &Pipeline, email: crate::report::Email, file_name: &str, workbook: &[u8]) -> Mail {
+    Mail {
+        kind: "summary".into(),
+        to: pipeline.to.clone(),
+        cc: pipeline.cc.clone(),
+        email,
+        attachment_name: file_name.to_string(),
+        attachment: workbook.to_vec(),
+    }
 }
 
 /// A personal e-mail to each ranked unit's head with the unit's own card.
@@ -304,14 +309,7 @@ fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>
             }
         ),
     };
-    let mails = vec![Mail {
-        kind: "summary".into(),
-        to: pipeline.to.clone(),
-        cc: pipeline.cc.clone(),
-        email,
-        attachment_name: file_name.clone(),
-        attachment: workbook.clone(),
-    }];
+    let mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
     publish(pipeline, ctx, &file_name, &workbook, mails, ledger, result)
 }
 

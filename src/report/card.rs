@@ -62,21 +62,7 @@ pub fn card_workbook(card: &UnitCard, ward: &str, period: Period) -> Result<Vec<
         &f,
     )?;
     let ws = wb.add_worksheet().set_name("Điểm bị mất")?;
-    write_table(
-        ws,
-        0,
-        &card.lost,
-        &[
-            c("Chỉ số", "index", Kind::Text, 18.0),
-            c("Lĩnh vực / nhóm", "area", Kind::Text, 28.0),
-            c("Tiêu chí", "criterion", Kind::Text, 44.0),
-            c("Điểm đạt", "points", Kind::Points, 9.0),
-            c("Điểm tối đa", "max_applied", Kind::Points, 9.0),
-            c("Điểm bị mất", "lost", Kind::Points, 9.0),
-            c("Căn cứ", "evidence", Kind::Text, 60.0),
-        ],
-        &f,
-    )?;
+    write_table(ws, 0, &card.lost, &super::indices::lost_columns(), &f)?;
     let ws = wb.add_worksheet().set_name("Hồ sơ quá hạn")?;
     write_table(
         ws,

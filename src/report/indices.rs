@@ -291,6 +291,19 @@ pub fn lost_points(sc: &ServiceScorecard, scores: &IndexScores, units: &DataFram
         .collect()
 }
 
+/// The columns of a lost-points table: the criterion, its points and the evidence.
+pub fn lost_columns() -> Vec<Col<'static>> {
+    vec![
+        c("Chỉ số", "index", Kind::Text, 18.0),
+        c("Lĩnh vực / nhóm", "area", Kind::Text, 28.0),
+        c("Tiêu chí", "criterion", Kind::Text, 44.0),
+        c("Điểm đạt", "points", Kind::Points, 9.0),
+        c("Điểm tối đa", "max_applied", Kind::Points, 9.0),
+        c("Điểm bị mất", "lost", Kind::Points, 9.0),
+        c("Căn cứ", "evidence", Kind::Text, 60.0),
+    ]
+}
+
 pub fn add_lost_points_sheet(
     wb: &mut Workbook,
     lost: &DataFrame,
@@ -299,23 +312,13 @@ pub fn add_lost_points_sheet(
 ) -> Result<()> {
     let ws = wb.add_worksheet().set_name("Điểm bị mất")?;
     let row = title(ws, "CÁC TIÊU CHÍ BỊ TRỪ ĐIỂM, MẤT ĐIỂM (MỤC IV.3 KẾ HOẠCH 105/KH-UBND)")?;
-    write_table(
-        ws,
-        row,
-        lost,
-        &[
-            c("Chỉ số", "index", Kind::Text, 18.0),
-            c("Mã đơn vị", "unit", Kind::Text, 12.0),
-            c("Đơn vị", "unit_label", Kind::Text, 32.0),
-            c("Lĩnh vực / nhóm", "area", Kind::Text, 28.0),
-            c("Tiêu chí", "criterion", Kind::Text, 44.0),
-            c("Điểm đạt", "points", Kind::Points, 9.0),
-            c("Điểm tối đa", "max_applied", Kind::Points, 9.0),
-            c("Điểm bị mất", "lost", Kind::Points, 9.0),
-            c("Căn cứ", "evidence", Kind::Text, 60.0),
-        ],
-        f,
-    )?;
+    let mut cols = vec![
+        c("Chỉ số", "index", Kind::Text, 18.0),
+        c("Mã đơn vị", "unit", Kind::Text, 12.0),
+        c("Đơn vị", "unit_label", Kind::Text, 32.0),
+    ];
+    cols.extend(lost_columns().into_iter().skip(1));
+    write_table(ws, row, lost, &cols, f)?;
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     Ok(())
 }
