@@ -51,6 +51,12 @@ pub enum Command {
         #[arg(long)]
         resend: bool,
     },
+    /// Chỉ lấy và đọc dữ liệu của một kỳ (tệp hoặc API), báo những gì đã nhận.
+    Pull {
+        pipeline: String,
+        #[arg(long)]
+        period: Period,
+    },
     /// Lịch sử các lần chạy và các thư đã gửi (sổ gửi thư).
     History {
         /// How many runs and sends to show.
@@ -138,6 +144,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let period = Period::year(year).context("năm không hợp lệ").tag(Failure::Config)?;
             run_pipeline(&cli.config, &pipeline, Some(period), dry_run, false)
         }
+        Command::Pull { pipeline, period } => crate::pull_cmd::pull(&cli.config, &pipeline, period),
         Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit),
         Command::Outbox { flush } => crate::ledger_cmd::outbox(&cli.config, flush),
         Command::Daemon => crate::schedule::daemon(&cli.config),

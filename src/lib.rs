@@ -29,6 +29,7 @@ mod ledger_cmd;
 pub mod outcome;
 pub mod pipeline;
 pub mod pull;
+mod pull_cmd;
 pub mod report;
 pub mod sample;
 mod sample_cmd;

@@ -8,6 +8,8 @@ mod common;
 mod config_files;
 mod daemon;
 mod delivery;
+mod http_pull;
+mod httpd;
 mod index_methods;
 mod merger;
 mod monthly_fixture;

@@ -138,6 +138,27 @@ pub enum Secret {
     File(PathBuf),
 }
 
+impl Secret {
+    /// Reads the secret now (never logged; errors name only where it should have been).
+    pub fn read(&self) -> anyhow::Result<String> {
+        use anyhow::Context as _;
+        match self {
+            Secret::Env(var) => std::env::var(var).with_context(|| format!("biến môi trường {var} chưa được đặt")),
+            Secret::File(path) => std::fs::read_to_string(path)
+                .map(|s| s.trim_end_matches(['\r', '\n']).to_string())
+                .with_context(|| format!("không đọc được tệp bí mật {}", path.display())),
+        }
+    }
+
+    /// Where the secret lives, to name in an error.
+    pub fn place(&self) -> String {
+        match self {
+            Secret::Env(var) => format!("biến môi trường {var}"),
+            Secret::File(path) => format!("tệp {}", path.display()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Smtp {
     pub host: String,

@@ -22,7 +22,7 @@ use lettre::{Message, SmtpTransport, Transport};
 
 pub use ledger::{Enqueued, Ledger, Pending, SendKey};
 
-use crate::config::{Secret, Security, Smtp};
+use crate::config::{Security, Smtp};
 use crate::report::Email;
 use crate::store::{sha256_hex, write_atomic};
 
@@ -96,17 +96,6 @@ pub fn build_message(from: &Mailbox, mail: &Mail, message_id: &str) -> Result<Me
     Ok(builder.multipart(body)?)
 }
 
-fn read_secret(secret: &Secret) -> Result<String> {
-    match secret {
-        Secret::Env(var) => {
-            std::env::var(var).with_context(|| format!("biến môi trường {var} (mật khẩu SMTP) chưa được đặt"))
-        }
-        Secret::File(path) => std::fs::read_to_string(path)
-            .map(|s| s.trim_end_matches(['\r', '\n']).to_string())
-            .with_context(|| format!("không đọc được tệp mật khẩu SMTP {}", path.display())),
-    }
-}
-
 fn transport(smtp: &Smtp) -> Result<SmtpTransport> {
     let mut builder = match smtp.security {
         Security::Tls => SmtpTransport::relay(&smtp.host)?,
@@ -117,7 +106,7 @@ fn transport(smtp: &Smtp) -> Result<SmtpTransport> {
     .timeout(Some(smtp.timeout));
     if let Some(user) = &smtp.username {
         let password = match &smtp.password {
-            Some(secret) => read_secret(secret)?,
+            Some(secret) => secret.read()?,
             None => bail!("thiếu mật khẩu SMTP cho tài khoản {user}"),
         };
         builder = builder.credentials(Credentials::new(user.clone(), password));

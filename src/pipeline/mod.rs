@@ -3,6 +3,7 @@
 //! score, report, deliver.
 
 mod awards;
+mod http_spec;
 mod indices;
 mod lock;
 mod period;

@@ -74,6 +74,8 @@ struct SourceSpec {
     /// Extra export header names per canonical column.
     #[serde(default)]
     columns: BTreeMap<String, Vec<String>>,
+    /// For `type = "http"`: the `[source.http]` table.
+    http: Option<super::http_spec::HttpSpec>,
 }
 
 fn yes() -> bool {
@@ -86,6 +88,8 @@ fn yes() -> bool {
 enum SourceKind {
     /// Files an officer drops into a folder.
     File,
+    /// An export API of the provincial or national system.
+    Http,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +110,7 @@ struct MailSpec {
 #[derive(Debug, Clone)]
 pub enum Location {
     File { glob: String },
+    Http(Box<crate::pull::http::HttpSource>),
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +195,9 @@ fn check(
                 );
             }
         }
+        if s.kind == SourceKind::File && s.http.is_some() {
+            diag.at(src, &span, format!("nguồn \"{}\": type = \"file\" không dùng bảng [source.http]", s.id));
+        }
         let location = match (s.kind, s.glob) {
             (SourceKind::File, Some(glob)) => {
                 if let Err(e) = glob::Pattern::new(&glob) {
@@ -199,6 +207,17 @@ fn check(
             }
             (SourceKind::File, None) => {
                 diag.at(src, &span, format!("nguồn \"{}\": type = \"file\" cần glob", s.id));
+                continue;
+            }
+            (SourceKind::Http, None) => match s.http.unwrap_or_default().check(&s.id, &config.root) {
+                Ok(h) => Location::Http(Box::new(h)),
+                Err(e) => {
+                    diag.at(src, &span, e);
+                    continue;
+                }
+            },
+            (SourceKind::Http, Some(_)) => {
+                diag.at(src, &span, format!("nguồn \"{}\": type = \"http\" không dùng glob", s.id));
                 continue;
             }
         };

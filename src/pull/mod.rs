@@ -2,7 +2,8 @@
 //!
 //! Today a source is a drop folder: an officer downloads the export and saves it where the
 //! pipeline's glob looks (`{period}` and friends are filled in). Files are taken in name
-//! order, so that of two overlapping downloads the later-named one is read last.
+//! order, so that of two overlapping downloads the later-named one is read last. Or an export
+//! API ([`http`]): every page is archived and read like a file.
 
 use std::path::PathBuf;
 
@@ -14,6 +15,8 @@ use crate::config::Config;
 use crate::ingest::Dataset;
 use crate::outcome::{Failure, Tag};
 use crate::pipeline::{Location, Period, Pipeline, Source};
+
+pub mod http;
 use crate::store::{Archived, Received, Store};
 
 /// One export as received, archived, with its bytes for ingest.
@@ -44,45 +47,100 @@ pub struct Pulled {
 pub fn pull(pipeline: &Pipeline, period: Period, config: &Config, store: &Store, now: DateTime<Tz>) -> Result<Pulled> {
     let mut pulled = Pulled { files: Vec::new(), absent: Vec::new() };
     for source in &pipeline.sources {
-        let Location::File { glob } = &source.location;
-        let pattern = config.root.join(period.fill(glob));
-        let pattern_text = pattern.to_string_lossy().into_owned();
-        let mut paths: Vec<PathBuf> = glob::glob(&pattern_text)
-            .with_context(|| format!("glob không hợp lệ: {pattern_text}"))
-            .tag(Failure::Config)?
-            .filter_map(Result::ok)
-            .filter(|p| p.is_file())
-            .collect();
-        paths.sort();
-        if paths.is_empty() {
-            let shown = pattern.strip_prefix(&config.root).unwrap_or(&pattern).display().to_string();
-            if source.required {
+        let files = match &source.location {
+            Location::File { glob } => pull_files(source, glob, period, config, store, now)?,
+            Location::Http(h) => pull_http(source, h, period, store, now).tag(Failure::Data)?,
+        };
+        match files {
+            Ok(files) => pulled.files.extend(files),
+            Err(shown) if source.required => {
                 return Err(anyhow::anyhow!(
                     "nguồn \"{}\" không có tệp nào cho kỳ {period} (tìm theo {shown})",
                     source.id
                 ))
                 .tag(Failure::Data);
             }
-            pulled.absent.push((source.id.clone(), shown));
-            continue;
-        }
-        for path in paths {
-            let bytes = std::fs::read(&path)
-                .with_context(|| format!("không đọc được {}", path.display()))
-                .tag(Failure::Data)?;
-            let shown = path.strip_prefix(&config.root).unwrap_or(&path).display().to_string();
-            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let got = Received {
-                source: &source.id,
-                dataset: source.dataset.name(),
-                period,
-                origin: &shown,
-                file_name: &file_name,
-                fetched_at: now,
-            };
-            let archived = store.archive(&got, &bytes).context("không lưu được bản gốc vào kho lưu trữ")?;
-            pulled.files.push(Fetched { source: source.clone(), name: file_name, archived, bytes });
+            Err(shown) => pulled.absent.push((source.id.clone(), shown)),
         }
     }
     Ok(pulled)
+}
+
+/// The period's files of a drop folder; `Err(pattern)` when there are none.
+fn pull_files(
+    source: &Source,
+    glob: &str,
+    period: Period,
+    config: &Config,
+    store: &Store,
+    now: DateTime<Tz>,
+) -> Result<std::result::Result<Vec<Fetched>, String>> {
+    let pattern = config.root.join(period.fill(glob));
+    let pattern_text = pattern.to_string_lossy().into_owned();
+    let mut paths: Vec<PathBuf> = glob::glob(&pattern_text)
+        .with_context(|| format!("glob không hợp lệ: {pattern_text}"))
+        .tag(Failure::Config)?
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Ok(Err(pattern.strip_prefix(&config.root).unwrap_or(&pattern).display().to_string()));
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("không đọc được {}", path.display())).tag(Failure::Data)?;
+        let shown = path.strip_prefix(&config.root).unwrap_or(&path).display().to_string();
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        files.push(archive(store, source, period, &shown, &file_name, bytes, now)?);
+    }
+    Ok(Ok(files))
+}
+
+fn archive(
+    store: &Store,
+    source: &Source,
+    period: Period,
+    origin: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    now: DateTime<Tz>,
+) -> Result<Fetched> {
+    let got =
+        Received { source: &source.id, dataset: source.dataset.name(), period, origin, file_name, fetched_at: now };
+    let archived = store.archive(&got, &bytes).context("không lưu được bản gốc vào kho lưu trữ")?;
+    Ok(Fetched { source: source.clone(), name: file_name.to_string(), archived, bytes })
+}
+
+/// Every page of an HTTP source; a page unchanged since last time is taken from the archive.
+fn pull_http(
+    source: &Source,
+    h: &http::HttpSource,
+    period: Period,
+    store: &Store,
+    now: DateTime<Tz>,
+) -> Result<std::result::Result<Vec<Fetched>, String>> {
+    let mut state = store.http_state(&source.id, period);
+    let last = state.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+    let pages = http::fetch(&source.id, h, period, &last)?;
+    let mut files = Vec::new();
+    for (n, (key, page)) in pages.into_iter().enumerate() {
+        let name = format!("{}-{period}-p{}.{}", source.id, n + 1, h.format.ext());
+        let fetched = match page {
+            http::Fetched::Body { bytes, url, validator } => {
+                let f = archive(store, source, period, &url, &name, bytes, now)?;
+                state.insert(key, (validator, f.archived.stored.clone()));
+                f
+            }
+            http::Fetched::NotModified { url } => {
+                let stored =
+                    state.get(&key).map(|(_, s)| s.clone()).context("máy chủ trả 304 cho trang chưa từng tải")?;
+                archive(store, source, period, &url, &name, store.read_archived(&stored)?, now)?
+            }
+        };
+        files.push(fetched);
+    }
+    store.save_http_state(&source.id, period, &state)?;
+    Ok(Ok(files))
 }

@@ -9,6 +9,7 @@
 //! so that DuckDB, Spark or Polars can read them without this program. Every file is written
 //! under a temporary name and renamed, so a crash never leaves half a file in view.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -124,6 +125,27 @@ impl Store {
             .with_context(|| format!("không ghi được sổ lưu trữ {}", path.display()))?;
         f.write_all(line.as_bytes())?;
         Ok(())
+    }
+
+    /// The bytes of an archived file (path relative to the archive).
+    pub fn read_archived(&self, rel: &str) -> Result<Vec<u8>> {
+        fs::read(self.archive.join(rel)).with_context(|| format!("không đọc được bản lưu {rel}"))
+    }
+
+    /// What an HTTP source's server said last time for each page, and where the page is archived.
+    pub fn http_state(&self, source: &str, period: Period) -> BTreeMap<String, (crate::pull::http::Validator, String)> {
+        let path = self.tables.join(format!("http/{source}/{period}.json"));
+        fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    }
+
+    pub fn save_http_state(
+        &self,
+        source: &str,
+        period: Period,
+        state: &BTreeMap<String, (crate::pull::http::Validator, String)>,
+    ) -> Result<()> {
+        let path = self.tables.join(format!("http/{source}/{period}.json"));
+        write_atomic(&path, &serde_json::to_vec_pretty(state)?)
     }
 
     pub fn table_path(&self, dataset: &str, period: Period) -> PathBuf {

@@ -1,0 +1,103 @@
+//! `type = "http"` sources as written in a pipeline file, and their checked form.
+//!
+//! Secrets are named, never written: a token, password or header value comes from an
+//! environment variable (`*_env`) or a file (`*_file`) read when the request is made.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::config::Secret;
+use crate::pull::http::{Auth, HttpFormat, HttpSource, Method, Pagination};
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HttpSpec {
+    pub url: Option<String>,
+    pub method: Option<Method>,
+    /// A JSON body template: `{year}`, `{month}`, `{quarter}`, `{period}`, `{from}`, `{to}`
+    /// (dd/mm/yyyy), `{from_iso}`, `{to_iso}`, `{page}`, `{page_size}`.
+    pub body: Option<String>,
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    pub format: Option<HttpFormat>,
+    pub auth: Option<AuthSpec>,
+    pub pagination: Option<PaginationSpec>,
+    pub timeout_seconds: Option<u64>,
+    pub connect_timeout_seconds: Option<u64>,
+    pub max_bytes: Option<u64>,
+    pub retries: Option<u32>,
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub(super) enum AuthSpec {
+    Bearer { token_env: Option<String>, token_file: Option<PathBuf> },
+    Basic { user: String, password_env: Option<String>, password_file: Option<PathBuf> },
+    Header { name: String, value_env: Option<String>, value_file: Option<PathBuf> },
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub(super) enum PaginationSpec {
+    /// Pages numbered from `first` of `size` records, until a page comes back short.
+    Page { size: usize, first: Option<u32> },
+    /// Follow the URL in this JSON field until it is empty.
+    NextLink { field: String },
+}
+
+fn secret(env: Option<String>, file: Option<PathBuf>, what: &str, root: &std::path::Path) -> Result<Secret, String> {
+    match (env, file) {
+        (Some(e), None) => Ok(Secret::Env(e)),
+        (None, Some(f)) => Ok(Secret::File(if f.is_absolute() { f } else { root.join(f) })),
+        _ => Err(format!("{what}: cần đúng một trong *_env hoặc *_file")),
+    }
+}
+
+impl HttpSpec {
+    /// Checks an http source; `Err` lists what is wrong, in Vietnamese.
+    pub(super) fn check(self, id: &str, root: &std::path::Path) -> Result<HttpSource, String> {
+        let url = self.url.ok_or_else(|| format!("nguồn \"{id}\": type = \"http\" cần url"))?;
+        if !(url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost"))
+        {
+            return Err(format!("nguồn \"{id}\": url phải dùng https:// (http chỉ cho máy chủ trên localhost)"));
+        }
+        let auth = match self.auth {
+            None => None,
+            Some(AuthSpec::Bearer { token_env, token_file }) => {
+                Some(Auth::Bearer(secret(token_env, token_file, "auth bearer", root)?))
+            }
+            Some(AuthSpec::Basic { user, password_env, password_file }) => {
+                Some(Auth::Basic(user, secret(password_env, password_file, "auth basic", root)?))
+            }
+            Some(AuthSpec::Header { name, value_env, value_file }) => {
+                Some(Auth::Header(name, secret(value_env, value_file, "auth header", root)?))
+            }
+        };
+        let pagination = match self.pagination {
+            None => Pagination::None,
+            Some(PaginationSpec::Page { size, first }) if size > 0 => {
+                Pagination::Page { size, first: first.unwrap_or(1) }
+            }
+            Some(PaginationSpec::Page { .. }) => return Err(format!("nguồn \"{id}\": pagination.size phải dương")),
+            Some(PaginationSpec::NextLink { field }) => Pagination::NextLink(field),
+        };
+        let abs = |p: PathBuf| if p.is_absolute() { p } else { root.join(p) };
+        Ok(HttpSource {
+            url,
+            method: self.method.unwrap_or(Method::Get),
+            body: self.body,
+            query: self.query,
+            format: self.format.unwrap_or(HttpFormat::Json),
+            auth,
+            pagination,
+            timeout: std::time::Duration::from_secs(self.timeout_seconds.unwrap_or(60)),
+            connect_timeout: std::time::Duration::from_secs(self.connect_timeout_seconds.unwrap_or(10)),
+            max_bytes: self.max_bytes.unwrap_or(200 * 1024 * 1024),
+            retries: self.retries.unwrap_or(4),
+            ca_file: self.ca_file.map(abs),
+        })
+    }
+}

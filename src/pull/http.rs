@@ -1,0 +1,342 @@
+//! Pulling an export over HTTP from a provincial or national system.
+//!
+//! Every page is a response body archived byte for byte and handed to ingest like a file.
+//! Failures that may pass (5xx, 429 with its Retry-After, timeouts, refused or cut
+//! connections) are retried with exponential backoff and jitter; others are not, and a
+//! refused authentication names the source and where its token is read from. TLS is always
+//! verified (an internal server's own CA may be added); a body above the size limit is cut
+//! off; unchanged exports are not downloaded again (ETag / Last-Modified).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::Deserialize;
+
+use crate::config::Secret;
+use crate::pipeline::Period;
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// What the endpoint returns; ingest reads it like a file of that type.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum HttpFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl HttpFormat {
+    pub fn ext(self) -> &'static str {
+        match self {
+            HttpFormat::Json => "json",
+            HttpFormat::Csv => "csv",
+            HttpFormat::Xlsx => "xlsx",
+        }
+    }
+
+    fn accepts(self, content_type: &str) -> bool {
+        let ct = content_type.to_ascii_lowercase();
+        match self {
+            HttpFormat::Json => ct.contains("json"),
+            HttpFormat::Csv => ct.contains("csv") || ct.starts_with("text/plain"),
+            HttpFormat::Xlsx => ct.contains("spreadsheetml") || ct.contains("octet-stream") || ct.contains("excel"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Bearer(Secret),
+    Basic(String, Secret),
+    Header(String, Secret),
+}
+
+impl Auth {
+    fn secret(&self) -> &Secret {
+        match self {
+            Auth::Bearer(s) | Auth::Basic(_, s) | Auth::Header(_, s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pagination {
+    None,
+    Page { size: usize, first: u32 },
+    NextLink(String),
+}
+
+/// A checked http source.
+#[derive(Debug, Clone)]
+pub struct HttpSource {
+    pub url: String,
+    pub method: Method,
+    pub body: Option<String>,
+    pub query: BTreeMap<String, String>,
+    pub format: HttpFormat,
+    pub auth: Option<Auth>,
+    pub pagination: Pagination,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_bytes: u64,
+    pub retries: u32,
+    pub ca_file: Option<PathBuf>,
+}
+
+/// What the server said last time for a page, to ask "changed since?".
+#[derive(Debug, Clone, Default, serde::Serialize, Deserialize, PartialEq)]
+pub struct Validator {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// One page as received.
+#[derive(Debug)]
+pub enum Fetched {
+    Body {
+        bytes: Vec<u8>,
+        url: String,
+        validator: Validator,
+    },
+    /// 304: the same as last time.
+    NotModified {
+        url: String,
+    },
+}
+
+/// `{year}`, `{month}`, `{quarter}`, `{period}`, `{from}`, `{to}`, `{from_iso}`, `{to_iso}`,
+/// `{page}`, `{page_size}` in a URL, query value or body template.
+pub fn fill(template: &str, period: Period, page: u32, page_size: usize) -> String {
+    period
+        .fill(template)
+        .replace("{from}", &period.first_day().format("%d/%m/%Y").to_string())
+        .replace("{to}", &period.last_day().format("%d/%m/%Y").to_string())
+        .replace("{from_iso}", &period.first_day().to_string())
+        .replace("{to_iso}", &period.last_day().to_string())
+        .replace("{page_size}", &page_size.to_string())
+        .replace("{page}", &page.to_string())
+}
+
+fn client(h: &HttpSource) -> Result<reqwest::Client> {
+    let mut b = reqwest::Client::builder().connect_timeout(h.connect_timeout).timeout(h.timeout).https_only(false);
+    if let Some(ca) = &h.ca_file {
+        let pem = std::fs::read(ca).with_context(|| format!("không đọc được chứng chỉ CA {}", ca.display()))?;
+        b = b
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).context("chứng chỉ CA không hợp lệ (cần PEM)")?);
+    }
+    Ok(b.build()?)
+}
+
+/// Why one attempt failed, and whether another may succeed.
+enum Attempt {
+    Retry(String, Option<Duration>),
+    Fail(anyhow::Error),
+}
+
+async fn attempt(
+    c: &reqwest::Client,
+    id: &str,
+    h: &HttpSource,
+    url: &str,
+    body: Option<&str>,
+    last: &Validator,
+) -> Result<Fetched, Attempt> {
+    let mut req = match h.method {
+        Method::Get => c.get(url),
+        Method::Post => c.post(url),
+    };
+    if let Some(b) = body {
+        req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.to_string());
+    }
+    if let Some(e) = &last.etag {
+        req = req.header(reqwest::header::IF_NONE_MATCH, e);
+    }
+    if let Some(m) = &last.last_modified {
+        req = req.header(reqwest::header::IF_MODIFIED_SINCE, m);
+    }
+    if let Some(auth) = &h.auth {
+        let secret = auth
+            .secret()
+            .read()
+            .map_err(|e| Attempt::Fail(e.context(format!("nguồn \"{id}\": không có mã truy cập"))))?;
+        req = match auth {
+            Auth::Bearer(_) => req.bearer_auth(secret),
+            Auth::Basic(user, _) => req.basic_auth(user, Some(secret)),
+            Auth::Header(name, _) => req.header(name.as_str(), secret),
+        };
+    }
+    let mut resp = match req.send().await {
+        Ok(r) => r,
+        Err(e) if e.is_timeout() => return Err(Attempt::Retry("hết thời gian chờ".into(), None)),
+        Err(e) if e.is_connect() || e.is_request() => {
+            return Err(Attempt::Retry(format!("không kết nối được: {e}"), None));
+        }
+        Err(e) => return Err(Attempt::Fail(anyhow!(e))),
+    };
+    let status = resp.status();
+    if status == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok(Fetched::NotModified { url: url.to_string() });
+    }
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        let wait = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Err(Attempt::Retry(format!("máy chủ trả {status}"), wait));
+    }
+    if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+        let place = h.auth.as_ref().map_or("chưa cấu hình auth".to_string(), |a| a.secret().place());
+        return Err(Attempt::Fail(anyhow!(
+            "nguồn \"{id}\": máy chủ từ chối xác thực ({status}); kiểm tra mã truy cập trong {place}"
+        )));
+    }
+    if !status.is_success() {
+        return Err(Attempt::Fail(anyhow!("nguồn \"{id}\": máy chủ trả {status} cho {url}")));
+    }
+    if let Some(ct) = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+        && !h.format.accepts(ct)
+    {
+        return Err(Attempt::Fail(anyhow!(
+            "nguồn \"{id}\": kiểu nội dung \"{ct}\" không phải {} như đã cấu hình",
+            h.format.ext()
+        )));
+    }
+    if resp.content_length().is_some_and(|n| n > h.max_bytes) {
+        return Err(Attempt::Fail(anyhow!(
+            "nguồn \"{id}\": phản hồi {} byte vượt giới hạn max_bytes = {}",
+            resp.content_length().unwrap_or(0),
+            h.max_bytes
+        )));
+    }
+    let header = |name| {
+        resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string)
+    };
+    let validator =
+        Validator { etag: header(reqwest::header::ETAG), last_modified: header(reqwest::header::LAST_MODIFIED) };
+    let mut bytes = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > h.max_bytes {
+                    return Err(Attempt::Fail(anyhow!(
+                        "nguồn \"{id}\": phản hồi vượt giới hạn max_bytes = {}",
+                        h.max_bytes
+                    )));
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.is_timeout() => return Err(Attempt::Retry("hết thời gian chờ khi nhận dữ liệu".into(), None)),
+            Err(e) => return Err(Attempt::Retry(format!("phản hồi bị cắt ngang: {e}"), None)),
+        }
+    }
+    Ok(Fetched::Body { bytes, url: url.to_string(), validator })
+}
+
+async fn with_retries(
+    c: &reqwest::Client,
+    id: &str,
+    h: &HttpSource,
+    url: &str,
+    body: Option<&str>,
+    last: &Validator,
+) -> Result<Fetched> {
+    let base = Duration::from_millis(500);
+    let mut why = String::new();
+    for n in 0..=h.retries {
+        match attempt(c, id, h, url, body, last).await {
+            Ok(f) => return Ok(f),
+            Err(Attempt::Fail(e)) => return Err(e),
+            Err(Attempt::Retry(reason, wait)) => {
+                why = reason;
+                if n < h.retries {
+                    // Jitter from the clock is enough to keep retrying clients apart.
+                    let jitter = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.subsec_nanos() % 250);
+                    let backoff = base * 2u32.pow(n) + Duration::from_millis(u64::from(jitter));
+                    tokio::time::sleep(wait.unwrap_or(backoff).min(Duration::from_secs(120))).await;
+                }
+            }
+        }
+    }
+    bail!("nguồn \"{id}\": {why} (sau {} lần thử) — {url}", h.retries + 1)
+}
+
+/// The number of records on a page, for page-size pagination.
+fn records(format: HttpFormat, bytes: &[u8]) -> usize {
+    match format {
+        HttpFormat::Json => match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(serde_json::Value::Array(a)) => a.len(),
+            Ok(serde_json::Value::Object(o)) => o.values().find_map(|v| v.as_array().map(Vec::len)).unwrap_or(0),
+            _ => 0,
+        },
+        HttpFormat::Csv => bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count().saturating_sub(1),
+        HttpFormat::Xlsx => 0,
+    }
+}
+
+fn next_link(bytes: &[u8], field: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    v.get(field)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// Fetches every page for the period. `last` gives the validators of earlier fetches by URL.
+/// Returns each page with its key (URL and body) for the validators.
+pub fn fetch(
+    id: &str,
+    h: &HttpSource,
+    period: Period,
+    last: &BTreeMap<String, Validator>,
+) -> Result<Vec<(String, Fetched)>> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(async {
+        let c = client(h)?;
+        let mut pages = Vec::new();
+        let (size, first) = match h.pagination {
+            Pagination::Page { size, first } => (size, first),
+            _ => (0, 1),
+        };
+        let mut page = first;
+        let mut next: Option<String> = None;
+        loop {
+            let base_url = next.clone().unwrap_or_else(|| fill(&h.url, period, page, size));
+            let mut url = reqwest::Url::parse(&base_url)
+                .with_context(|| format!("nguồn \"{id}\": url không hợp lệ {base_url}"))?;
+            if next.is_none() {
+                for (k, v) in &h.query {
+                    url.query_pairs_mut().append_pair(k, &fill(v, period, page, size));
+                }
+            }
+            let body = h.body.as_ref().map(|b| fill(b, period, page, size));
+            let key = format!("{url}|{}", body.as_deref().unwrap_or(""));
+            let f =
+                with_retries(&c, id, h, url.as_str(), body.as_deref(), last.get(&key).unwrap_or(&Validator::default()))
+                    .await?;
+            let (more, link) = match (&f, &h.pagination) {
+                (Fetched::Body { bytes, .. }, Pagination::Page { size, .. }) => {
+                    (records(h.format, bytes) >= *size, None)
+                }
+                (Fetched::Body { bytes, .. }, Pagination::NextLink(field)) => (true, next_link(bytes, field)),
+                _ => (false, None),
+            };
+            pages.push((key, f));
+            match (&h.pagination, more, link) {
+                (Pagination::Page { .. }, true, _) if pages.len() < 10_000 => page += 1,
+                (Pagination::NextLink(_), _, Some(l)) if pages.len() < 10_000 => next = Some(l),
+                _ => break,
+            }
+        }
+        Ok(pages)
+    })
+}

@@ -1,0 +1,42 @@
+//! `thidua pull <pipeline> --period`: only pull and ingest, and say what arrived.
+
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::Utc;
+
+use crate::cli::load_config;
+use crate::ingest;
+use crate::outcome::{Failure, Tag};
+use crate::pipeline::{self, Period};
+use crate::store::Store;
+
+pub fn pull(config_path: &Path, id: &str, period: Period) -> Result<()> {
+    let config = load_config(config_path)?;
+    let p = pipeline::load(&config, id).tag(Failure::Config)?;
+    let now = Utc::now().with_timezone(&config.settings.ward.time_zone);
+    let paths = &config.settings.paths;
+    let store = Store::new(&paths.archive, &paths.store);
+    let pulled = crate::pull::pull(&p, period, &config, &store, now)?;
+    let ctx = ingest::Context { registry: &config.registry, period, now: now.naive_local() };
+    let got = ingest::ingest(&pulled.files, &ctx)?;
+    println!("{} — {}: {} tệp", p.name, period.label_vi(), pulled.files.len());
+    for f in &got.files {
+        println!(
+            "  [{}] {} — {} dòng đọc, {} dòng dùng, SHA-256 {}",
+            f.source,
+            f.origin,
+            f.rows_read,
+            f.rows_kept,
+            &f.sha256[..16]
+        );
+    }
+    for (source, looked) in &pulled.absent {
+        println!("  [{source}] không có dữ liệu (tìm theo {looked})");
+    }
+    for (dataset, df) in &got.tables {
+        println!("  {}: {} dòng", dataset.label_vi(), df.height());
+    }
+    println!("{} vấn đề dữ liệu.", got.findings.len());
+    Ok(())
+}
