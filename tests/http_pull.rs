@@ -223,3 +223,48 @@ fn the_monthly_pipeline_from_an_api_gives_the_same_figures_as_from_files() {
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[1].header("If-None-Match"), Some("\"hs-2024-09\""), "the second run asks whether it changed");
 }
+
+#[test]
+fn the_portals_766_scores_sit_beside_ours_and_a_gap_over_half_a_point_is_a_finding() {
+    let server = TestHttp::start(|req, _| {
+        let body: serde_json::Value = serde_json::from_str(&req.body).unwrap_or_else(|e| panic!("{e}: {:?}", req.body));
+        assert_eq!((body["year"].as_u64(), body["month"].as_u64()), (Some(2024), Some(9)));
+        let metrics = serde_json::json!({ "metrics": [
+            { "code": "DUNG_HAN", "name": "Tỷ lệ hồ sơ giải quyết đúng hạn", "numerator": 9, "denominator": 15, "ratio": 60.0, "score": 14.0, "maxScore": 20 },
+            { "code": "TRUC_TUYEN", "name": "Tỷ lệ hồ sơ trực tuyến", "numerator": 8, "denominator": 14, "ratio": 57.1, "score": 12.0, "maxScore": 12 },
+            { "code": "KHAC", "name": "Chỉ số không ánh xạ", "numerator": null, "denominator": null, "ratio": null, "score": null, "maxScore": 2 }
+        ]});
+        Reply::new(200, "application/json", metrics.to_string())
+    });
+    let dir = project("tiny");
+    let p = dir.path().join("pipelines/monthly.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let s2 = format!(
+        "\n[[source]]\nid = \"chi-so-766\"\ndataset = \"service_index\"\ntype = \"http\"\nrequired = false\n\n[source.http]\nurl = \"{}\"\nmethod = \"post\"\nbody = '{{\"timeType\":\"month\",\"year\":{{year}},\"month\":{{month}},\"rootDepartmentId\":\"H15.50.05.13\",\"currentPage\":{{page}},\"pageSize\":{{page_size}}}}'\npagination = {{ type = \"page\", size = 200 }}\n",
+        server.url("/reporting/evaluation/tien-do")
+    );
+    std::fs::write(&p, text.replace("\n[report]", &format!("{s2}\n[report]"))).unwrap();
+    let config = load_config(&dir.path().join("config/thidua.toml")).unwrap();
+    let pl = pipeline::load(&config, "monthly").unwrap();
+    let now = config.settings.ward.time_zone.with_ymd_and_hms(2024, 10, 5, 8, 0, 0).unwrap();
+    let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: false, resend: false };
+    let book = pipeline::run(&pl, &ctx).unwrap().workbook.unwrap();
+    let ind = Sheet::read(&book, "Điểm theo chỉ số", 3).records();
+    let ward = |name: &str| {
+        ind.iter()
+            .find(|r| {
+                crate::common::text(&r["Mã đơn vị"]) == "TOAN_PHUONG" && crate::common::text(&r["Chỉ số"]) == name
+            })
+            .unwrap()
+            .clone()
+    };
+    let on_time = ward("Tỷ lệ hồ sơ giải quyết đúng hạn");
+    assert_eq!((num(&on_time["Điểm đạt"]), num(&on_time["Điểm trên Cổng DVC"])), (12.0, 14.0));
+    assert_eq!(num(&ward("Tỷ lệ hồ sơ trực tuyến")["Điểm trên Cổng DVC"]), 12.0);
+    let dq = Sheet::read(&book, "Chất lượng dữ liệu", 3).all_text();
+    assert!(dq.contains("Điểm 766 trên Cổng DVC khác điểm tính lại từ hồ sơ hơn 0.5 điểm"), "{dq}");
+    assert!(
+        dq.contains("Cổng 14.00, tính lại 12.00") && !dq.contains("Tỷ lệ hồ sơ trực tuyến (ho_so_truc_tuyen)"),
+        "{dq}"
+    );
+}

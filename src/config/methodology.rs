@@ -27,6 +27,7 @@ struct IndicatorSpec {
     operator: OperatorName,
     threshold: Option<f64>,
     zero_denominator: ZeroRule,
+    portal_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +124,7 @@ pub fn load_service_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> 
                     max_points: i.max_points,
                     measure: i.measure,
                     zero_denominator: i.zero_denominator,
+                    portal_code: i.portal_code,
                 }
             })
             .collect(),

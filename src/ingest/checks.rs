@@ -158,7 +158,7 @@ pub fn apply_rules(
         Dataset::Dossiers => dossier_rules(now),
         Dataset::Feedback => feedback_rules(now),
         Dataset::Documents => documents_rules(),
-        Dataset::Initiatives | Dataset::DtiRanking | Dataset::Ddci => vec![],
+        Dataset::Initiatives | Dataset::DtiRanking | Dataset::Ddci | Dataset::ServiceIndex => vec![],
         Dataset::ParAppraisal | Dataset::DtiAssessment => points_rules(),
     };
     let mut lf = df.lazy();

@@ -9,6 +9,7 @@
 mod checks;
 mod decode;
 pub mod findings;
+mod s2;
 mod schema;
 mod tabular;
 mod typing;
@@ -104,7 +105,18 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
         .with_context(|| "không nhận ra định dạng (dùng .csv, .xlsx, .xls hoặc .json)".to_string())?;
     let columns = &file.source.columns;
     let is_header = |t: &str| typing::is_known_header(dataset, columns, t);
-    let raw = tabular::read(&file.bytes, format, &is_header)?;
+    // The portal's service-index trees are flattened to records before reading.
+    let flattened;
+    let bytes: &[u8] = match (dataset, format) {
+        (Dataset::ServiceIndex, Format::Json) => {
+            let doc: serde_json::Value = serde_json::from_slice(&file.bytes).context("JSON không hợp lệ")?;
+            let records = s2::flatten(&doc).context("phản hồi chỉ số 766 không có metrics hay parent/children")?;
+            flattened = serde_json::to_vec(&records)?;
+            &flattened
+        }
+        _ => &file.bytes,
+    };
+    let raw = tabular::read(bytes, format, &is_header)?;
     let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
     let mapping = typing::map_headers(dataset, columns, &headers);
     let rows_read = raw.df.height();

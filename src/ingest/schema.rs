@@ -23,6 +23,8 @@ pub enum Dataset {
     DtiRanking,
     /// S7: DDCI survey scores, one row per year, locality and component.
     Ddci,
+    /// S2: the national portal's service index (766), one row per department and metric.
+    ServiceIndex,
 }
 
 /// How a column's text becomes a value.
@@ -219,6 +221,21 @@ static DDCI: Schema = Schema {
     personal: &[],
 };
 
+static SERVICE_INDEX: Schema = Schema {
+    fields: &[
+        f("unit_name", Text, &["unit"]),
+        req("level", Text, &["level"]),
+        req("metric", Text, &["code", "metric"]),
+        f("metric_name", Text, &["name"]),
+        f("numerator", Number, &["numerator"]),
+        f("denominator", Number, &["denominator"]),
+        f("ratio", Number, &["ratio"]),
+        f("score", Number, &["score"]),
+        f("max_score", Number, &["maxScore", "max_score"]),
+    ],
+    personal: &[],
+};
+
 impl Dataset {
     /// Whether rows name a unit of the ward (resolved through the registry).
     pub fn has_units(self) -> bool {
@@ -238,6 +255,7 @@ impl Dataset {
             Dataset::DtiAssessment => &DTI_ASSESSMENT,
             Dataset::DtiRanking => &DTI_RANKING,
             Dataset::Ddci => &DDCI,
+            Dataset::ServiceIndex => &SERVICE_INDEX,
         }
     }
 
@@ -252,6 +270,7 @@ impl Dataset {
             Dataset::DtiAssessment => "dti_assessment",
             Dataset::DtiRanking => "dti_ranking",
             Dataset::Ddci => "ddci",
+            Dataset::ServiceIndex => "service_index",
         }
     }
 
@@ -265,6 +284,7 @@ impl Dataset {
             Dataset::DtiAssessment => "Đánh giá DTI của phường",
             Dataset::DtiRanking => "Xếp hạng DTI cấp xã",
             Dataset::Ddci => "Khảo sát DDCI",
+            Dataset::ServiceIndex => "Chỉ số 766 trên Cổng DVC",
         }
     }
 }

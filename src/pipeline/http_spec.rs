@@ -16,8 +16,8 @@ use crate::pull::http::{Auth, HttpFormat, HttpSource, Method, Pagination};
 pub(super) struct HttpSpec {
     pub url: Option<String>,
     pub method: Option<Method>,
-    /// A JSON body template: `{year}`, `{month}`, `{quarter}`, `{period}`, `{from}`, `{to}`
-    /// (dd/mm/yyyy), `{from_iso}`, `{to_iso}`, `{page}`, `{page_size}`.
+    /// A JSON body template: `{year}`, `{month}` (a number), `{mm}` (two digits), `{quarter}`,
+    /// `{period}`, `{from}`, `{to}` (dd/mm/yyyy), `{from_iso}`, `{to_iso}`, `{page}`, `{page_size}`.
     pub body: Option<String>,
     #[serde(default)]
     pub query: BTreeMap<String, String>,

@@ -121,6 +121,33 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     .map_err(anyhow::Error::from)
     .context("tính bảng điểm không thành công")?;
 
+    let (mut ingested, mut scorecard) = (ingested, scorecard);
+    if let Some(portal) = ingested.table(Dataset::ServiceIndex) {
+        let (joined, off) = crate::score::compare_with_portal(&scorecard.indicators, portal, &pipeline.methodology)?;
+        scorecard.indicators = joined;
+        if !off.is_empty() {
+            ingested.findings.push(ingest::Finding {
+                dataset: Dataset::ServiceIndex,
+                severity: ingest::Severity::Warning,
+                rule: format!(
+                    "Điểm 766 trên Cổng DVC khác điểm tính lại từ hồ sơ hơn {} điểm",
+                    crate::score::TOLERANCE
+                ),
+                count: off.len(),
+                examples: off
+                    .iter()
+                    .map(|d| ingest::Example {
+                        file: "Cổng Dịch vụ công quốc gia".into(),
+                        row: 0,
+                        detail: format!(
+                            "{} ({}): Cổng {:.2}, tính lại {:.2}",
+                            d.name, d.indicator, d.portal, d.recomputed
+                        ),
+                    })
+                    .collect(),
+            });
+        }
+    }
     let indices = score_indices(pipeline, &ingested, &scorecard, config, ctx.period)?;
     Ok(Evaluation { ingested, scorecard, indices })
 }

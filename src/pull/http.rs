@@ -112,11 +112,13 @@ pub enum Fetched {
     },
 }
 
-/// `{year}`, `{month}`, `{quarter}`, `{period}`, `{from}`, `{to}`, `{from_iso}`, `{to_iso}`,
-/// `{page}`, `{page_size}` in a URL, query value or body template.
+/// `{year}`, `{month}` (a number: 9), `{mm}` (09), `{quarter}`, `{period}`, `{from}`, `{to}`,
+/// `{from_iso}`, `{to_iso}`, `{page}`, `{page_size}` in a URL, query value or body template.
+/// (In folder patterns `{month}` is padded; in requests it is a number, as JSON wants.)
 pub fn fill(template: &str, period: Period, page: u32, page_size: usize) -> String {
+    let month = period.month().map_or_else(|| "*".to_string(), |m| m.to_string());
     period
-        .fill(template)
+        .fill(&template.replace("{month}", &month).replace("{mm}", "{month}"))
         .replace("{from}", &period.first_day().format("%d/%m/%Y").to_string())
         .replace("{to}", &period.last_day().format("%d/%m/%Y").to_string())
         .replace("{from_iso}", &period.first_day().to_string())

@@ -152,24 +152,23 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let ws = wb.add_worksheet().set_name(SHEETS[1])?;
     let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", &f)?;
     let ind = with_unit_label(&sc.indicators, "scope", &units)?;
-    write_table(
-        ws,
-        row,
-        &ind,
-        &[
-            c("Mã đơn vị", "scope", Kind::Text, 13.0),
-            c("Đơn vị", "unit_label", Kind::Text, 34.0),
-            c("Nhóm chỉ số", "group_name", Kind::Text, 24.0),
-            c("Chỉ số", "indicator_name", Kind::Text, 40.0),
-            c("Tử số", "numerator", Kind::Int, 9.0),
-            c("Mẫu số", "denominator", Kind::Int, 9.0),
-            c("Tỷ lệ", "rate", Kind::Rate, 9.0),
-            c("Điểm đạt", "points", Kind::Points, 9.0),
-            c("Điểm tối đa áp dụng", "max_applied", Kind::Points, 11.0),
-            c("Điểm bị mất", "lost", Kind::Points, 9.0),
-        ],
-        &f,
-    )?;
+    let mut cols = vec![
+        c("Mã đơn vị", "scope", Kind::Text, 13.0),
+        c("Đơn vị", "unit_label", Kind::Text, 34.0),
+        c("Nhóm chỉ số", "group_name", Kind::Text, 24.0),
+        c("Chỉ số", "indicator_name", Kind::Text, 40.0),
+        c("Tử số", "numerator", Kind::Int, 9.0),
+        c("Mẫu số", "denominator", Kind::Int, 9.0),
+        c("Tỷ lệ", "rate", Kind::Rate, 9.0),
+        c("Điểm đạt", "points", Kind::Points, 9.0),
+        c("Điểm tối đa áp dụng", "max_applied", Kind::Points, 11.0),
+        c("Điểm bị mất", "lost", Kind::Points, 9.0),
+    ];
+    // The national portal's own score beside ours, when S2 data arrived.
+    if ind.schema().contains("portal_score") {
+        cols.push(c("Điểm trên Cổng DVC", "portal_score", Kind::Points, 11.0));
+    }
+    write_table(ws, row, &ind, &cols, &f)?;
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
 
     let ws = wb.add_worksheet().set_name(SHEETS[2])?;

@@ -72,6 +72,8 @@ pub struct Indicator {
     pub measure: Measure,
     pub operator: Operator,
     pub zero_denominator: ZeroRule,
+    /// The metric code of this indicator in the national portal's API (S2), if mapped.
+    pub portal_code: Option<String>,
 }
 
 #[derive(Deserialize, Debug, Clone)]

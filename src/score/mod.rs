@@ -13,6 +13,7 @@ mod inputs;
 mod method;
 mod plan_targets;
 mod points;
+mod portal;
 mod service;
 mod targets;
 
@@ -25,4 +26,5 @@ pub use inputs::{ddci_inputs, dti_inputs, par_inputs};
 pub use method::{Band, Group, Indicator, Measure, Operator, ServiceMethod, ZeroRule};
 pub use plan_targets::{TargetFacts, plan_targets};
 pub use points::group_column;
+pub use portal::{Discrepancy, TOLERANCE, compare_with_portal};
 pub use service::{ServiceInput, ServiceParams, ServiceScorecard, WARD_SCOPE, service_scorecard};

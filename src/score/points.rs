@@ -172,6 +172,7 @@ mod tests {
             measure,
             operator,
             zero_denominator: zero,
+            portal_code: None,
         };
         ServiceMethod {
             id: "t".into(),
