@@ -14,4 +14,5 @@ mod index_methods;
 mod merger;
 mod monthly_fixture;
 mod monthly_sample;
+mod report_charts;
 mod smtp;

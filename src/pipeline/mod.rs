@@ -3,6 +3,7 @@
 //! score, report, deliver.
 
 mod awards;
+mod history;
 mod http_spec;
 mod indices;
 mod lock;
@@ -191,6 +192,14 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
     let Evaluation { ingested, scorecard, indices } = evaluate(pipeline, ctx)?;
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     let lost = crate::report::lost_points(&scorecard, &indices, &crate::report::unit_labels(&config.registry)?)?;
+    let store = Store::new(&config.settings.paths.archive, &config.settings.paths.store);
+    let history = history::year_history(pipeline, config, &store, ctx.period, &scorecard, procedures_frame(config)?)?;
+    let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
+    let cards: Vec<crate::report::UnitCard> = summary
+        .units
+        .iter()
+        .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue))
+        .collect::<PolarsResult<_>>()?;
     let report = MonthlyReport {
         ward: &config.settings.ward,
         period: ctx.period,
@@ -202,13 +211,14 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
         files: &ingested.files,
         indices: &indices,
         lost: &lost,
+        history: &history,
+        cards: &cards,
     };
     let workbook = monthly_workbook(&report).context("không tạo được bảng tính")?;
     let file_name = ctx.period.fill(&pipeline.report_file);
-    let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
     let email = monthly_email(&config.settings.ward.short_name, ctx.period, &summary, &file_name);
     let mut mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
-    mails.extend(unit_mails(config, ctx.period, &summary, &scorecard, &lost)?);
+    mails.extend(unit_mails(config, ctx.period, &cards)?);
 
     let result = RunSummary {
         files: ingested.files.len(),
@@ -246,25 +256,18 @@ fn summary_mail(pipeline: &Pipeline, email: crate::report::Email, file_name: &st
 }
 
 /// A personal e-mail to each ranked unit's head with the unit's own card.
-fn unit_mails(
-    config: &Config,
-    period: Period,
-    summary: &crate::report::Summary,
-    sc: &ServiceScorecard,
-    lost: &DataFrame,
-) -> Result<Vec<Mail>> {
+fn unit_mails(config: &Config, period: Period, cards: &[crate::report::UnitCard]) -> Result<Vec<Mail>> {
     let mut mails = Vec::new();
-    for line in &summary.units {
-        let Some(unit) = config.registry.unit(&line.code) else { continue };
+    for card in cards {
+        let Some(unit) = config.registry.unit(&card.line.code) else { continue };
         let Some(address) = &unit.head_email else { continue };
-        let card = crate::report::unit_card(line, summary.units.len(), lost, &sc.overdue)?;
         let name = format!(
             "the-don-vi-{}-{period}.xlsx",
-            line.code.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+            unit.code.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")
         );
-        let attachment = crate::report::card_workbook(&card, &config.settings.ward.name, period)?;
+        let attachment = crate::report::card_workbook(card, &config.settings.ward.name, period)?;
         let email =
-            crate::report::card_email(&config.settings.ward.short_name, period, &card, unit.head.as_deref(), &name);
+            crate::report::card_email(&config.settings.ward.short_name, period, card, unit.head.as_deref(), &name);
         mails.push(Mail {
             kind: format!("unit:{}", unit.code),
             to: vec![lettre::message::Mailbox::new(unit.head.clone(), address.clone())],

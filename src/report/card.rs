@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use polars::prelude::*;
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
 use super::email::{Email, escape, number, percent};
 use super::summary::UnitLine;
@@ -32,35 +32,79 @@ pub fn unit_card(
     Ok(UnitCard { line: line.clone(), units_ranked, lost: mine(lost, "unit")?, overdue: mine(overdue, "unit_code")? })
 }
 
+/// The one-page card on a sheet: header, figures against their targets, the points lost
+/// (largest first, with evidence), the overdue dossiers; set up for one A4 page.
+pub fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Period, f: &Formats) -> Result<()> {
+    let l = &card.line;
+    let cell =
+        Format::new().set_font_name("Times New Roman").set_font_size(11).set_border(FormatBorder::Thin).set_text_wrap();
+    let head = cell.clone().set_bold().set_background_color(0xDDEBF7);
+    let good = cell.clone().set_font_color(0x2E7D32).set_bold();
+    let bad = cell.clone().set_font_color(0xC62828).set_bold();
+    for (col, w) in [(0u16, 40.0), (1, 14.0), (2, 14.0), (3, 12.0)] {
+        ws.set_column_width(col, w)?;
+    }
+    ws.merge_range(
+        0,
+        0,
+        0,
+        3,
+        &format!("{} — THẺ KẾT QUẢ {}", ward.to_uppercase(), period.label_vi().to_uppercase()),
+        &f.title,
+    )?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        3,
+        &format!("{}: {} điểm ({}), hạng {}/{}", l.name, number(l.score, 2), l.band, l.rank, card.units_ranked),
+        &f.title,
+    )?;
+    let mut row = 3;
+    for (c, h) in ["Chỉ tiêu", "Thực hiện", "Mục tiêu", "Kết quả"].iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &head)?;
+    }
+    let on_time_met = l.late == 0;
+    let figures: [(&str, String, &str, Option<bool>); 4] = [
+        ("Điểm Bộ chỉ số 766 (thang 100)", number(l.score, 2), "≥ 90", Some(l.score >= 90.0)),
+        ("Tỷ lệ hồ sơ đúng hạn", percent(l.on_time_rate), "100%", Some(on_time_met)),
+        ("Số hồ sơ trễ hạn", l.late.to_string(), "0", Some(on_time_met)),
+        ("Số hồ sơ trong kỳ", l.active.to_string(), "", None),
+    ];
+    for (label, value, target, met) in figures {
+        row += 1;
+        ws.write_string_with_format(row, 0, label, &cell)?;
+        ws.write_string_with_format(row, 1, &value, &cell)?;
+        ws.write_string_with_format(row, 2, target, &cell)?;
+        match met {
+            Some(true) => ws.write_string_with_format(row, 3, "Đạt", &good)?,
+            Some(false) => ws.write_string_with_format(row, 3, "Chưa đạt", &bad)?,
+            None => ws.write_blank(row, 3, &cell)?,
+        };
+    }
+    row += 2;
+    ws.merge_range(row, 0, row, 3, "Điểm bị mất (lớn nhất trước) và căn cứ", &head)?;
+    for r in rows(&card.lost, &["criterion", "lost", "evidence"], 10) {
+        row += 1;
+        ws.write_string_with_format(row, 0, &r[0], &cell)?;
+        ws.write_string_with_format(row, 1, format!("−{}", r[1]), &bad)?;
+        ws.merge_range(row, 2, row, 3, &r[2], &cell)?;
+    }
+    row += 2;
+    ws.merge_range(row, 0, row, 3, &format!("Hồ sơ quá hạn ({})", card.overdue.height()), &head)?;
+    for r in rows(&card.overdue, &["dossier_id", "procedure_name", "days_late"], 12) {
+        row += 1;
+        ws.write_string_with_format(row, 0, format!("{} — {}", r[0], r[1]), &cell)?;
+        ws.merge_range(row, 1, row, 3, &format!("trễ {} ngày làm việc", r[2]), &cell)?;
+    }
+    ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 1).set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    Ok(())
+}
+
 pub fn card_workbook(card: &UnitCard, ward: &str, period: Period) -> Result<Vec<u8>> {
     let f = Formats::new();
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("Thẻ đơn vị")?;
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("{} — {} — {}", ward.to_uppercase(), card.line.name, period.label_vi()),
-        &f.title,
-    )?;
-    let l = &card.line;
-    let figures = df![
-        "label" => ["Điểm (thang 100)", "Xếp loại", "Hạng", "Hồ sơ trong kỳ", "Hồ sơ trễ hạn", "Tỷ lệ đúng hạn"],
-        "value" => [
-            number(l.score, 2),
-            l.band.clone(),
-            format!("{}/{}", l.rank, card.units_ranked),
-            l.active.to_string(),
-            l.late.to_string(),
-            percent(l.on_time_rate),
-        ],
-    ]?;
-    write_table(
-        ws,
-        2,
-        &figures,
-        &[c("Chỉ tiêu", "label", Kind::Text, 28.0), c("Kết quả", "value", Kind::Text, 20.0)],
-        &f,
-    )?;
+    card_sheet(wb.add_worksheet().set_name("Thẻ đơn vị")?, card, ward, period, &f)?;
     let ws = wb.add_worksheet().set_name("Điểm bị mất")?;
     write_table(ws, 0, &card.lost, &super::indices::lost_columns(), &f)?;
     let ws = wb.add_worksheet().set_name("Hồ sơ quá hạn")?;

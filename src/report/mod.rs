@@ -3,6 +3,7 @@
 
 mod awards;
 mod card;
+mod charts;
 mod email;
 mod indices;
 mod summary;

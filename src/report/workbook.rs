@@ -26,6 +26,10 @@ pub struct MonthlyReport<'a> {
     pub indices: &'a IndexScores,
     /// Every lost point (see [`lost_points`](super::indices::lost_points)).
     pub lost: &'a DataFrame,
+    /// `period`, `scope`, `score`, … for each month of the year so far.
+    pub history: &'a DataFrame,
+    /// One card per ranked unit.
+    pub cards: &'a [super::card::UnitCard],
 }
 
 /// Sheet names (at most 31 characters, as Excel requires).
@@ -95,7 +99,23 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
 
     let ws = wb.add_worksheet().set_name(SHEETS[0])?;
     let row = title(ws, r, &format!("XẾP HẠNG CHẤT LƯỢNG GIẢI QUYẾT TTHC {}", r.period.label_vi().to_uppercase()), &f)?;
-    let scopes = with_unit_label(&sc.scopes, "scope", &units)?;
+    // Last month's score beside this month's, when last month was run.
+    let prev = r
+        .history
+        .clone()
+        .lazy()
+        .filter(col("period").eq(lit(r.period.prev().to_string())))
+        .select([col("scope").alias("p_scope"), col("score").alias("score_prev")]);
+    let scopes = with_unit_label(&sc.scopes, "scope", &units)?
+        .lazy()
+        .join(
+            prev,
+            [col("scope")],
+            [col("p_scope")],
+            JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) },
+        )
+        .with_column((col("score") - col("score_prev")).round(2, RoundMode::HalfAwayFromZero).alias("score_change"))
+        .collect()?;
     // One column per group that has indicators: its points, with its maximum in the header.
     let groups: Vec<(String, String)> = r
         .method
@@ -109,6 +129,8 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         c("Mã đơn vị", "scope", Kind::Text, 13.0),
         c("Đơn vị", "unit_label", Kind::Text, 36.0),
         c("Điểm (thang 100)", "score", Kind::Points, 11.0),
+        c("Điểm tháng trước", "score_prev", Kind::Points, 10.0),
+        c("Thay đổi", "score_change", Kind::Points, 9.0),
         c("Xếp loại", "band", Kind::Text, 12.0),
         c("Điểm đạt", "points", Kind::Points, 10.0),
         c("Điểm tối đa áp dụng", "max_points", Kind::Points, 11.0),
@@ -131,6 +153,15 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         c("Tỷ lệ phải bổ sung", "supplement_rate", Kind::Rate, 10.0),
     ]);
     let last = write_table(ws, row, &scopes, &cols, &f)?;
+    super::charts::colour_summary(ws, row, last, &cols)?;
+    let at = |name: &str| cols.iter().position(|c| c.column == name).unwrap_or(0) as u16;
+    let layout = super::charts::SummaryLayout {
+        sheet: SHEETS[0],
+        header_row: row,
+        units: scopes.column("rank")?.u32()?.iter().flatten().count() as u32,
+        label_col: at("unit_label"),
+        score_col: at("score"),
+    };
     let notes: Vec<String> = r
         .method
         .groups
@@ -148,6 +179,8 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         ws.write_string_with_format(last + 2 + i as u32, 0, line, &f.note)?;
     }
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+
+    super::charts::add_charts(&mut wb, &layout, r.history, &sc.targets, &units, &f)?;
 
     let ws = wb.add_worksheet().set_name(SHEETS[1])?;
     let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", &f)?;
@@ -313,6 +346,12 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         ],
         &f,
     )?;
+
+    // One printable card per ranked unit.
+    for card in r.cards {
+        let name: String = format!("Thẻ {}", card.line.code).chars().take(31).collect();
+        super::card::card_sheet(wb.add_worksheet().set_name(name)?, card, &r.ward.name, r.period, &f)?;
+    }
 
     Ok(wb.save_to_buffer()?)
 }

@@ -1,0 +1,84 @@
+//! The workbook checked as a person would: the charts point at the tables they draw, the
+//! trend runs over the months already run, and each unit's card is set to print on one A4
+//! page. (Rendering to PDF and PNG for a look: scripts/render-report.sh.)
+
+use std::io::Read;
+use std::process::Command;
+
+use crate::common::{Sheet, copy_dir, num, repo, text};
+
+fn xml(book: &std::path::Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// Sheet names in workbook order (sheetN.xml is the N-th).
+fn sheet_names(book: &std::path::Path) -> Vec<String> {
+    let wb = xml(book, "xl/workbook.xml");
+    wb.split("<sheet ")
+        .skip(1)
+        .map(|s| s.split("name=\"").nth(1).unwrap().split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn charts_point_at_their_tables_and_cards_fit_one_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["config", "pipelines", "samples"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    for period in ["2024-09", "2024-10"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_thidua"))
+            .current_dir(dir.path())
+            .args(["run", "monthly", "--period", period])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let book = dir.path().join("output/2024-10/bang-diem-dich-vu-cong-2024-10.xlsx");
+
+    // The bar chart draws the ranked units' names and scores from the summary table.
+    let bar = xml(&book, "xl/charts/chart1.xml");
+    assert!(bar.contains("'Tổng hợp'!$C$5:$C$8") && bar.contains("'Tổng hợp'!$D$5:$D$8"), "{bar}");
+    let summary = Sheet::read(&book, "Tổng hợp", 3);
+    let units: Vec<_> = summary.records().into_iter().take(4).collect();
+    assert!(units.iter().all(|r| !text(&r["Đơn vị"]).is_empty() && num(&r["Điểm (thang 100)"]) > 0.0));
+    assert!(units.iter().all(|r| text(&r["Mã đơn vị"]) != "TOAN_PHUONG"), "the ward row is not drawn as a unit");
+    assert!(
+        units
+            .iter()
+            .all(|r| (num(&r["Điểm (thang 100)"]) - num(&r["Điểm tháng trước"]) - num(&r["Thay đổi"])).abs() < 0.011)
+    );
+
+    // The trend: September and October, one series per unit and the ward.
+    let line = xml(&book, "xl/charts/chart2.xml");
+    assert!(line.contains("'Xu hướng'!$C$3:$D$3"), "months as categories: {line}");
+    assert!(line.contains("'Xu hướng'!$C$4:$D$4") && line.contains("'Xu hướng'!$C$8:$D$8"), "{line}");
+    let trend = Sheet::read(&book, "Xu hướng", 2);
+    assert_eq!(trend.records().len(), 5);
+    assert_eq!(text(&trend.records()[4]["Mã đơn vị"]), "TOAN_PHUONG");
+
+    // The targets chart reads its own table beside it.
+    let col = xml(&book, "xl/charts/chart3.xml");
+    assert!(col.contains("'Biểu đồ'!$C$4:$C$7"), "{col}");
+
+    // Every unit card: A4, fitted to one page; the summary prints across one page width.
+    let names = sheet_names(&book);
+    let cards: Vec<usize> = names.iter().enumerate().filter(|(_, n)| n.starts_with("Thẻ ")).map(|(i, _)| i).collect();
+    assert_eq!(cards.len(), 4);
+    for i in cards {
+        let sheet = xml(&book, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        assert!(
+            sheet.contains("fitToPage=\"1\"")
+                && sheet.contains("paperSize=\"9\"")
+                && !sheet.contains("fitToHeight=\"0\""),
+            "{}: {sheet}",
+            names[i]
+        );
+    }
+    let summary_xml = xml(&book, "xl/worksheets/sheet1.xml");
+    assert!(summary_xml.contains("orientation=\"landscape\"") && summary_xml.contains("fitToHeight=\"0\""));
+    assert!(summary_xml.contains("colorScale"), "colour scales on the rates");
+}
