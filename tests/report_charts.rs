@@ -60,6 +60,11 @@ fn charts_point_at_their_tables_and_cards_fit_one_page() {
     assert_eq!(trend.records().len(), 5);
     assert_eq!(text(&trend.records()[4]["Mã đơn vị"]), "TOAN_PHUONG");
 
+    // The year to date over the two months run, with what each unit still needs.
+    let ytd = Sheet::read(&book, "Lũy kế năm", 3);
+    assert!(text(&ytd.rows[0][0]).starts_with("LŨY KẾ 2 THÁNG"), "{:?}", ytd.rows[0][0]);
+    assert_eq!(ytd.records().len(), 5 * 3, "three measures for each unit and the ward");
+
     // The targets chart reads its own table beside it.
     let col = xml(&book, "xl/charts/chart3.xml");
     assert!(col.contains("'Biểu đồ'!$C$4:$C$7"), "{col}");

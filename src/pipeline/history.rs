@@ -32,6 +32,12 @@ pub fn year_history(
             col("score"),
             col("on_time_rate"),
             col("online_rate"),
+            col("active"),
+            col("on_time"),
+            col("received"),
+            col("online"),
+            col("finished"),
+            col("digitised"),
         ]))
     };
     let mut parts = Vec::new();

@@ -9,6 +9,7 @@ mod indices;
 mod summary;
 mod table;
 mod workbook;
+mod ytd;
 
 pub use awards::{AwardsReport, awards_workbook, reason_vi};
 pub use card::{UnitCard, card_email, card_workbook, unit_card};

@@ -181,6 +181,9 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
 
     super::charts::add_charts(&mut wb, &layout, r.history, &sc.targets, &units, &f)?;
+    // Months actually in the history (a month never run is not counted).
+    let months = r.history.column("period")?.n_unique()? as u32;
+    super::ytd::add_ytd_sheet(&mut wb, r.history, months, &units, &f)?;
 
     let ws = wb.add_worksheet().set_name(SHEETS[1])?;
     let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", &f)?;
