@@ -114,7 +114,8 @@ for f in "${files[@]}"; do
         -regex ".*/$(printf '%s' "$stem" | sed 's/[][\.*^$+?(){}|]/\\&/g')-[0-9]+\.png" -delete
 
     echo "== $f"
-    if ! "${with_timeout[@]}" env LANG="$locale" LC_ALL="$locale" "$soffice_bin" -env:UserInstallation="file://$profile" \
+    if ! "${with_timeout[@]}" env LANG="$locale" LC_ALL="$locale" \
+        "$soffice_bin" -env:UserInstallation="file://$profile" \
         --headless --norestore --nologo --convert-to pdf --outdir "$out" "$f" \
         >"$profile/convert.log" 2>&1 || [[ ! -s $pdf ]]; then
         echo "render-report: LibreOffice could not convert $f:" >&2

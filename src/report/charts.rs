@@ -28,6 +28,11 @@ pub fn colour_summary(ws: &mut Worksheet, header_row: u32, last_row: u32, cols: 
     for (i, col) in cols.iter().enumerate() {
         let i = i as u16;
         match (col.kind, col.column) {
+            // Lower is better for supplement requests: red for high, green for low.
+            (Kind::Rate, "supplement_rate") => {
+                let scale = ConditionalFormat3ColorScale::new().set_minimum_color(0x63BE7B).set_maximum_color(0xF8696B);
+                ws.add_conditional_format(header_row + 1, i, last_row, i, &scale)?;
+            }
             (Kind::Rate, _) => {
                 ws.add_conditional_format(header_row + 1, i, last_row, i, &ConditionalFormat3ColorScale::new())?;
             }
@@ -126,7 +131,7 @@ pub fn add_charts(
         .set_name("Điểm")
         .set_categories((layout.sheet, first, layout.label_col, last, layout.label_col))
         .set_values((layout.sheet, first, layout.score_col, last, layout.score_col));
-    ws.insert_chart(2, 0, &bar)?;
+    ws.insert_chart(2, 4, &bar)?;
 
     if !months.is_empty() {
         let mut line = Chart::new_line();
@@ -140,7 +145,7 @@ pub fn add_charts(
                 .set_categories(("Xu hướng", trend_header, c0, trend_header, c1))
                 .set_values(("Xu hướng", row, c0, row, c1));
         }
-        ws.insert_chart(19, 0, &line)?;
+        ws.insert_chart(19, 4, &line)?;
     }
 
     // The targets share table beside the charts, and its chart.
@@ -168,8 +173,10 @@ pub fn add_charts(
             last,
             2,
         ));
-        ws.insert_chart(36, 0, &col)?;
+        ws.insert_chart(36, 4, &col)?;
     }
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    // The table at A:C, the charts from E: all on one page.
+    ws.set_print_area(0, 0, 54, 14)?;
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 1);
     Ok(())
 }

@@ -91,8 +91,15 @@ pub fn write_table(ws: &mut Worksheet, row: u32, df: &DataFrame, cols: &[Col<'_>
     ws.set_freeze_panes(row + 1, 0)?;
     if !cols.is_empty() {
         ws.autofilter(row, 0, last.max(row + 1), cols.len() as u16 - 1)?;
+        // Print only the table (titles and notes may run wider), one page wide.
+        ws.set_print_area(0, 0, last.max(row + 1), cols.len() as u16 - 1)?;
     }
-    ws.set_row_height(row, 32)?;
+    // Headers wrap onto up to three lines.
+    ws.set_row_height(row, 48)?;
+    // Printed: A4 landscape, one page wide, the header on every page, page numbers.
+    // (Sheets that print differently, like the one-page cards, set their own after this.)
+    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_repeat_rows(row, row)?;
+    ws.set_footer("&CTrang &P/&N");
     Ok(last)
 }
 

@@ -191,12 +191,13 @@ fn rates() -> Vec<Expr> {
 
 /// Per officer: their dossiers' figures and the substantiated complaints about them.
 fn officers(classified: &DataFrame, feedback: Option<LazyFrame>, period: Period) -> PolarsResult<DataFrame> {
-    let per_officer = classified
-        .clone()
-        .lazy()
-        .filter(col("officer_id").is_not_null())
-        .group_by([col("unit_code"), col("officer_id")])
-        .agg(dossier_counts());
+    let per_officer =
+        classified.clone().lazy().filter(col("officer_id").is_not_null()).group_by([col("officer_id")]).agg(
+            // One row per officer: the unit is the one their known dossiers belong to.
+            std::iter::once(col("unit_code").drop_nulls().first().alias("unit_code"))
+                .chain(dossier_counts())
+                .collect::<Vec<_>>(),
+        );
     let with_complaints = match feedback {
         Some(fb) => {
             let complaints = fb
@@ -251,7 +252,9 @@ fn overdue(classified: &DataFrame) -> PolarsResult<DataFrame> {
                 .alias("finished_at"),
             when(col("done"))
                 .then(lit("Đã kết thúc, trễ hạn"))
-                .otherwise(lit("Chưa kết thúc, đã quá hạn"))
+                .when(col("late_due").or(col("late_no_due")))
+                .then(lit("Chưa kết thúc, đã quá hạn"))
+                .otherwise(lit("Chưa kết thúc (bổ sung quá 1 lần)"))
                 .alias("state"),
             col("late_reason"),
             col("days_late"),
