@@ -10,7 +10,7 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::email::number;
-use super::table::{Formats, Kind, c, write_table};
+use super::table::{Formats, Kind, c, fit_row, write_table};
 use crate::config::{Registry, Ward};
 use crate::score::{Audience, AwardRules, Candidate, Outcome, Reason, Verdict};
 
@@ -125,7 +125,8 @@ fn header_block(ws: &mut Worksheet, r: &AwardsReport<'_>, last_col: u16, title: 
         &italic,
     )?;
     ws.merge_range(4, 0, 4, last_col, title, &bold)?;
-    ws.merge_range(5, 0, 5, last_col, subtitle, &italic)?;
+    ws.merge_range(5, 0, 5, last_col, subtitle, &italic.clone().set_text_wrap())?;
+    ws.set_row_height(5, 36)?;
     Ok(7)
 }
 
@@ -150,11 +151,11 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
         ),
     )?;
     for (col, (h, w)) in [
-        ("STT", 6.0),
-        ("Tên tập thể / Họ và tên", 34.0),
-        ("Chức vụ, đơn vị", 32.0),
-        ("Thành tích chủ yếu", 44.0),
-        ("Tiền thưởng (đồng)", 14.0),
+        ("STT", 5.0),
+        ("Tên tập thể / Họ và tên", 28.0),
+        ("Chức vụ, đơn vị", 28.0),
+        ("Thành tích chủ yếu", 26.0),
+        ("Tiền thưởng (đồng)", 13.0),
     ]
     .iter()
     .enumerate()
@@ -162,6 +163,7 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
         ws.write_string_with_format(row, col as u16, *h, &head)?;
         ws.set_column_width(col as u16, *w)?;
     }
+    ws.set_row_height(row, 34)?;
     ws.set_repeat_rows(row, row)?;
     row += 1;
     let roman = ["I", "II", "III", "IV", "V"];
@@ -198,16 +200,18 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
         for (i, o) in list.iter().enumerate() {
             let cand = r.candidates.iter().find(|c| c.code == o.code && c.audience == o.audience);
             let position = match audience {
-                Audience::Collective => r.ward.name.clone(),
+                Audience::Collective => String::new(),
                 Audience::Individual => {
                     let pos = r.registry.officer(&o.code).map_or(String::new(), |x| x.position.clone());
                     format!("{pos}, {}", unit_name(r, &o.unit))
                 }
             };
-            ws.write_number_with_format(row, 0, (i + 1) as f64, &cell)?;
+            let achieved = cand.map_or(String::new(), achievements);
+            fit_row(ws, row, &[(&o.name, 28.0), (&position, 28.0), (&achieved, 26.0)], 16.0)?;
+            ws.write_number_with_format(row, 0, (i + 1) as f64, &cell.clone().set_align(FormatAlign::Center))?;
             ws.write_string_with_format(row, 1, &o.name, &cell)?;
             ws.write_string_with_format(row, 2, &position, &cell)?;
-            ws.write_string_with_format(row, 3, cand.map_or(String::new(), achievements), &cell)?;
+            ws.write_string_with_format(row, 3, &achieved, &cell)?;
             match prize(r, o) {
                 Some(p) => ws.write_number_with_format(row, 4, p, &cell.clone().set_num_format("#,##0"))?,
                 None => ws.write_blank(row, 4, &cell)?,
@@ -217,8 +221,15 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
     }
     let sign =
         Format::new().set_font_name("Times New Roman").set_font_size(13).set_bold().set_align(FormatAlign::Center);
-    ws.merge_range(row + 2, 3, row + 2, 4, "TM. ỦY BAN NHÂN DÂN", &sign)?;
-    ws.merge_range(row + 3, 3, row + 3, 4, "CHỦ TỊCH", &sign)?;
+    let total: f64 = r.outcomes.iter().filter_map(|o| prize(r, o)).sum();
+    let nominated = r.outcomes.iter().filter(|o| o.level.is_some()).count();
+    ws.merge_range(row, 0, row, 3, &format!("Tổng cộng: {nominated} tập thể, cá nhân"), &section)?;
+    ws.write_number_with_format(row, 4, total, &cell.clone().set_bold().set_num_format("#,##0"))?;
+    ws.merge_range(row + 2, 2, row + 2, 4, "TM. ỦY BAN NHÂN DÂN", &sign)?;
+    ws.merge_range(row + 3, 2, row + 3, 4, "CHỦ TỊCH", &sign)?;
+    let italic =
+        Format::new().set_font_name("Times New Roman").set_font_size(12).set_italic().set_align(FormatAlign::Center);
+    ws.merge_range(row + 4, 2, row + 4, 4, "(Ký, ghi rõ họ tên, đóng dấu)", &italic)?;
     ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 0).set_margins(0.6, 0.5, 0.7, 0.7, 0.3, 0.3);
     Ok(())
 }
@@ -236,7 +247,7 @@ fn achievements(c: &Candidate) -> String {
         parts.push(format!("{}% hồ sơ đúng hạn", number(x * 100.0, 1)));
     }
     if let Some(d) = f("dossiers").filter(|d| d != "0") {
-        parts.push(format!("giải quyết {d} hồ sơ"));
+        parts.push(format!("giải quyết {} hồ sơ", thousands(&d)));
     }
     if let Some(i) = f("initiatives_authored").filter(|d| d != "0") {
         parts.push(format!("{i} sáng kiến"));
@@ -244,7 +255,24 @@ fn achievements(c: &Candidate) -> String {
     if matches!(c.facts.get("targets_met"), Some(crate::score::Fact::Bool(true))) {
         parts.push("đạt các chỉ tiêu thi đua".into());
     }
-    parts.join("; ")
+    let text = parts.join("; ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+/// "1149" → "1.149", as Vietnamese documents write it.
+fn thousands(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 fn minutes_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
@@ -274,13 +302,13 @@ fn minutes_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
     }
     row += 1;
     for (col, (h, w)) in [
-        ("STT", 6.0),
-        ("Tập thể / cá nhân", 32.0),
-        ("Đơn vị", 28.0),
-        ("Hình thức đề nghị", 30.0),
-        ("Số phiếu đồng ý", 11.0),
-        ("Không đồng ý", 11.0),
-        ("Tỷ lệ đồng ý (%)", 11.0),
+        ("STT", 5.0),
+        ("Tập thể / cá nhân", 26.0),
+        ("Đơn vị", 24.0),
+        ("Hình thức đề nghị", 22.0),
+        ("Số phiếu đồng ý", 8.0),
+        ("Không đồng ý", 8.0),
+        ("Tỷ lệ đồng ý (%)", 8.0),
     ]
     .iter()
     .enumerate()
@@ -293,9 +321,11 @@ fn minutes_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
     for (level, _, list) in nominees(r) {
         for o in list {
             n += 1;
+            let unit = unit_name(r, &o.unit);
+            fit_row(ws, row, &[(&o.name, 26.0), (&unit, 24.0), (&level.name, 22.0)], 16.0)?;
             ws.write_number_with_format(row, 0, f64::from(n), &cell)?;
             ws.write_string_with_format(row, 1, &o.name, &cell)?;
-            ws.write_string_with_format(row, 2, unit_name(r, &o.unit), &cell)?;
+            ws.write_string_with_format(row, 2, &unit, &cell)?;
             ws.write_string_with_format(row, 3, &level.name, &cell)?;
             for col in 4..=6 {
                 ws.write_blank(row, col, &cell)?;
@@ -313,7 +343,10 @@ fn minutes_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
     let sign = text.clone().set_bold().set_align(FormatAlign::Center);
     ws.merge_range(row + 2, 0, row + 2, 2, "THƯ KÝ", &sign)?;
     ws.merge_range(row + 2, 3, row + 2, 6, "CHỦ TỊCH HỘI ĐỒNG", &sign)?;
-    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);
+    let italic = text.clone().set_italic().set_align(FormatAlign::Center);
+    ws.merge_range(row + 3, 0, row + 3, 2, "(Ký, ghi rõ họ tên)", &italic)?;
+    ws.merge_range(row + 3, 3, row + 3, 6, "(Ký, ghi rõ họ tên)", &italic)?;
+    ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 0);
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
 use super::email::{Email, escape, number, percent};
 use super::summary::UnitLine;
-use super::table::{Formats, Kind, c, write_table};
+use super::table::{Formats, Kind, c, fit_row, write_table};
 use crate::pipeline::Period;
 
 pub struct UnitCard {
@@ -86,6 +86,7 @@ pub fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Perio
     ws.merge_range(row, 0, row, 3, "Điểm bị mất (lớn nhất trước) và căn cứ", &head)?;
     for r in rows(&card.lost, &["criterion", "lost", "evidence"], 10) {
         row += 1;
+        fit_row(ws, row, &[(&r[0], 40.0), (&r[2], 26.0)], 15.0)?;
         ws.write_string_with_format(row, 0, &r[0], &cell)?;
         ws.write_string_with_format(row, 1, format!("−{}", r[1]), &bad)?;
         ws.merge_range(row, 2, row, 3, &r[2], &cell)?;
@@ -94,6 +95,7 @@ pub fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Perio
     ws.merge_range(row, 0, row, 3, &format!("Hồ sơ quá hạn ({})", card.overdue.height()), &head)?;
     for r in rows(&card.overdue, &["dossier_id", "procedure_name", "days_late"], 12) {
         row += 1;
+        fit_row(ws, row, &[(&format!("{} — {}", r[0], r[1]), 40.0)], 15.0)?;
         ws.write_string_with_format(row, 0, format!("{} — {}", r[0], r[1]), &cell)?;
         ws.merge_range(row, 1, row, 3, &format!("trễ {} ngày làm việc", r[2]), &cell)?;
     }

@@ -153,3 +153,18 @@ fn write_column(ws: &mut Worksheet, first: u32, ci: u16, s: &Series, kind: Kind,
     }
     Ok(())
 }
+
+/// Sets a row's height for its wrapped text: LibreOffice does not grow rows by itself, so
+/// without this a long cell is drawn over the rows below. `cells` are (text, column width in
+/// characters); `line_pt` is the height of one line.
+pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)], line_pt: f64) -> Result<()> {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            let per_line = (width * 0.95).max(1.0);
+            text.split('\n').map(|part| (part.chars().count() as f64 / per_line).ceil().max(1.0)).sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    ws.set_row_height(row, lines * line_pt + 3.0)?;
+    Ok(())
+}

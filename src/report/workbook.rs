@@ -126,8 +126,8 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         .collect();
     let mut cols = vec![
         c("Hạng", "rank", Kind::Int, 7.0),
-        c("Mã đơn vị", "scope", Kind::Text, 13.0),
-        c("Đơn vị", "unit_label", Kind::Text, 36.0),
+        c("Mã đơn vị", "scope", Kind::Text, 15.0),
+        c("Đơn vị", "unit_label", Kind::Text, 48.0),
         c("Điểm (thang 100)", "score", Kind::Points, 11.0),
         c("Điểm tháng trước", "score_prev", Kind::Points, 10.0),
         c("Thay đổi", "score_change", Kind::Points, 9.0),
@@ -154,6 +154,14 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     ]);
     let last = write_table(ws, row, &scopes, &cols, &f)?;
     super::charts::colour_summary(ws, row, last, &cols)?;
+    // On paper, the ranking up to the on-time rate (the other rates stay on screen and are on
+    // the indicator sheet): a third of the columns, printed three times larger.
+    ws.set_print_area(
+        0,
+        0,
+        last + 6,
+        cols.iter().position(|c| c.column == "on_time_rate").unwrap_or(cols.len() - 1) as u16,
+    )?;
     let at = |name: &str| cols.iter().position(|c| c.column == name).unwrap_or(0) as u16;
     let layout = super::charts::SummaryLayout {
         sheet: SHEETS[0],
