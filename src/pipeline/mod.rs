@@ -102,7 +102,7 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     let store = Store::new(&paths.archive, &paths.store);
     let pulled = crate::pull::pull(pipeline, ctx.period, config, &store, ctx.now)?;
     let ingest_ctx = ingest::Context { registry: &config.registry, period: ctx.period, now: ctx.now.naive_local() };
-    let ingested = ingest::ingest(&pulled.files, &ingest_ctx)?;
+    let mut ingested = ingest::ingest(&pulled.files, &ingest_ctx)?;
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     if !ctx.dry_run {
         for (dataset, df) in &ingested.tables {
@@ -111,7 +111,7 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     }
 
     let holidays: Vec<_> = config.calendar.holidays().collect();
-    let scorecard = service_scorecard(
+    let mut scorecard = service_scorecard(
         ServiceInput {
             dossiers: dossiers.clone().lazy(),
             feedback: ingested.table(Dataset::Feedback).map(|df| df.clone().lazy()),
@@ -122,7 +122,6 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     .map_err(anyhow::Error::from)
     .context("tính bảng điểm không thành công")?;
 
-    let (mut ingested, mut scorecard) = (ingested, scorecard);
     if let Some(portal) = ingested.table(Dataset::ServiceIndex) {
         let (joined, off) = crate::score::compare_with_portal(&scorecard.indicators, portal, &pipeline.methodology)?;
         scorecard.indicators = joined;
