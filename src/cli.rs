@@ -124,6 +124,9 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         per_unit_month: usize,
     },
+    /// The benchmark's floor (bench/run.sh): Polars reads a whole CSV, every column as text.
+    #[command(hide = true)]
+    ParseOnly { file: PathBuf },
 }
 
 /// Loads the configuration, or fails with every problem listed.
@@ -157,6 +160,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sample { out, seed, year, dossiers, per_unit_month } => {
             crate::sample_cmd::sample(&cli.config, &out, seed, year, dossiers, per_unit_month)
         }
+        Command::ParseOnly { file } => crate::sample_cmd::parse_only(&file),
     }
 }
 

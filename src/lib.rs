@@ -36,4 +36,5 @@ mod sample_cmd;
 pub mod schedule;
 pub mod score;
 mod score_cmd;
+mod stopwatch;
 pub mod store;

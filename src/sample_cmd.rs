@@ -83,10 +83,83 @@ pub fn sample(
         indices: Some(sample_indices(&config, first, last)),
     };
     let out_dir = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir()?.join(out) };
-    let summary = generate(&ward, &SampleOptions { seed, out_dir, dossiers, per_unit_month })?;
+    let mut summary = generate(&ward, &SampleOptions { seed, out_dir: out_dir.clone(), dossiers, per_unit_month })?;
+    if let Some(n) = dossiers.filter(|&n| crate::sample::communes(n) > 1) {
+        summary.files.extend(province_registry(&config, first, last, crate::sample::communes(n), &out_dir)?);
+    }
     println!("Đã sinh {} hồ sơ mẫu trong {} tệp:", summary.dossiers, summary.files.len());
     for f in &summary.files {
         println!("  {}", f.display());
     }
+    Ok(())
+}
+
+/// The registry of a province-sized benchmark file: every unit and officer of the ward,
+/// cloned once per commune under the names the generator writes ("… (xã 07)"), without
+/// aliases (they would be ambiguous across communes) or e-mail addresses (no unit cards).
+fn province_registry(
+    config: &Config,
+    first: NaiveDate,
+    last: NaiveDate,
+    communes: usize,
+    out: &Path,
+) -> Result<Vec<std::path::PathBuf>> {
+    use toml::{Table, Value};
+    let date = |d: NaiveDate| -> Result<Value> { Ok(Value::Datetime(d.to_string().parse()?)) };
+    let kind = |k: crate::config::UnitKind| -> Result<Value> {
+        Ok(Value::String(serde_json::to_value(k)?.as_str().unwrap_or_default().to_string()))
+    };
+    let gender = |g: crate::config::Gender| -> Result<Value> {
+        Ok(Value::String(serde_json::to_value(g)?.as_str().unwrap_or_default().to_string()))
+    };
+    let (mut units, mut officers) = (Vec::new(), Vec::new());
+    for c in 1..=communes {
+        for u in
+            config.registry.units.iter().filter(|u| u.valid_from <= last && u.valid_to.is_none_or(|to| to >= first))
+        {
+            let mut t = Table::new();
+            t.insert("code".into(), Value::String(format!("{}.X{c:02}", u.code)));
+            t.insert("name".into(), Value::String(format!("{} (xã {c:02})", u.name)));
+            t.insert("kind".into(), kind(u.kind)?);
+            t.insert("par_rated".into(), Value::Boolean(u.par_rated));
+            t.insert("handles_dossiers".into(), Value::Boolean(u.handles_dossiers));
+            t.insert("valid_from".into(), date(u.valid_from)?);
+            units.push(Value::Table(t));
+            for o in config.registry.officers.iter().filter(|o| o.unit == u.code) {
+                let mut t = Table::new();
+                t.insert("id".into(), Value::String(format!("{}.x{c:02}", o.id)));
+                t.insert("name".into(), Value::String(o.name.clone()));
+                t.insert("unit".into(), Value::String(format!("{}.X{c:02}", u.code)));
+                t.insert("position".into(), Value::String(o.position.clone()));
+                t.insert("gender".into(), gender(o.gender)?);
+                t.insert("active_from".into(), date(o.active_from)?);
+                officers.push(Value::Table(t));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for (name, key, items) in [("units.toml", "unit", units), ("officers.toml", "officer", officers)] {
+        let mut doc = Table::new();
+        doc.insert(key.into(), Value::Array(items));
+        let path = out.join(name);
+        let text = format!(
+            "# Danh mục cho tệp mẫu cấp tỉnh ({communes} xã), sinh bởi `thidua sample --dossiers`.\n{}",
+            toml::to_string(&doc)?
+        );
+        crate::store::write_atomic(&path, text.as_bytes())?;
+        files.push(path);
+    }
+    Ok(files)
+}
+
+/// Reads a whole CSV with Polars and nothing else: what any tool must at least spend.
+pub fn parse_only(file: &Path) -> Result<()> {
+    use polars::prelude::*;
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(file.to_path_buf()))?
+        .finish()?;
+    println!("{} dòng, {} cột", df.height(), df.width());
     Ok(())
 }

@@ -8,7 +8,6 @@ use thidua::cli::load_config;
 use thidua::ingest::{self, Dataset, Severity};
 use thidua::pipeline::{self, Location, Period, RunContext, Source};
 use thidua::pull::Fetched;
-use thidua::store::Archived;
 
 use crate::common::project;
 
@@ -85,27 +84,14 @@ fn a_file_of_unknown_format() {
 }
 
 fn fetched(name: &str, bytes: &[u8]) -> Fetched {
-    Fetched {
-        source: Source {
-            id: "ho-so".into(),
-            dataset: Dataset::Dossiers,
-            location: Location::File { glob: "x".into() },
-            required: true,
-            columns: BTreeMap::new(),
-        },
-        name: name.into(),
-        archived: Archived {
-            source: "ho-so".into(),
-            dataset: "dossiers".into(),
-            period: "2024-09".into(),
-            origin: format!("drop/{name}"),
-            fetched_at: String::new(),
-            sha256: thidua::store::sha256_hex(bytes),
-            bytes: bytes.len() as u64,
-            stored: String::new(),
-        },
-        bytes: bytes.to_vec(),
-    }
+    let source = Source {
+        id: "ho-so".into(),
+        dataset: Dataset::Dossiers,
+        location: Location::File { glob: "x".into() },
+        required: true,
+        columns: BTreeMap::new(),
+    };
+    Fetched::from_bytes(source, name, &format!("drop/{name}"), Period::new(2024, 9).unwrap(), bytes.to_vec())
 }
 
 #[test]

@@ -7,7 +7,6 @@ use thidua::cli::load_config;
 use thidua::ingest::{self, Dataset};
 use thidua::pipeline::{Location, Period, Source};
 use thidua::pull::Fetched;
-use thidua::store::Archived;
 
 use crate::common::repo;
 
@@ -18,29 +17,16 @@ fn old_unit_names_resolve_to_their_successors_after_the_merger() {
                A,Bộ phận Tư pháp - Hộ tịch,05/08/2025 08:00:00\n\
                B,DCXD,06/08/2025 08:00:00\n\
                C,Phòng Văn hóa - Xã hội phường Việt Hưng,07/08/2025 08:00:00\n";
-    let bytes = csv.as_bytes().to_vec();
-    let fetched = Fetched {
-        source: Source {
-            id: "ho-so".into(),
-            dataset: Dataset::Dossiers,
-            location: Location::File { glob: String::new() },
-            required: true,
-            columns: BTreeMap::new(),
-        },
-        name: "ho-so-2025-08.csv".into(),
-        archived: Archived {
-            source: "ho-so".into(),
-            dataset: "dossiers".into(),
-            period: "2025-08".into(),
-            origin: "drop/ho-so-2025-08.csv".into(),
-            fetched_at: String::new(),
-            sha256: thidua::store::sha256_hex(&bytes),
-            bytes: bytes.len() as u64,
-            stored: String::new(),
-        },
-        bytes,
-    };
     let period = Period::new(2025, 8).unwrap();
+    let source = Source {
+        id: "ho-so".into(),
+        dataset: Dataset::Dossiers,
+        location: Location::File { glob: String::new() },
+        required: true,
+        columns: BTreeMap::new(),
+    };
+    let name = "ho-so-2025-08.csv";
+    let fetched = Fetched::from_bytes(source, name, &format!("drop/{name}"), period, csv.as_bytes().to_vec());
     let ctx = ingest::Context {
         registry: &config.registry,
         period,

@@ -90,7 +90,11 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     let ctx = RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: false, resend: false };
     let summary = pipeline::run(&p, &ctx).unwrap();
     assert_eq!(summary.files, 2);
-    assert_eq!(summary.rows, 16, "17 CSV rows less HS-BAD (rejected); the XLSX copy of HS-A1 merged");
+    assert_eq!(
+        summary.rows, 15,
+        "17 CSV rows less HS-BAD (rejected) and HS-B6 (finished in August: outside the period); \
+         the XLSX copy of HS-A1 merged"
+    );
     assert_eq!(summary.overdue, 6);
     let book = summary.workbook.clone().unwrap();
     assert_eq!(book, dir.path().join("output/2024-09/bang-diem-2024-09.xlsx"));

@@ -18,7 +18,7 @@ use super::dates::to_date;
 use super::diag::{Diagnostics, SourceText};
 
 /// What kind of collective a unit is (section II.1 of the plan).
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     Leadership,
@@ -46,7 +46,7 @@ impl UnitKind {
     }
 }
 
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Female,
@@ -301,26 +301,33 @@ fn check_units_together(src: &SourceText, units: &[Unit], diag: &mut Diagnostics
             }
         }
     }
-    // Two units valid at the same time must not share a name or alias.
-    for (i, a) in units.iter().enumerate() {
-        for b in &units[i + 1..] {
-            let overlap = a.valid_from <= b.valid_to.unwrap_or(NaiveDate::MAX)
-                && b.valid_from <= a.valid_to.unwrap_or(NaiveDate::MAX);
-            if !overlap {
-                continue;
-            }
-            let keys = |u: &Unit| -> Vec<String> {
-                [&u.code, &u.name].into_iter().chain(&u.aliases).map(|n| name_key(n)).collect()
-            };
-            let kb = keys(b);
-            if let Some(k) = keys(a).into_iter().find(|k| kb.contains(k)) {
-                diag.at(
-                    src,
-                    &line_of(&b.code),
-                    format!("đơn vị {} và {} cùng tên hoặc tên gọi khác \"{k}\"", a.code, b.code),
-                );
+    // Two units valid at the same time must not share a name or alias: units are grouped
+    // by name key first, so a province's thousands of units are not compared pairwise.
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, u) in units.iter().enumerate() {
+        let mut keys: Vec<String> = [&u.code, &u.name].into_iter().chain(&u.aliases).map(|n| name_key(n)).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            by_key.entry(k).or_default().push(i);
+        }
+    }
+    let mut clashes: BTreeMap<(usize, usize), &str> = BTreeMap::new();
+    for (k, idx) in &by_key {
+        for (n, &i) in idx.iter().enumerate() {
+            for &j in &idx[n + 1..] {
+                let (a, b) = (&units[i], &units[j]);
+                let overlap = a.valid_from <= b.valid_to.unwrap_or(NaiveDate::MAX)
+                    && b.valid_from <= a.valid_to.unwrap_or(NaiveDate::MAX);
+                if overlap {
+                    clashes.entry((i, j)).or_insert(k);
+                }
             }
         }
+    }
+    for ((i, j), k) in clashes {
+        let (a, b) = (&units[i], &units[j]);
+        diag.at(src, &line_of(&b.code), format!("đơn vị {} và {} cùng tên hoặc tên gọi khác \"{k}\"", a.code, b.code));
     }
 }
 

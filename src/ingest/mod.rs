@@ -5,10 +5,14 @@
 //! names through the registry and drop dossiers downloaded twice. Problems in rows become
 //! findings; a file that cannot be read at all stops the run with its name, so a report is
 //! never built from part of the data without anyone knowing.
+//!
+//! A dossier log in UTF-8 CSV is streamed through `prefilter`, which keeps only the
+//! period's records: a province's year of dossiers never has to fit in memory.
 
 mod checks;
 mod decode;
 pub mod findings;
+mod prefilter;
 mod s2;
 mod schema;
 mod tabular;
@@ -28,7 +32,7 @@ pub use tabular::Format;
 use crate::config::Registry;
 use crate::outcome::{Failure, Tag};
 use crate::pipeline::Period;
-use crate::pull::Fetched;
+use crate::pull::{Content, Fetched};
 
 /// What ingest needs to know besides the files.
 pub struct Context<'a> {
@@ -103,25 +107,26 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
     let dataset = file.dataset();
     let format = Format::of(&file.name)
         .with_context(|| "không nhận ra định dạng (dùng .csv, .xlsx, .xls hoặc .json)".to_string())?;
-    let columns = &file.source.columns;
-    let is_header = |t: &str| typing::is_known_header(dataset, columns, t);
-    // The portal's service-index trees are flattened to records before reading.
-    let flattened;
-    let bytes: &[u8] = match (dataset, format) {
-        (Dataset::ServiceIndex, Format::Json) => {
-            let doc: serde_json::Value = serde_json::from_slice(&file.bytes).context("JSON không hợp lệ")?;
-            let records = s2::flatten(&doc).context("phản hồi chỉ số 766 không có metrics hay parent/children")?;
-            flattened = serde_json::to_vec(&records)?;
-            &flattened
-        }
-        _ => &file.bytes,
+    let streamed = match (&file.content, dataset, format) {
+        (Content::File(path), Dataset::Dossiers, Format::Csv) => read_streamed(file, path, ctx)?,
+        _ => None,
     };
-    let raw = tabular::read(bytes, format, &is_header)?;
-    let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
-    let mapping = typing::map_headers(dataset, columns, &headers);
-    let rows_read = raw.df.height();
+    let mut watch = crate::stopwatch::Stopwatch::start();
+    let (raw, rows_read, mapping) = match streamed {
+        Some(read) => read,
+        None => {
+            let raw = read_whole(file, dataset, format)?;
+            let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
+            let mapping = typing::map_headers(dataset, &file.source.columns, &headers);
+            let rows = raw.df.height();
+            (raw, rows, mapping)
+        }
+    };
+    watch.lap("  read (in memory)");
     let typed = typing::type_frame(dataset, raw.df, &mapping, &file.name, findings)?;
+    watch.lap("  typing");
     let kept = checks::apply_rules(dataset, typed, &file.name, ctx.now, findings)?;
+    watch.lap("  rules");
     let report = FileReport {
         source: file.source.id.clone(),
         dataset,
@@ -139,4 +144,51 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
         ignored: mapping.ignored,
     };
     Ok((kept, report))
+}
+
+/// The whole file in memory, in any format.
+fn read_whole(file: &Fetched, dataset: Dataset, format: Format) -> Result<tabular::RawFrame> {
+    let columns = &file.source.columns;
+    let is_header = |t: &str| typing::is_known_header(dataset, columns, t);
+    let bytes = file.bytes()?;
+    // The portal's service-index trees are flattened to records before reading.
+    let flattened;
+    let bytes: &[u8] = match (dataset, format) {
+        (Dataset::ServiceIndex, Format::Json) => {
+            let doc: serde_json::Value = serde_json::from_slice(&bytes).context("JSON không hợp lệ")?;
+            let records = s2::flatten(&doc).context("phản hồi chỉ số 766 không có metrics hay parent/children")?;
+            flattened = serde_json::to_vec(&records)?;
+            &flattened
+        }
+        _ => &bytes,
+    };
+    tabular::read(bytes, format, &is_header)
+}
+
+/// A UTF-8 dossier CSV streamed through the period filter: the period's records only,
+/// the number of records in the file and how its header maps. `None` when the file is not
+/// UTF-8.
+fn read_streamed(
+    file: &Fetched,
+    path: &std::path::Path,
+    ctx: &Context<'_>,
+) -> Result<Option<(tabular::RawFrame, usize, typing::Mapping)>> {
+    let Some(head) = prefilter::head(path)? else { return Ok(None) };
+    let mapping = typing::map_headers(file.dataset(), &file.source.columns, &head.header);
+    let column = |field: &str| mapping.used.get(field).and_then(|h| head.header.iter().position(|x| x == h));
+    let keep = (0..head.header.len()).filter(|&i| mapping.used.values().any(|h| *h == head.header[i])).collect();
+    let plan = prefilter::Plan {
+        keep,
+        received: column("received_at"),
+        finished: column("finished_at"),
+        returned: column("returned_at"),
+    };
+    let window =
+        prefilter::Window { first: ctx.period.first_day(), end: ctx.period.end_time().date(), today: ctx.now.date() };
+    let mut watch = crate::stopwatch::Stopwatch::start();
+    let Some(kept) = prefilter::filter(path, &head, &plan, window)? else { return Ok(None) };
+    watch.lap("  stream + period filter");
+    let encoding = if head.bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
+    let raw = tabular::read_csv_text(kept.csv, b',', encoding, Some(kept.rows))?;
+    Ok(Some((raw, kept.records, mapping)))
 }

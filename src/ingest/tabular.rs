@@ -82,18 +82,26 @@ fn read_csv(bytes: &[u8]) -> Result<RawFrame> {
         .into_iter()
         .max_by_key(|&c| first_line.bytes().filter(|&b| b == c).count())
         .unwrap_or(b',');
+    read_csv_text(text.into_bytes(), separator, enc, None)
+}
+
+/// Reads UTF-8 CSV text, every column as text. `rows`: the record number of each record
+/// when the text is an extract; by default data records count from line 2.
+pub fn read_csv_text(text: Vec<u8>, separator: u8, enc: Encoding, rows: Option<Vec<u32>>) -> Result<RawFrame> {
     let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .with_parse_options(CsvParseOptions::default().with_separator(separator))
-        .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
+        .into_reader_with_file_handle(Cursor::new(text))
         .finish()
         .map_err(anyhow::Error::from)
         .context("không đọc được CSV")?;
-    // Data lines start at line 2 (line 1 is the header).
     let n = df.height() as u32;
-    let rows = Column::new("__row".into(), (2..n + 2).collect::<Vec<u32>>());
-    let df = df.hstack(&[rows])?;
+    let rows = rows.unwrap_or_else(|| (2..n + 2).collect());
+    if rows.len() != df.height() {
+        bail!("số bản ghi đọc được ({}) khác số bản ghi đã lọc ({})", df.height(), rows.len());
+    }
+    let df = df.hstack(&[Column::new("__row".into(), rows)])?;
     let info = ReadInfo { format: "CSV", encoding: Some(enc), sheet: None, header_row: 1 };
     Ok(RawFrame { df, info })
 }

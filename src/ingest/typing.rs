@@ -71,6 +71,40 @@ fn text(name: &str) -> Expr {
     when(s.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(s)
 }
 
+/// The layout most of a column's first values are written in, so that the column is parsed
+/// with one format (Polars' fast path) instead of trying every layout on every value.
+fn usual_layout(values: &Column) -> Option<&'static str> {
+    let values = values.str().ok()?;
+    let sample: Vec<&str> = values.iter().flatten().map(str::trim).filter(|v| !v.is_empty()).take(200).collect();
+    let fits = |f: &str| -> usize {
+        sample
+            .iter()
+            .filter(|v| {
+                chrono::NaiveDateTime::parse_from_str(v, f).is_ok() || chrono::NaiveDate::parse_from_str(v, f).is_ok()
+            })
+            .count()
+    };
+    DATETIME_FORMATS
+        .iter()
+        .chain(DATE_FORMATS)
+        .map(|f| (*f, fits(f)))
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(_, n)| *n)
+        .map(|(f, _)| f)
+}
+
+/// Parses with one layout; values in any other layout stay null (see [`parse_datetime`]).
+fn parse_with(raw: Expr, layout: &str) -> Expr {
+    let dt = DataType::Datetime(TimeUnit::Microseconds, None);
+    let opts = StrptimeOptions { format: Some(layout.into()), strict: false, exact: true, cache: true };
+    if DATE_FORMATS.contains(&layout) {
+        raw.str().strptime(DataType::Date, opts, lit("raise")).cast(dt)
+    } else {
+        raw.str().strptime(dt, opts, lit("raise"))
+    }
+}
+
+/// Every layout exports use, tried in turn (slow: only for columns that mix layouts).
 fn parse_datetime(raw: Expr) -> Expr {
     let dt = DataType::Datetime(TimeUnit::Microseconds, None);
     let opts = |fmt: &str| StrptimeOptions { format: Some(fmt.into()), strict: false, exact: true, cache: true };
@@ -135,16 +169,37 @@ pub fn type_frame(
         bail!("thiếu cột bắt buộc: {}", wanted.join(", "));
     }
     let mut exprs = Vec::new();
+    let mut one_layout = Vec::new();
     for f in schema.fields {
-        let raw = match mapping.used.get(f.name) {
+        let header = mapping.used.get(f.name);
+        let raw_text = match header {
             Some(header) => text(header),
             None => lit(NULL).cast(DataType::String),
         };
-        exprs.push(raw.clone().alias(format!("__raw_{}", f.name)));
-        exprs.push(typed(f, raw).alias(f.name));
+        exprs.push(raw_text.clone().alias(format!("__raw_{}", f.name)));
+        let layout = match (f.ty, header) {
+            (FieldType::DateTime, Some(h)) => raw.column(h).ok().and_then(usual_layout),
+            _ => None,
+        };
+        match layout {
+            Some(layout) => {
+                one_layout.push(f.name);
+                exprs.push(parse_with(raw_text, layout).alias(f.name));
+            }
+            None => exprs.push(typed(f, raw_text).alias(f.name)),
+        }
     }
     exprs.push(col("__row").alias("source_row"));
-    let df = raw.lazy().select(exprs).collect()?;
+    let mut df = raw.lazy().select(exprs).collect()?;
+    // A column parsed with its usual layout is parsed again with every layout when some of
+    // its values did not fit, so a file mixing layouts loses nothing.
+    for name in one_layout {
+        let raw_col = format!("__raw_{name}");
+        let missed = df.column(&raw_col)?.is_not_null() & df.column(name)?.is_null();
+        if missed.any() {
+            df = df.lazy().with_column(parse_datetime(col(raw_col.as_str())).alias(name)).collect()?;
+        }
+    }
 
     let mut reject = lit(false);
     for f in schema.fields {

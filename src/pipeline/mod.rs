@@ -99,16 +99,20 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
         ))
         .tag(Failure::Config);
     }
+    let mut watch = crate::stopwatch::Stopwatch::start();
     let store = Store::new(&paths.archive, &paths.store);
     let pulled = crate::pull::pull(pipeline, ctx.period, config, &store, ctx.now)?;
+    watch.lap("pull + archive");
     let ingest_ctx = ingest::Context { registry: &config.registry, period: ctx.period, now: ctx.now.naive_local() };
     let mut ingested = ingest::ingest(&pulled.files, &ingest_ctx)?;
+    watch.lap("ingest");
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     if !ctx.dry_run {
         for (dataset, df) in &ingested.tables {
             store.write_table(dataset.name(), ctx.period, &mut df.clone())?;
         }
     }
+    watch.lap("store (Parquet)");
 
     let holidays: Vec<_> = config.calendar.holidays().collect();
     let mut scorecard = service_scorecard(
@@ -148,7 +152,9 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
             });
         }
     }
+    watch.lap("score (766)");
     let indices = score_indices(pipeline, &ingested, &scorecard, config, ctx.period)?;
+    watch.lap("score (indices)");
     Ok(Evaluation { ingested, scorecard, indices })
 }
 
@@ -189,10 +195,12 @@ fn run_kind(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) 
 fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
     let config = ctx.config;
     let Evaluation { ingested, scorecard, indices } = evaluate(pipeline, ctx)?;
+    let mut watch = crate::stopwatch::Stopwatch::start();
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     let lost = crate::report::lost_points(&scorecard, &indices, &crate::report::unit_labels(&config.registry)?)?;
     let store = Store::new(&config.settings.paths.archive, &config.settings.paths.store);
     let history = history::year_history(pipeline, config, &store, ctx.period, &scorecard, procedures_frame(config)?)?;
+    watch.lap("history (year)");
     let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
     let cards: Vec<crate::report::UnitCard> = summary
         .units
@@ -213,11 +221,14 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
         history: &history,
         cards: &cards,
     };
+    watch.lap("summary + cards");
     let workbook = monthly_workbook(&report).context("không tạo được bảng tính")?;
+    watch.lap("workbook");
     let file_name = ctx.period.fill(&pipeline.report_file);
     let email = monthly_email(&config.settings.ward.short_name, ctx.period, &summary, &file_name);
     let mut mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
     mails.extend(unit_mails(config, ctx.period, &cards)?);
+    watch.lap("e-mails");
 
     let result = RunSummary {
         files: ingested.files.len(),

@@ -5,6 +5,7 @@
 //! order, so that of two overlapping downloads the later-named one is read last. Or an export
 //! API ([`http`]): every page is archived and read like a file.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -19,19 +20,54 @@ use crate::pipeline::{Location, Period, Pipeline, Source};
 pub mod http;
 use crate::store::{Archived, Received, Store};
 
-/// One export as received, archived, with its bytes for ingest.
+/// One export as received and archived; ingest reads the archived copy, so what is scored
+/// is exactly what the archive holds.
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub source: Source,
     /// The name shown to people (file name, or path relative to the project).
     pub name: String,
     pub archived: Archived,
-    pub bytes: Vec<u8>,
+    pub content: Content,
+}
+
+/// Where an export's bytes are: large drop-folder files stay on disk and are streamed.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    File(PathBuf),
 }
 
 impl Fetched {
     pub fn dataset(&self) -> Dataset {
         self.source.dataset
+    }
+
+    /// An export already in memory, as if archived from `origin` for `period` (for tools
+    /// and tests that read a file without a store).
+    pub fn from_bytes(source: Source, name: &str, origin: &str, period: Period, bytes: Vec<u8>) -> Fetched {
+        let archived = Archived {
+            source: source.id.clone(),
+            dataset: source.dataset.name().to_string(),
+            period: period.to_string(),
+            origin: origin.to_string(),
+            fetched_at: String::new(),
+            sha256: crate::store::sha256_hex(&bytes),
+            bytes: bytes.len() as u64,
+            stored: String::new(),
+            seen: None,
+        };
+        Fetched { source, name: name.to_string(), archived, content: Content::Bytes(bytes) }
+    }
+
+    /// The whole export in memory (workbooks and JSON are read whole anyway).
+    pub fn bytes(&self) -> Result<Cow<'_, [u8]>> {
+        match &self.content {
+            Content::Bytes(b) => Ok(Cow::Borrowed(b)),
+            Content::File(p) => {
+                Ok(Cow::Owned(std::fs::read(p).with_context(|| format!("không đọc được {}", p.display()))?))
+            }
+        }
     }
 }
 
@@ -89,11 +125,20 @@ fn pull_files(
     }
     let mut files = Vec::new();
     for path in paths {
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("không đọc được {}", path.display())).tag(Failure::Data)?;
         let shown = path.strip_prefix(&config.root).unwrap_or(&path).display().to_string();
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        files.push(archive(store, source, period, &shown, &file_name, bytes, now)?);
+        let got = Received {
+            source: &source.id,
+            dataset: source.dataset.name(),
+            period,
+            origin: &shown,
+            file_name: &file_name,
+            fetched_at: now,
+        };
+        let archived =
+            store.archive_file(&got, &path).context("không lưu được bản gốc vào kho lưu trữ").tag(Failure::Data)?;
+        let content = Content::File(store.archived_path(&archived.stored));
+        files.push(Fetched { source: source.clone(), name: file_name, archived, content });
     }
     Ok(Ok(files))
 }
@@ -110,7 +155,7 @@ fn archive(
     let got =
         Received { source: &source.id, dataset: source.dataset.name(), period, origin, file_name, fetched_at: now };
     let archived = store.archive(&got, &bytes).context("không lưu được bản gốc vào kho lưu trữ")?;
-    Ok(Fetched { source: source.clone(), name: file_name.to_string(), archived, bytes })
+    Ok(Fetched { source: source.clone(), name: file_name.to_string(), archived, content: Content::Bytes(bytes) })
 }
 
 /// Every page of an HTTP source; a page unchanged since last time is taken from the archive.

@@ -32,8 +32,13 @@ struct BenchUnit {
     officers: Vec<String>,
 }
 
+/// How many communes a benchmark file of `n` dossiers spreads over (1: the ward itself).
+pub fn communes(n: usize) -> usize {
+    if n > PROVINCE_SCALE { COMMUNES } else { 1 }
+}
+
 pub(crate) fn write(ward: &SampleWard, cal: &Calendar, units: &Units, seed: u64, n: usize, path: &Path) -> Result<()> {
-    let communes = if n > PROVINCE_SCALE { COMMUNES } else { 1 };
+    let communes = communes(n);
     let t = units.handling.len();
     let mut agencies = Vec::new();
     let mut bench_units = Vec::new();

@@ -1,0 +1,368 @@
+//! The fast path for large dossier logs: stream the CSV, keep the period's rows.
+//!
+//! A province's dossier log is millions of rows a year and a month's report needs only the
+//! dossiers received or still open in the month. Parsing every row into Polars costs memory
+//! the ward server does not have, so a UTF-8 CSV is read in blocks cut at record ends, split
+//! into records by the `csv` crate on every core, and a record is dropped only when its dates
+//! say for certain that it lies outside the period: received after the period ended (but
+//! not in the future, which is a finding), or finished or returned before it began. Every
+//! other record (including any whose dates do not read) goes on to the normal typing and
+//! rules, with its record number, reduced to the columns the dataset maps: personal data
+//! never leaves this module. Findings therefore describe the period's rows only.
+//!
+//! A file whose kept fields are not UTF-8 returns `None`, and the caller decodes it whole.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+
+use super::decode::nfc;
+
+/// Bytes read per block; records never straddle blocks.
+const BLOCK: usize = 8 << 20;
+
+/// The period as the filter sees it: whole days.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub first: NaiveDate,
+    /// The day after the period's last day.
+    pub end: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// Which columns the filter reads and which it keeps.
+pub struct Plan {
+    pub keep: Vec<usize>,
+    pub received: Option<usize>,
+    pub finished: Option<usize>,
+    pub returned: Option<usize>,
+}
+
+/// The header of a CSV file, if the file is UTF-8 (BOM allowed).
+pub struct Head {
+    pub header: Vec<String>,
+    pub separator: u8,
+    /// The file starts with a UTF-8 byte order mark.
+    pub bom: bool,
+}
+
+/// The period's records, as a small CSV of the kept columns, with their record numbers.
+pub struct Kept {
+    pub csv: Vec<u8>,
+    pub rows: Vec<u32>,
+    /// Data records in the file.
+    pub records: usize,
+}
+
+/// Reads the header line; `None` when the file is not UTF-8 (or has no header line).
+pub fn head(path: &Path) -> Result<Option<Head>> {
+    let mut file = File::open(path).with_context(|| format!("không đọc được {}", path.display()))?;
+    let mut start = Vec::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = file.read(&mut buf)?;
+        start.extend_from_slice(&buf[..n]);
+        if n == 0 || start.contains(&b'\n') || start.len() > 1 << 20 {
+            break;
+        }
+    }
+    let bom = start.starts_with(b"\xEF\xBB\xBF");
+    let body = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&start);
+    if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        return Ok(None);
+    }
+    let Some(end) = memchr::memchr(b'\n', body) else { return Ok(None) };
+    let Ok(line) = std::str::from_utf8(&body[..end]) else { return Ok(None) };
+    let line = line.trim_end_matches('\r');
+    let separator =
+        [b',', b';', b'\t', b'|'].into_iter().max_by_key(|&c| line.bytes().filter(|&b| b == c).count()).unwrap_or(b',');
+    let mut header = Vec::new();
+    each_record(line.as_bytes(), separator, |fields| {
+        header = fields.iter().map(|h| nfc(String::from_utf8_lossy(h).trim()).into_owned()).collect();
+        false
+    });
+    Ok((!header.is_empty()).then_some(Head { header, separator, bom }))
+}
+
+/// Streams the file and keeps the period's records. `None`: some block is not UTF-8.
+pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<Option<Kept>> {
+    let mut file = File::open(path).with_context(|| format!("không đọc được {}", path.display()))?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let (block_tx, block_rx) = sync_channel::<(usize, Vec<u8>)>(workers);
+    let block_rx = Arc::new(Mutex::new(block_rx));
+    let results = std::thread::scope(|scope| -> Result<Vec<Option<BlockOut>>> {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let rx = Arc::clone(&block_rx);
+                scope.spawn(move || work(&rx, head.separator, plan, window))
+            })
+            .collect();
+        let read = split_blocks(&mut file, |index, block| block_tx.send((index, block)).is_ok());
+        drop(block_tx);
+        let mut parts = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(done) => parts.extend(done?),
+                Err(_) => bail!("lỗi nội bộ khi đọc {}", path.display()),
+            }
+        }
+        read.with_context(|| format!("không đọc được {}", path.display()))?;
+        parts.sort_by_key(|(index, _)| *index);
+        Ok(parts.into_iter().map(|(_, part)| part).collect())
+    })?;
+
+    let mut kept = Kept { csv: Vec::new(), rows: Vec::new(), records: 0 };
+    put_record(&mut kept.csv, plan.keep.iter().map(|&i| head.header[i].as_bytes()));
+    for part in results {
+        let Some(part) = part else { return Ok(None) };
+        // Data records are numbered from 2: line 1 is the header.
+        let base = kept.records as u32 + 2;
+        kept.rows.extend(part.rows.iter().map(|r| base + r));
+        kept.csv.extend_from_slice(&part.csv);
+        kept.records += part.records;
+    }
+    // The header line itself was the first record of the first block.
+    kept.records = kept.records.saturating_sub(1);
+    kept.rows.iter_mut().for_each(|r| *r -= 1);
+    Ok(Some(kept))
+}
+
+/// One block's survivors; `None` when the block is not UTF-8.
+type Part = (usize, Option<BlockOut>);
+
+struct BlockOut {
+    csv: Vec<u8>,
+    /// Record index within the block of every kept record.
+    rows: Vec<u32>,
+    records: usize,
+}
+
+fn work(rx: &Mutex<Receiver<(usize, Vec<u8>)>>, separator: u8, plan: &Plan, window: Window) -> Result<Vec<Part>> {
+    let mut done = Vec::new();
+    loop {
+        let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
+        let Ok((index, block)) = next else { return Ok(done) };
+        done.push((index, filter_block(&block, index == 0, separator, plan, window)?));
+    }
+}
+
+fn filter_block(block: &[u8], first: bool, separator: u8, plan: &Plan, window: Window) -> Result<Option<BlockOut>> {
+    let body = if first { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
+    let mut out = BlockOut { csv: Vec::with_capacity(body.len() / 8), rows: Vec::new(), records: 0 };
+    let mut utf8 = true;
+    each_record(body, separator, |fields| {
+        let index = out.records;
+        out.records += 1;
+        if (first && index == 0) || !in_period(fields, plan, window) {
+            return true;
+        }
+        // Only the kept fields must be UTF-8: bytes in dropped columns are never read.
+        let texts: Option<Vec<std::borrow::Cow<'_, str>>> = plan
+            .keep
+            .iter()
+            .map(|&i| std::str::from_utf8(fields.get(i).copied().unwrap_or_default()).ok().map(nfc))
+            .collect();
+        let Some(texts) = texts else {
+            utf8 = false;
+            return false;
+        };
+        put_record(&mut out.csv, texts.iter().map(|t| t.as_bytes()));
+        out.rows.push(index as u32);
+        true
+    });
+    Ok(utf8.then_some(out))
+}
+
+/// Splits CSV text into records (quotes and doubled quotes as RFC 4180, blank lines
+/// skipped) and calls `each` with the fields of every record until it returns false.
+fn each_record(mut input: &[u8], separator: u8, mut each: impl FnMut(&[&[u8]]) -> bool) {
+    use csv_core::ReadRecordResult as R;
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(separator).build();
+    let (mut out, mut ends) = (vec![0u8; 64 << 10], vec![0usize; 64]);
+    let (mut out_len, mut ends_len) = (0, 0);
+    loop {
+        let (res, nin, nout, nend) = reader.read_record(input, &mut out[out_len..], &mut ends[ends_len..]);
+        input = &input[nin..];
+        out_len += nout;
+        ends_len += nend;
+        match res {
+            R::InputEmpty => {}
+            R::OutputFull => out.resize(out.len() * 2, 0),
+            R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            R::Record => {
+                let mut start = 0;
+                let fields: Vec<&[u8]> = ends[..ends_len]
+                    .iter()
+                    .map(|&end| {
+                        let field = &out[start..end];
+                        start = end;
+                        field
+                    })
+                    .collect();
+                let more = each(&fields);
+                (out_len, ends_len) = (0, 0);
+                if !more {
+                    return;
+                }
+            }
+            R::End => return,
+        }
+    }
+}
+
+/// Appends one CSV record, quoting fields that need it.
+fn put_record<'a>(csv: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            csv.push(b',');
+        }
+        if field.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            csv.push(b'"');
+            for &b in field {
+                if b == b'"' {
+                    csv.push(b'"');
+                }
+                csv.push(b);
+            }
+            csv.push(b'"');
+        } else {
+            csv.extend_from_slice(field);
+        }
+    }
+    csv.push(b'\n');
+}
+
+/// False only when the record's dates place it outside the period for certain.
+fn in_period(fields: &[&[u8]], plan: &Plan, w: Window) -> bool {
+    let day = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|f| f.trim_ascii());
+    if let Some(received) = day(plan.received).and_then(read_day)
+        && received >= w.end
+        && received <= w.today
+    {
+        return false;
+    }
+    let finished = day(plan.finished).unwrap_or_default();
+    let end = if finished.is_empty() { day(plan.returned).unwrap_or_default() } else { finished };
+    read_day(end).is_none_or(|d| d >= w.first)
+}
+
+/// The day of a date written `dd/mm/yyyy…`, `yyyy-mm-dd…` or `dd-mm-yyyy…`; other
+/// layouts (one-digit days, Excel serials) are left to the typing stage.
+fn read_day(s: &[u8]) -> Option<NaiveDate> {
+    let n = |r: std::ops::Range<usize>| -> Option<u32> {
+        let digits = s.get(r)?;
+        digits.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
+    };
+    let sep = |i: usize| s.get(i).copied();
+    let (y, m, d) = match (sep(2), sep(4), sep(5), sep(7)) {
+        (Some(b'/'), _, Some(b'/'), _) | (Some(b'-'), _, Some(b'-'), _) => (n(6..10)?, n(3..5)?, n(0..2)?),
+        (_, Some(b'-'), _, Some(b'-')) => (n(0..4)?, n(5..7)?, n(8..10)?),
+        _ => return None,
+    };
+    if s.len() > 10 && !matches!(s[10], b' ' | b'T') {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+}
+
+/// Reads the file in blocks that end at a record end (a newline outside quotes) and hands
+/// each to `send`; stops early when `send` returns false.
+fn split_blocks(file: &mut File, mut send: impl FnMut(usize, Vec<u8>) -> bool) -> std::io::Result<()> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut index = 0;
+    let mut eof = false;
+    while !eof {
+        let mut block = std::mem::take(&mut carry);
+        let want = block.len().max(BLOCK) + BLOCK;
+        block.reserve(want - block.len());
+        let wanted = (want - block.len()) as u64;
+        if (&mut *file).take(wanted).read_to_end(&mut block)? < wanted as usize {
+            eof = true;
+        }
+        if !eof {
+            match last_record_end(&block) {
+                Some(cut) => carry = block.split_off(cut),
+                // One record longer than the block: read on.
+                None => {
+                    carry = block;
+                    continue;
+                }
+            }
+        }
+        if block.is_empty() {
+            break;
+        }
+        if !send(index, block) {
+            break;
+        }
+        index += 1;
+    }
+    Ok(())
+}
+
+/// Just past the last newline that is outside quotes (blocks start outside quotes).
+fn last_record_end(block: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', block) {
+        if block[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_in_the_layouts_exports_use() {
+        let d = |s: &str| read_day(s.as_bytes());
+        let oct3 = NaiveDate::from_ymd_opt(2024, 10, 3);
+        assert_eq!(d("03/10/2024 08:15:00"), oct3);
+        assert_eq!(d("2024-10-03T08:15:00"), oct3);
+        assert_eq!(d("03-10-2024"), oct3);
+        assert_eq!(d("3/10/2024"), None);
+        assert_eq!(d("31/02/2024"), None);
+        assert_eq!(d("45568"), None);
+        assert_eq!(d("03/10/2024x"), None);
+    }
+
+    #[test]
+    fn blocks_end_outside_quotes() {
+        assert_eq!(last_record_end(b"a,\"x\ny\"\nb,c"), Some(8));
+        assert_eq!(last_record_end(b"a,\"x\ny"), Some(0).filter(|_| false));
+    }
+
+    #[test]
+    fn keeps_the_period_and_numbers_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        let text = "\u{feff}Ma,Nhan,Xong,Ten\n\
+                    A,01/10/2024 08:00:00,,\"Tổ 1\nKhu 2\"\n\
+                    B,01/09/2024 08:00:00,20/09/2024 10:00:00,x\n\
+                    C,01/09/2024 08:00:00,02/10/2024 10:00:00,x\n\
+                    D,01/11/2024 08:00:00,,x\n\
+                    E,sai ngày,,x\n\
+                    F,01/01/2099 08:00:00,,x\n";
+        std::fs::write(&path, text).unwrap();
+        let head = head(&path).unwrap().unwrap();
+        assert_eq!(head.header, ["Ma", "Nhan", "Xong", "Ten"]);
+        let plan = Plan { keep: vec![0, 1], received: Some(1), finished: Some(2), returned: None };
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let window = Window { first: day(2024, 10, 1), end: day(2024, 11, 1), today: day(2026, 11, 26) };
+        let kept = filter(&path, &head, &plan, window).unwrap().unwrap();
+        assert_eq!(kept.records, 6);
+        assert_eq!(kept.rows, [2, 4, 6, 7]);
+        let csv = String::from_utf8(kept.csv).unwrap();
+        assert_eq!(csv, "Ma,Nhan\nA,01/10/2024 08:00:00\nC,01/09/2024 08:00:00\nE,sai ngày\nF,01/01/2099 08:00:00\n");
+    }
+}
