@@ -21,7 +21,7 @@ use super::{SampleWard, Units, write_atomic_with};
 pub(crate) const HEADER: &str = "MaHoSo,MaTTHC,TenTTHC,MaLinhVuc,TenLinhVuc,DonViXuLy,NguoiXuLy,KenhThucHien,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,NgayTra,TrangThaiHoSo,SoLanYeuCauBoSung,SoNgayBoSung,CoPhiLePhi,DuocThanhToanTrucTuyen,HoSoCoThanhPhanSoHoa,CoKetQuaDienTu,KySo,TaiSuDungDuLieu,DanhGia,ChuHoSo,SoDienThoai,Email,DiaChi";
 
 /// Above this many dossiers the ward's units are cloned into this many communes.
-const PROVINCE_SCALE: usize = 200_000;
+const PROVINCE_SCALE: usize = 300_000;
 const COMMUNES: usize = 40;
 const SEASON: [f64; 12] = [1.15, 0.75, 1.0, 0.95, 1.0, 1.0, 1.05, 1.1, 1.0, 1.0, 0.95, 1.05];
 
