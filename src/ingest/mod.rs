@@ -9,6 +9,7 @@
 mod checks;
 mod decode;
 pub mod findings;
+mod limits;
 mod s2;
 mod schema;
 mod tabular;
