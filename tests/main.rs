@@ -15,4 +15,5 @@ mod merger;
 mod monthly_fixture;
 mod monthly_sample;
 mod report_charts;
+mod secrets;
 mod smtp;
