@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod common;
 mod config_files;
+mod crash;
 mod daemon;
 mod delivery;
 mod http_pull;
