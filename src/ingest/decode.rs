@@ -120,11 +120,15 @@ fn decode_8bit(bytes: &[u8]) -> (String, Encoding) {
     (text, Encoding::Mixed(legacy))
 }
 
+/// Bytes enough to tell the encodings apart: a large export is judged by its beginning.
+const DETECT_BYTES: usize = 256 * 1024;
+
 /// The 8-bit encoding under which the bytes read most like Vietnamese.
 fn detect_legacy(bytes: &[u8]) -> Legacy {
+    let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
     let mut best = (i64::MIN, Legacy::Windows1258);
     for legacy in Legacy::ALL {
-        let score = plausibility(&legacy.decode(bytes));
+        let score = plausibility(&legacy.decode(sample));
         // Strictly better only: on a tie the earlier (Windows-1258, then TCVN3) stays.
         if score > best.0 {
             best = (score, legacy);

@@ -9,6 +9,8 @@
 mod checks;
 mod decode;
 pub mod findings;
+#[cfg(test)]
+mod fuzz;
 mod limits;
 mod s2;
 mod schema;
