@@ -361,6 +361,22 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_wards_windows_1258_exports_are_read_as_windows_1258() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gieng-day-2024/van-ban");
+        let mut n = 0;
+        for month in std::fs::read_dir(dir).unwrap() {
+            for file in std::fs::read_dir(month.unwrap().path()).unwrap() {
+                let bytes = std::fs::read(file.unwrap().path()).unwrap();
+                let (text, enc) = decode_text(&bytes);
+                assert_eq!(enc, Encoding::Windows1258);
+                assert!(text.starts_with("Đơn vị,Tháng,Văn bản đi") && text.contains("Bộ phận Tư pháp - Hộ tịch"));
+                n += 1;
+            }
+        }
+        assert_eq!(n, 12);
+    }
+
+    #[test]
     fn syllables() {
         for ok in ["nghiêng", "Hương", "quốc", "gìn", "khuya", "Đơn", "người", "ổn"] {
             assert!(syllable(&ok.nfd().collect::<String>()), "{ok}");
