@@ -47,7 +47,7 @@ impl Legacy {
     fn decode(self, bytes: &[u8]) -> String {
         match self {
             Legacy::Windows1258 => WINDOWS_1258.decode_without_bom_handling(bytes).0.into_owned(),
-            Legacy::Tcvn3 => bytes.iter().map(|&b| tcvn3_char(b)).collect(),
+            Legacy::Tcvn3 => bytes.iter().map(|&b| tcvn3(b)).collect(),
             Legacy::Vni => decode_vni(bytes),
         }
     }
@@ -167,7 +167,7 @@ const TCVN3_HIGH: [char; 128] = [
     '\u{1EE9}', '\u{1EF1}', '\u{1EF3}', '\u{1EF7}', '\u{1EF9}', '\u{00FD}', '\u{1EF5}', '\u{1ED0}', // 0xF8
 ];
 
-fn tcvn3_char(b: u8) -> char {
+pub(super) fn tcvn3(b: u8) -> char {
     if b < 0x80 { char::from(b) } else { TCVN3_HIGH[usize::from(b - 0x80)] }
 }
 
@@ -291,9 +291,10 @@ fn syllable(word: &str) -> bool {
     if tones > 1 || !bare.chars().all(|c| c.is_ascii_lowercase() || "ăâêôơưđ".contains(c)) {
         return false;
     }
-    let rest_ok = |rest: &str| {
-        FINALS.iter().any(|f| rest.strip_suffix(f).is_some_and(|n| NUCLEI.contains(&n) || EXTRA_NUCLEI.contains(&n)))
-    };
+    // "oo" only comes before -ng or -c (xoong, soóc): "ngoõ" is not Vietnamese, "ngô" is.
+    let nucleus_ok =
+        |n: &str, f: &str| (NUCLEI.contains(&n) || EXTRA_NUCLEI.contains(&n)) && (n != "oo" || f == "ng" || f == "c");
+    let rest_ok = |rest: &str| FINALS.iter().any(|f| rest.strip_suffix(f).is_some_and(|n| nucleus_ok(n, f)));
     rest_ok(&bare) || INITIALS.iter().any(|i| bare.strip_prefix(i).is_some_and(rest_ok))
 }
 
@@ -378,10 +379,10 @@ mod tests {
 
     #[test]
     fn syllables() {
-        for ok in ["nghiêng", "Hương", "quốc", "gìn", "khuya", "Đơn", "người", "ổn"] {
+        for ok in ["nghiêng", "Hương", "quốc", "gìn", "khuya", "Đơn", "người", "ổn", "xoong"] {
             assert!(syllable(&ok.nfd().collect::<String>()), "{ok}");
         }
-        for bad in ["Hụũ", "tiịch", "phaän", "NguyÔn", "oo\u{301}\u{300}"] {
+        for bad in ["Hụũ", "tiịch", "phaän", "NguyÔn", "oo\u{301}\u{300}", "Ngoõ"] {
             assert!(!syllable(&bad.nfd().collect::<String>()), "{bad}");
         }
     }
