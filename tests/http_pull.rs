@@ -86,7 +86,7 @@ fn a_next_link_is_followed_until_empty() {
 }
 
 /// The tiny fixture with its dossiers pulled from `url` with a bearer token (`auth` table).
-fn http_project(url: &str, auth: &str) -> tempfile::TempDir {
+pub fn http_project(url: &str, auth: &str) -> tempfile::TempDir {
     let dir = project("tiny");
     let p = dir.path().join("pipelines/monthly.toml");
     let text = std::fs::read_to_string(&p).unwrap();

@@ -150,6 +150,29 @@ impl Secret {
         }
     }
 
+    /// A warning when the secret is a file that the owner's group or others may read
+    /// (mode & 0o077 != 0), naming the file (as `shown`) and its mode.
+    pub fn exposure(&self, root: &Path) -> Option<String> {
+        let Secret::File(path) = self else { return None };
+        let shown = path.strip_prefix(root).unwrap_or(path).display();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+            (mode & 0o077 != 0).then(|| {
+                format!(
+                    "{shown}: cảnh báo: tệp bí mật có quyền {mode:o}, nhóm hoặc người dùng khác đọc được; \
+                     chỉ chủ sở hữu nên đọc được (chmod 600 {shown})"
+                )
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = shown;
+            None
+        }
+    }
+
     /// Where the secret lives, to name in an error.
     pub fn place(&self) -> String {
         match self {

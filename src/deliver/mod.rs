@@ -68,9 +68,15 @@ impl Delivery {
     }
 }
 
-/// Subjects come from data: no control character may reach a header.
+/// Subjects and display names come from data and configuration: no control character
+/// may reach a header (a CR/LF would start a new header line; lettre panics on one in a
+/// display name).
 fn header_safe(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+fn mailbox_safe(m: &Mailbox) -> Mailbox {
+    Mailbox::new(m.name.as_deref().map(header_safe), m.email.clone())
 }
 
 pub fn build_message(from: &Mailbox, mail: &Mail, message_id: &str) -> Result<Message> {
@@ -78,14 +84,14 @@ pub fn build_message(from: &Mailbox, mail: &Mail, message_id: &str) -> Result<Me
         bail!("tên tệp đính kèm phải là ASCII: {}", mail.attachment_name);
     }
     let mut builder = Message::builder()
-        .from(from.clone())
+        .from(mailbox_safe(from))
         .subject(header_safe(&mail.email.subject))
         .message_id(Some(message_id.to_string()));
     for to in &mail.to {
-        builder = builder.to(to.clone());
+        builder = builder.to(mailbox_safe(to));
     }
     for cc in &mail.cc {
-        builder = builder.cc(cc.clone());
+        builder = builder.cc(mailbox_safe(cc));
     }
     let body = MultiPart::mixed()
         .multipart(MultiPart::alternative_plain_html(mail.email.text.clone(), mail.email.html.clone()))

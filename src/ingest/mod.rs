@@ -12,6 +12,9 @@
 mod checks;
 mod decode;
 pub mod findings;
+#[cfg(test)]
+mod fuzz;
+mod limits;
 mod prefilter;
 mod s2;
 mod schema;
@@ -175,6 +178,12 @@ fn read_streamed(
 ) -> Result<Option<(tabular::RawFrame, usize, typing::Mapping)>> {
     let Some(head) = prefilter::head(path)? else { return Ok(None) };
     let mapping = typing::map_headers(file.dataset(), &file.source.columns, &head.header);
+    // A first line that is not the header (a title, another export): the whole-file reader
+    // says what is missing.
+    let schema = file.dataset().schema();
+    if schema.fields.iter().any(|f| f.required && mapping.missing.contains(&f.name)) {
+        return Ok(None);
+    }
     let column = |field: &str| mapping.used.get(field).and_then(|h| head.header.iter().position(|x| x == h));
     let keep = (0..head.header.len()).filter(|&i| mapping.used.values().any(|h| *h == head.header[i])).collect();
     let plan = prefilter::Plan {

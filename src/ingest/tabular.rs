@@ -126,6 +126,7 @@ fn cell_text(cell: &Data) -> Option<String> {
 }
 
 fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, String, u32)> {
+    super::limits::check_workbook(bytes, super::limits::MAX_WORKBOOK_BYTES)?;
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .context("không mở được tệp Excel (tệp hỏng hoặc không phải Excel)")?;
     let mut best: Option<(usize, String, calamine::Range<Data>, usize)> = None;
