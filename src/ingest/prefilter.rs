@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use super::decode::nfc;
 
 /// Bytes read per block; records never straddle blocks.
-const BLOCK: usize = 8 << 20;
+const BLOCK: usize = 4 << 20;
 
 /// The period as the filter sees it: whole days.
 #[derive(Debug, Clone, Copy)]

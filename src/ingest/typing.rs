@@ -176,7 +176,12 @@ pub fn type_frame(
             Some(header) => text(header),
             None => lit(NULL).cast(DataType::String),
         };
-        exprs.push(raw_text.clone().alias(format!("__raw_{}", f.name)));
+        // The export's own column, shared rather than copied: a province's million rows
+        // must not be held twice. Findings trim it when they look at it.
+        exprs.push(match header {
+            Some(header) => col(header.as_str()).cast(DataType::String).alias(format!("__raw_{}", f.name)),
+            None => lit(NULL).cast(DataType::String).alias(format!("__raw_{}", f.name)),
+        });
         let layout = match (f.ty, header) {
             (FieldType::DateTime, Some(h)) => raw.column(h).ok().and_then(usual_layout),
             _ => None,
@@ -195,16 +200,20 @@ pub fn type_frame(
     // its values did not fit, so a file mixing layouts loses nothing.
     for name in one_layout {
         let raw_col = format!("__raw_{name}");
-        let missed = df.column(&raw_col)?.is_not_null() & df.column(name)?.is_null();
-        if missed.any() {
-            df = df.lazy().with_column(parse_datetime(col(raw_col.as_str())).alias(name)).collect()?;
+        let missed = df
+            .clone()
+            .lazy()
+            .select([text(&raw_col).is_not_null().and(col(name).is_null()).alias("missed")])
+            .collect()?;
+        if missed.column("missed")?.bool()?.any() {
+            df = df.lazy().with_column(parse_datetime(text(&raw_col)).alias(name)).collect()?;
         }
     }
 
     let mut reject = lit(false);
     for f in schema.fields {
         let raw_col = format!("__raw_{}", f.name);
-        let bad = col(raw_col.as_str()).is_not_null().and(col(f.name).is_null());
+        let bad = text(&raw_col).is_not_null().and(col(f.name).is_null());
         let (rule, cond, severity) = if f.required {
             (format!("Thiếu hoặc sai giá trị bắt buộc ở cột {}", f.name), col(f.name).is_null(), Severity::Rejected)
         } else {
@@ -241,7 +250,10 @@ pub fn finding_for(
         .clone()
         .lazy()
         .filter(cond)
-        .select([col("source_row"), col(detail_col).cast(DataType::String).alias("detail")])
+        .select([
+            col("source_row"),
+            col(detail_col).cast(DataType::String).str().strip_chars(lit(NULL)).alias("detail"),
+        ])
         .collect()?;
     if hits.height() == 0 {
         return Ok(None);

@@ -168,6 +168,10 @@ pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
     }
     let store = &ctx.config.settings.paths.store;
     let _lock = lock::acquire(store, &pipeline.id)?;
+    let paths = &ctx.config.settings.paths;
+    for dir in [&paths.archive, &paths.store, &paths.output] {
+        crate::store::sweep_temporary(dir);
+    }
     let ledger = Ledger::open(&store.join("ledger.sqlite")).tag(Failure::Delivery)?;
     let id = ledger.start_run(&pipeline.id, &ctx.period.to_string(), &[])?;
     let result = run_kind(pipeline, ctx, Some(&ledger));

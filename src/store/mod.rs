@@ -85,17 +85,60 @@ impl FileStamp {
     }
 }
 
+/// Temporary files are named with this prefix, so that what a killed run left behind is
+/// recognised and removed by the next one ([`sweep_temporary`]).
+const TEMP_PREFIX: &str = ".thidua-tmp-";
+
+/// A temporary file in `dir` (created 0600), to be renamed over its final name.
+fn temporary_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("không tạo được tệp tạm trong {}", dir.display()))
+}
+
+/// Renames a finished temporary file over `path` and makes the rename durable.
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).with_context(|| format!("không ghi được {}", path.display()))?;
+    // The rename lives in the folder: sync it too, so a power cut cannot undo it.
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        fs::File::open(dir).and_then(|d| d.sync_all()).ok();
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 /// The file is readable by its owner only (tempfile creates it 0600).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().context("đường dẫn không có thư mục")?;
     fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("không tạo được tệp tạm trong {}", dir.display()))?;
+    let mut tmp = temporary_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("không ghi được {}", path.display()))?;
-    Ok(())
+    persist(tmp, path)
+}
+
+/// Removes the temporary files a killed run left under `dir` (older than an hour, so a
+/// run in progress elsewhere keeps its own). They may hold a copy of an export with
+/// citizens' data. Returns how many were removed.
+pub fn sweep_temporary(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            removed += sweep_temporary(&path);
+        } else if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+            && meta.modified().is_ok_and(|t| t < hour_ago)
+            && fs::remove_file(&path).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -149,8 +192,7 @@ impl Store {
         let mut input = fs::File::open(from).with_context(|| format!("không đọc được {}", from.display()))?;
         let dir = self.archive.join(format!("{}/{}", got.source, got.period));
         fs::create_dir_all(&dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-            .with_context(|| format!("không tạo được tệp tạm trong {}", dir.display()))?;
+        let mut tmp = temporary_in(&dir)?;
         let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
         let mut buf = vec![0u8; 1 << 20];
         let mut len = 0u64;
@@ -171,8 +213,7 @@ impl Store {
         if path.exists() {
             drop(tmp);
         } else {
-            tmp.as_file().sync_all()?;
-            tmp.persist(&path).with_context(|| format!("không ghi được {}", path.display()))?;
+            persist(tmp, &path)?;
         }
         self.record(got, sha256, len, rel, Some(stamp))
     }
@@ -322,5 +363,28 @@ mod tests {
         assert_eq!(fs::read(store.archived_path(&changed.stored)).unwrap(), b"abd");
         let lines = fs::read_to_string(dir.path().join("archive/manifest.jsonl")).unwrap().lines().count();
         assert_eq!(lines, 3);
+    }
+
+    #[test]
+    fn a_killed_runs_temporary_files_are_swept_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("ho-so/2024-10");
+        fs::create_dir_all(&deep).unwrap();
+        let old = deep.join(format!("{TEMP_PREFIX}abc"));
+        let fresh = deep.join(format!("{TEMP_PREFIX}def"));
+        let kept = deep.join("1234-ho-so.csv");
+        for p in [&old, &fresh, &kept] {
+            fs::write(p, b"x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        fs::File::options().write(true).open(&old).unwrap().set_modified(two_hours_ago).unwrap();
+        fs::File::options().write(true).open(&kept).unwrap().set_modified(two_hours_ago).unwrap();
+        assert_eq!(sweep_temporary(dir.path()), 1);
+        assert!(!old.exists() && fresh.exists() && kept.exists());
+        // Finished writes leave no temporary file behind.
+        write_atomic(&deep.join("t.txt"), b"y").unwrap();
+        let names: Vec<String> =
+            fs::read_dir(&deep).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names.iter().filter(|n| n.starts_with(TEMP_PREFIX)).count(), 1);
     }
 }
