@@ -115,18 +115,18 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
         _ => None,
     };
     let mut watch = crate::stopwatch::Stopwatch::start();
-    let (raw, rows_read, mapping) = match streamed {
+    let (parts, info, rows_read, mapping) = match streamed {
         Some(read) => read,
         None => {
             let raw = read_whole(file, dataset, format)?;
             let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
             let mapping = typing::map_headers(dataset, &file.source.columns, &headers);
             let rows = raw.df.height();
-            (raw, rows, mapping)
+            (vec![raw.df], raw.info, rows, mapping)
         }
     };
     watch.lap("  read (in memory)");
-    let typed = typing::type_frame(dataset, raw.df, &mapping, &file.name, findings)?;
+    let typed = type_parts(dataset, parts, &mapping, &file.name, findings)?;
     watch.lap("  typing");
     let kept = checks::apply_rules(dataset, typed, &file.name, ctx.now, findings)?;
     watch.lap("  rules");
@@ -137,16 +137,55 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
         origin: file.archived.origin.clone(),
         sha256: file.archived.sha256.clone(),
         fetched_at: file.archived.fetched_at.clone(),
-        format: raw.info.format,
-        encoding: raw.info.encoding,
-        sheet: raw.info.sheet,
-        header_row: raw.info.header_row,
+        format: info.format,
+        encoding: info.encoding,
+        sheet: info.sheet,
+        header_row: info.header_row,
         rows_read,
         rows_kept: kept.height(),
         personal_dropped: mapping.personal_dropped,
         ignored: mapping.ignored,
     };
     Ok((kept, report))
+}
+
+/// A file as read: its rows in parts (text), how it was read, its record count, its header map.
+type Read = (Vec<DataFrame>, tabular::ReadInfo, usize, typing::Mapping);
+
+/// Rows typed in groups of this many, so that a province's text and its intermediates
+/// never exist for all rows at once.
+const TYPING_GROUP: usize = 200_000;
+
+/// Types the file's parts group by group, freeing each group's text once typed.
+fn type_parts(
+    dataset: Dataset,
+    parts: Vec<DataFrame>,
+    mapping: &typing::Mapping,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<DataFrame> {
+    let mut typed: Option<DataFrame> = None;
+    let mut group: Option<DataFrame> = None;
+    let mut parts = parts.into_iter().peekable();
+    while let Some(part) = parts.next() {
+        match &mut group {
+            Some(g) => {
+                g.vstack_mut(&part)?;
+            }
+            None => group = Some(part),
+        }
+        let full = group.as_ref().is_some_and(|g| g.height() >= TYPING_GROUP);
+        if full || parts.peek().is_none() {
+            let done = typing::type_frame(dataset, group.take().expect("a group"), mapping, file, findings)?;
+            match &mut typed {
+                Some(t) => {
+                    t.vstack_mut(&done)?;
+                }
+                None => typed = Some(done),
+            }
+        }
+    }
+    typed.context("tệp không có dữ liệu")
 }
 
 /// The whole file in memory, in any format.
@@ -171,11 +210,7 @@ fn read_whole(file: &Fetched, dataset: Dataset, format: Format) -> Result<tabula
 /// A UTF-8 dossier CSV streamed through the period filter: the period's records only,
 /// the number of records in the file and how its header maps. `None` when the file is not
 /// UTF-8.
-fn read_streamed(
-    file: &Fetched,
-    path: &std::path::Path,
-    ctx: &Context<'_>,
-) -> Result<Option<(tabular::RawFrame, usize, typing::Mapping)>> {
+fn read_streamed(file: &Fetched, path: &std::path::Path, ctx: &Context<'_>) -> Result<Option<Read>> {
     let Some(head) = prefilter::head(path)? else { return Ok(None) };
     let mapping = typing::map_headers(file.dataset(), &file.source.columns, &head.header);
     // A first line that is not the header (a title, another export): the whole-file reader
@@ -198,6 +233,6 @@ fn read_streamed(
     let Some(kept) = prefilter::filter(path, &head, &plan, window)? else { return Ok(None) };
     watch.lap("  stream + period filter");
     let encoding = if head.bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
-    let raw = tabular::read_csv_text(kept.csv, b',', encoding, Some(kept.rows))?;
-    Ok(Some((raw, kept.records, mapping)))
+    let info = tabular::ReadInfo { format: "CSV", encoding: Some(encoding), sheet: None, header_row: 1 };
+    Ok(Some((kept.frames, info, kept.records, mapping)))
 }

@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
+use polars::prelude::*;
 
-use super::decode::nfc;
+use super::decode::{Encoding, nfc};
 
 /// Bytes read per block; records never straddle blocks.
 const BLOCK: usize = 4 << 20;
@@ -51,10 +52,10 @@ pub struct Head {
     pub bom: bool,
 }
 
-/// The period's records, as a small CSV of the kept columns, with their record numbers.
+/// The period's records, block by block: the kept columns as text, and `__row`, each
+/// record's number in the file. Kept as blocks so that typing can free them as it goes.
 pub struct Kept {
-    pub csv: Vec<u8>,
-    pub rows: Vec<u32>,
+    pub frames: Vec<DataFrame>,
     /// Data records in the file.
     pub records: usize,
 }
@@ -95,11 +96,14 @@ pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<O
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let (block_tx, block_rx) = sync_channel::<(usize, Vec<u8>)>(workers);
     let block_rx = Arc::new(Mutex::new(block_rx));
+    let mut header_line = Vec::new();
+    put_record(&mut header_line, plan.keep.iter().map(|&i| head.header[i].as_bytes()));
+    let header_line = &header_line;
     let results = std::thread::scope(|scope| -> Result<Vec<Option<BlockOut>>> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let rx = Arc::clone(&block_rx);
-                scope.spawn(move || work(&rx, head.separator, plan, window))
+                scope.spawn(move || work(&rx, head.separator, header_line, plan, window))
             })
             .collect();
         let read = split_blocks(&mut file, |index, block| block_tx.send((index, block)).is_ok());
@@ -116,19 +120,18 @@ pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<O
         Ok(parts.into_iter().map(|(_, part)| part).collect())
     })?;
 
-    let mut kept = Kept { csv: Vec::new(), rows: Vec::new(), records: 0 };
-    put_record(&mut kept.csv, plan.keep.iter().map(|&i| head.header[i].as_bytes()));
+    let mut kept = Kept { frames: Vec::new(), records: 0 };
     for part in results {
         let Some(part) = part else { return Ok(None) };
-        // Data records are numbered from 2: line 1 is the header.
-        let base = kept.records as u32 + 2;
-        kept.rows.extend(part.rows.iter().map(|r| base + r));
-        kept.csv.extend_from_slice(&part.csv);
+        // Records are numbered as lines from 2 (line 1 is the header); the header itself
+        // was the first record of the first block, so a block's local index i is record
+        // number (records before the block) + 1 + i.
+        let offset = kept.records as u32 + 1;
+        let frame = part.frame.lazy().with_column(col("__row") + lit(offset)).collect()?;
+        kept.frames.push(frame);
         kept.records += part.records;
     }
-    // The header line itself was the first record of the first block.
     kept.records = kept.records.saturating_sub(1);
-    kept.rows.iter_mut().for_each(|r| *r -= 1);
     Ok(Some(kept))
 }
 
@@ -136,28 +139,47 @@ pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<O
 type Part = (usize, Option<BlockOut>);
 
 struct BlockOut {
-    csv: Vec<u8>,
-    /// Record index within the block of every kept record.
-    rows: Vec<u32>,
+    /// The kept records, `__row` being the record's index within the block.
+    frame: DataFrame,
     records: usize,
 }
 
-fn work(rx: &Mutex<Receiver<(usize, Vec<u8>)>>, separator: u8, plan: &Plan, window: Window) -> Result<Vec<Part>> {
+fn work(
+    rx: &Mutex<Receiver<(usize, Vec<u8>)>>,
+    separator: u8,
+    header_line: &[u8],
+    plan: &Plan,
+    window: Window,
+) -> Result<Vec<Part>> {
     let mut done = Vec::new();
     loop {
         let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
         let Ok((index, block)) = next else { return Ok(done) };
-        done.push((index, filter_block(&block, index == 0, separator, plan, window)?));
+        let out = match filter_block(&block, index == 0, separator, plan, window)? {
+            Some((mut csv, rows, records)) => {
+                // Parsed here, on this core, so the kept text never piles up as CSV.
+                let mut text = header_line.to_vec();
+                text.append(&mut csv);
+                let frame = super::tabular::read_csv_text(text, b',', Encoding::Utf8, Some(rows))?.df;
+                Some(BlockOut { frame, records })
+            }
+            None => None,
+        };
+        done.push((index, out));
     }
 }
 
-fn filter_block(block: &[u8], first: bool, separator: u8, plan: &Plan, window: Window) -> Result<Option<BlockOut>> {
+/// The kept records of one block as CSV text, their indices, and the block's record count.
+type Filtered = (Vec<u8>, Vec<u32>, usize);
+
+fn filter_block(block: &[u8], first: bool, separator: u8, plan: &Plan, window: Window) -> Result<Option<Filtered>> {
     let body = if first { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
-    let mut out = BlockOut { csv: Vec::with_capacity(body.len() / 8), rows: Vec::new(), records: 0 };
+    let mut csv = Vec::with_capacity(body.len() / 8);
+    let (mut rows, mut records) = (Vec::new(), 0usize);
     let mut utf8 = true;
     each_record(body, separator, |fields| {
-        let index = out.records;
-        out.records += 1;
+        let index = records;
+        records += 1;
         if (first && index == 0) || !in_period(fields, plan, window) {
             return true;
         }
@@ -171,11 +193,11 @@ fn filter_block(block: &[u8], first: bool, separator: u8, plan: &Plan, window: W
             utf8 = false;
             return false;
         };
-        put_record(&mut out.csv, texts.iter().map(|t| t.as_bytes()));
-        out.rows.push(index as u32);
+        put_record(&mut csv, texts.iter().map(|t| t.as_bytes()));
+        rows.push(index as u32);
         true
     });
-    Ok(utf8.then_some(out))
+    Ok(utf8.then_some((csv, rows, records)))
 }
 
 /// Splits CSV text into records (quotes and doubled quotes as RFC 4180, blank lines
@@ -361,8 +383,17 @@ mod tests {
         let window = Window { first: day(2024, 10, 1), end: day(2024, 11, 1), today: day(2026, 11, 26) };
         let kept = filter(&path, &head, &plan, window).unwrap().unwrap();
         assert_eq!(kept.records, 6);
-        assert_eq!(kept.rows, [2, 4, 6, 7]);
-        let csv = String::from_utf8(kept.csv).unwrap();
-        assert_eq!(csv, "Ma,Nhan\nA,01/10/2024 08:00:00\nC,01/09/2024 08:00:00\nE,sai ngày\nF,01/01/2099 08:00:00\n");
+        let mut frames = kept.frames.into_iter();
+        let mut df = frames.next().unwrap();
+        frames.for_each(|f| {
+            df.vstack_mut(&f).unwrap();
+        });
+        let rows: Vec<u32> = df.column("__row").unwrap().u32().unwrap().into_no_null_iter().collect();
+        assert_eq!(rows, [2, 4, 6, 7]);
+        let text = |c: &str| -> Vec<String> {
+            df.column(c).unwrap().str().unwrap().iter().map(|v| v.unwrap_or_default().to_string()).collect()
+        };
+        assert_eq!(text("Ma"), ["A", "C", "E", "F"]);
+        assert_eq!(text("Nhan")[2], "sai ngày");
     }
 }
