@@ -1,7 +1,7 @@
 //! Crash safety: the real binary killed (SIGKILL) at random moments of a run, many times
 //! over, on one project. After each kill nothing half-written is in view (every workbook
 //! opens with its sheets, every Parquet table reads, every .eml parses with its workbook,
-//! no file but the expected ones and `.tmp*` temporaries), the ledger passes SQLite's
+//! no file but the expected ones and `.thidua-tmp-*` temporaries), the ledger passes SQLite's
 //! integrity check and every row is one a run could leave, and the next run completes and
 //! delivers every message.
 
@@ -33,14 +33,14 @@ fn workbook_opens(bytes: &[u8], what: &str) {
     assert!(!calamine::Reader::sheet_names(&wb).is_empty(), "{what} has no sheet");
 }
 
-/// Checks every file of the project; returns how many `.tmp*` leftovers there are.
+/// Checks every file of the project; returns how many `.thidua-tmp-*` leftovers there are.
 fn check_files(dir: &Path) -> usize {
     let mut temporaries = 0;
     for file in files_under(dir) {
         let rel = file.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-        if name.starts_with(".tmp") {
+        if name.starts_with(".thidua-tmp-") {
             temporaries += 1;
             continue;
         }
@@ -170,6 +170,6 @@ fn killed_at_random_moments_leaves_nothing_half_written_and_the_next_run_deliver
         check_delivered(dir.path());
     }
     eprintln!(
-        "crash test: {KILLS} kills over a {whole:?} run (seed {seed:#x}): {outcomes:?}; {leftovers} .tmp leftovers"
+        "crash test: {KILLS} kills over a {whole:?} run (seed {seed:#x}): {outcomes:?}; {leftovers} temporary leftovers"
     );
 }
