@@ -246,14 +246,25 @@ pub fn finding_for(
     detail_col: &str,
     file: &str,
 ) -> Result<Option<Finding>> {
+    finding_with(df, dataset, severity, rule, cond, col(detail_col), file)
+}
+
+/// Counts the rows matching `cond` and keeps the first examples, with `detail` computed
+/// for those rows only.
+pub fn finding_with(
+    df: &DataFrame,
+    dataset: Dataset,
+    severity: Severity,
+    rule: String,
+    cond: Expr,
+    detail: Expr,
+    file: &str,
+) -> Result<Option<Finding>> {
     let hits = df
         .clone()
         .lazy()
         .filter(cond)
-        .select([
-            col("source_row"),
-            col(detail_col).cast(DataType::String).str().strip_chars(lit(NULL)).alias("detail"),
-        ])
+        .select([col("source_row"), detail.cast(DataType::String).str().strip_chars(lit(NULL)).alias("detail")])
         .collect()?;
     if hits.height() == 0 {
         return Ok(None);
