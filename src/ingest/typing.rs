@@ -211,6 +211,7 @@ pub fn type_frame(
     }
 
     let mut reject = lit(false);
+    let mut checks = Vec::new();
     for f in schema.fields {
         let raw_col = format!("__raw_{}", f.name);
         let bad = text(&raw_col).is_not_null().and(col(f.name).is_null());
@@ -221,6 +222,19 @@ pub fn type_frame(
         };
         if f.required {
             reject = reject.or(cond.clone());
+        }
+        checks.push((rule, cond, severity, raw_col));
+    }
+    // Every column's check counted in one pass; only those that caught rows are listed.
+    let counts = df
+        .clone()
+        .lazy()
+        .select(checks.iter().enumerate().map(|(i, c)| c.1.clone().sum().alias(format!("c{i}"))).collect::<Vec<_>>())
+        .collect()?;
+    for (i, (rule, cond, severity, raw_col)) in checks.into_iter().enumerate() {
+        let caught = counts.column(&format!("c{i}"))?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
+        if caught == 0 {
+            continue;
         }
         if let Some(finding) = finding_for(&df, dataset, severity, rule, cond, &raw_col, file)? {
             findings.push(finding);
