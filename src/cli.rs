@@ -222,6 +222,10 @@ fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_ru
     let config = load_config(path)?;
     let tz = config.settings.ward.time_zone;
     let pipeline = pipeline::load(&config, id).tag(Failure::Config)?;
+    // Unattended runs say it too, in cron's mail, not only `thidua check`.
+    for warning in secret_warnings(&config, std::slice::from_ref(&pipeline)) {
+        eprintln!("{warning}");
+    }
     let period = period.unwrap_or_else(|| Period::previous(tz));
     let ctx = RunContext { config: &config, period, now: Utc::now().with_timezone(&tz), dry_run, resend };
     let s = pipeline::run(&pipeline, &ctx).with_context(|| format!("pipeline {id}, kỳ {period}"))?;

@@ -107,12 +107,6 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     let mut ingested = ingest::ingest(&pulled.files, &ingest_ctx)?;
     watch.lap("ingest");
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
-    if !ctx.dry_run {
-        for (dataset, df) in &ingested.tables {
-            store.write_table(dataset.name(), ctx.period, &mut df.clone())?;
-        }
-    }
-    watch.lap("store (Parquet)");
 
     let holidays: Vec<_> = config.calendar.holidays().collect();
     let mut scorecard = service_scorecard(
@@ -155,6 +149,14 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     watch.lap("score (766)");
     let indices = score_indices(pipeline, &ingested, &scorecard, config, ctx.period)?;
     watch.lap("score (indices)");
+    // Stored only once the period has scored: a run that fails on its data leaves the
+    // previous tables of the period in place.
+    if !ctx.dry_run {
+        for (dataset, df) in &ingested.tables {
+            store.write_table(dataset.name(), ctx.period, &mut df.clone())?;
+        }
+    }
+    watch.lap("store (Parquet)");
     Ok(Evaluation { ingested, scorecard, indices })
 }
 
