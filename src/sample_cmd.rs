@@ -38,7 +38,7 @@ fn sample_indices(config: &Config, first: NaiveDate, last: NaiveDate) -> SampleI
             .registry
             .units
             .iter()
-            .filter(|u| u.par_rated && u.valid_from <= last && u.valid_to.is_none_or(|to| to >= first))
+            .filter(|u| u.par_rated && u.valid_during(first, last))
             .map(|u| u.code.clone())
             .collect(),
     }
@@ -59,7 +59,7 @@ pub fn sample(
         .registry
         .units
         .iter()
-        .filter(|u| u.valid_from <= last && u.valid_to.is_none_or(|to| to >= first))
+        .filter(|u| u.valid_during(first, last))
         .map(|u| SampleUnit {
             code: u.code.clone(),
             name: u.name.clone(),
@@ -68,7 +68,7 @@ pub fn sample(
                 .registry
                 .officers
                 .iter()
-                .filter(|o| o.unit == u.code && o.active_from <= last && o.active_to.is_none_or(|to| to >= first))
+                .filter(|o| o.unit == u.code && o.active_during(first, last))
                 .map(|o| o.id.clone())
                 .collect(),
         })
@@ -114,9 +114,7 @@ fn province_registry(
     };
     let (mut units, mut officers) = (Vec::new(), Vec::new());
     for c in 1..=communes {
-        for u in
-            config.registry.units.iter().filter(|u| u.valid_from <= last && u.valid_to.is_none_or(|to| to >= first))
-        {
+        for u in config.registry.units.iter().filter(|u| u.valid_during(first, last)) {
             let mut t = Table::new();
             t.insert("code".into(), Value::String(format!("{}.X{c:02}", u.code)));
             t.insert("name".into(), Value::String(format!("{} (xã {c:02})", u.name)));

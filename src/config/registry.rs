@@ -118,6 +118,11 @@ impl Unit {
     pub fn valid_on(&self, day: NaiveDate) -> bool {
         self.valid_from <= day && self.valid_to.is_none_or(|to| day <= to)
     }
+
+    /// Valid on some day of `[first, last]`.
+    pub fn valid_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.valid_from <= last && self.valid_to.is_none_or(|to| to >= first)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +135,13 @@ pub struct Officer {
     pub gender: Gender,
     pub active_from: NaiveDate,
     pub active_to: Option<NaiveDate>,
+}
+
+impl Officer {
+    /// Active on some day of `[first, last]`.
+    pub fn active_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.active_from <= last && self.active_to.is_none_or(|to| to >= first)
+    }
 }
 
 /// Units and officers, validated.

@@ -80,8 +80,7 @@ pub fn head(path: &Path) -> Result<Option<Head>> {
     let Some(end) = memchr::memchr(b'\n', body) else { return Ok(None) };
     let Ok(line) = std::str::from_utf8(&body[..end]) else { return Ok(None) };
     let line = line.trim_end_matches('\r');
-    let separator =
-        [b',', b';', b'\t', b'|'].into_iter().max_by_key(|&c| line.bytes().filter(|&b| b == c).count()).unwrap_or(b',');
+    let separator = super::tabular::guess_separator(line);
     let mut header = Vec::new();
     each_record(line.as_bytes(), separator, |fields| {
         header = fields.iter().map(|h| nfc(String::from_utf8_lossy(h).trim()).into_owned()).collect();
@@ -155,12 +154,10 @@ fn work(
     loop {
         let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
         let Ok((index, block)) = next else { return Ok(done) };
-        let out = match filter_block(&block, index == 0, separator, plan, window)? {
-            Some((mut csv, rows, records)) => {
+        let out = match filter_block(&block, index == 0, separator, header_line, plan, window)? {
+            Some((csv, rows, records)) => {
                 // Parsed here, on this core, so the kept text never piles up as CSV.
-                let mut text = header_line.to_vec();
-                text.append(&mut csv);
-                let frame = super::tabular::read_csv_text(text, b',', Encoding::Utf8, Some(rows))?.df;
+                let frame = super::tabular::read_csv_text(csv, b',', Encoding::Utf8, Some(rows))?.df;
                 Some(BlockOut { frame, records })
             }
             None => None,
@@ -169,12 +166,21 @@ fn work(
     }
 }
 
-/// The kept records of one block as CSV text, their indices, and the block's record count.
+/// The kept records of one block as CSV text under `header_line`, their indices, and the
+/// block's record count.
 type Filtered = (Vec<u8>, Vec<u32>, usize);
 
-fn filter_block(block: &[u8], first: bool, separator: u8, plan: &Plan, window: Window) -> Result<Option<Filtered>> {
+fn filter_block(
+    block: &[u8],
+    first: bool,
+    separator: u8,
+    header_line: &[u8],
+    plan: &Plan,
+    window: Window,
+) -> Result<Option<Filtered>> {
     let body = if first { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
-    let mut csv = Vec::with_capacity(body.len() / 8);
+    let mut csv = Vec::with_capacity(header_line.len() + body.len() / 8);
+    csv.extend_from_slice(header_line);
     let (mut rows, mut records) = (Vec::new(), 0usize);
     let mut utf8 = true;
     each_record(body, separator, |fields| {

@@ -77,12 +77,16 @@ pub fn read(bytes: &[u8], format: Format, is_header: &dyn Fn(&str) -> bool) -> R
 
 fn read_csv(bytes: &[u8]) -> Result<RawFrame> {
     let (text, enc) = decode_text(bytes);
-    let first_line = text.lines().next().unwrap_or("");
-    let separator = [b',', b';', b'\t', b'|']
-        .into_iter()
-        .max_by_key(|&c| first_line.bytes().filter(|&b| b == c).count())
-        .unwrap_or(b',');
+    let separator = guess_separator(text.lines().next().unwrap_or(""));
     read_csv_text(text.into_bytes(), separator, enc, None)
+}
+
+/// The separator of a CSV export: whichever of `,` `;` tab `|` its header line uses most.
+pub fn guess_separator(header_line: &str) -> u8 {
+    [b',', b';', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|&c| header_line.bytes().filter(|&b| b == c).count())
+        .unwrap_or(b',')
 }
 
 /// Reads UTF-8 CSV text, every column as text. `rows`: the record number of each record

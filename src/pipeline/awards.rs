@@ -134,9 +134,7 @@ pub fn candidates(
             }
         }
     }
-    for o in
-        config.registry.officers.iter().filter(|o| o.active_from <= last && o.active_to.is_none_or(|to| to >= first))
-    {
+    for o in config.registry.officers.iter().filter(|o| o.active_during(first, last)) {
         let of = facts.and_then(|f| f.officers.get(&o.id));
         let mut f = BTreeMap::new();
         let mut notes = BTreeMap::new();
