@@ -57,6 +57,24 @@ pub enum Command {
         #[arg(long)]
         period: Period,
     },
+    /// Xem một tệp xuất trước khi dùng: định dạng nhận ra, cột, dòng bị loại, trạng thái, ngày.
+    ///
+    /// Reads FILE as a run would (every record), and says which format profile read it, the
+    /// encoding and header row, field ← column (or JSON path), the personal-data columns
+    /// dropped, the rows rejected by rule, the statuses with their meaning, the date layouts
+    /// and the range of reception dates. Nothing is stored or sent.
+    Inspect {
+        file: PathBuf,
+        /// Read with this format profile (config/formats/<id>.toml) instead of recognising one.
+        #[arg(long)]
+        profile: Option<String>,
+        /// The dataset the file holds.
+        #[arg(long, default_value = "dossiers", value_parser = parse_dataset)]
+        dataset: crate::ingest::Dataset,
+        /// Print one JSON object (rows, rejected, statuses, received_from, received_to, …).
+        #[arg(long)]
+        json: bool,
+    },
     /// Lịch sử các lần chạy và các thư đã gửi (sổ gửi thư).
     History {
         /// How many runs and sends to show.
@@ -129,6 +147,11 @@ pub enum Command {
     ParseOnly { file: PathBuf },
 }
 
+fn parse_dataset(s: &str) -> std::result::Result<crate::ingest::Dataset, String> {
+    serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(s))
+        .map_err(|e: serde::de::value::Error| e.to_string())
+}
+
 /// Loads the configuration, or fails with every problem listed.
 pub fn load_config(path: &std::path::Path) -> Result<Config> {
     let mut diag = Diagnostics::default();
@@ -148,6 +171,11 @@ pub fn run(cli: Cli) -> Result<()> {
             run_pipeline(&cli.config, &pipeline, Some(period), dry_run, false)
         }
         Command::Pull { pipeline, period } => crate::pull_cmd::pull(&cli.config, &pipeline, period),
+        Command::Inspect { file, profile, dataset, json } => crate::inspect_cmd::inspect(
+            &cli.config,
+            &crate::inspect_cmd::Options { file: &file, profile, dataset, json },
+            &mut std::io::stdout().lock(),
+        ),
         Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit),
         Command::Outbox { flush } => crate::ledger_cmd::outbox(&cli.config, flush),
         Command::Daemon => crate::schedule::daemon(&cli.config),

@@ -18,18 +18,23 @@ pub fn pull(config_path: &Path, id: &str, period: Period) -> Result<()> {
     let paths = &config.settings.paths;
     let store = Store::new(&paths.archive, &paths.store);
     let pulled = crate::pull::pull(&p, period, &config, &store, now)?;
-    let ctx = ingest::Context { registry: &config.registry, period, now: now.naive_local() };
+    let ctx = ingest::Context::of(&config, period, now);
     let got = ingest::ingest(&pulled.files, &ctx)?;
     println!("{} — {}: {} tệp", p.name, period.label_vi(), pulled.files.len());
     for f in &got.files {
         println!(
-            "  [{}] {} — {} dòng đọc, {} dòng dùng, SHA-256 {}",
+            "  [{}] {} — định dạng {} ({}), {} dòng đọc, {} dòng dùng, SHA-256 {}",
             f.source,
             f.origin,
+            f.profile,
+            f.profile_choice.label_vi(),
             f.rows_read,
             f.rows_kept,
             &f.sha256[..16]
         );
+    }
+    for (source, note) in &pulled.notes {
+        println!("  [{source}] {note}");
     }
     for (source, looked) in &pulled.absent {
         println!("  [{source}] không có dữ liệu (tìm theo {looked})");

@@ -41,7 +41,7 @@ fn the_wrong_export_in_the_dossier_folder() {
     let other =
         std::fs::read(crate::common::repo().join("samples/gieng-day-2024/sang-kien/sang-kien-2024.xlsx")).unwrap();
     let err = run_with("nham-tep.xlsx", &other);
-    assert_names(&err, "nham-tep.xlsx", "thiếu cột bắt buộc: dossier_id");
+    assert_names(&err, "nham-tep.xlsx", "không nhận ra định dạng tệp");
 }
 
 #[test]
@@ -62,6 +62,7 @@ fn fetched(name: &str, bytes: &[u8]) -> Fetched {
         dataset: Dataset::Dossiers,
         location: Location::File { glob: "x".into() },
         required: true,
+        profile: None,
         columns: BTreeMap::new(),
     };
     Fetched::from_bytes(source, name, &format!("drop/{name}"), Period::new(2024, 9).unwrap(), bytes.to_vec())
@@ -82,10 +83,17 @@ fn bad_rows_become_findings_with_file_and_row() {
         registry: &config.registry,
         period: Period::new(2024, 9).unwrap(),
         now: chrono::NaiveDate::from_ymd_opt(2024, 10, 5).unwrap().and_hms_opt(8, 0, 0).unwrap(),
+        tz: chrono_tz::Asia::Ho_Chi_Minh,
+        profiles: &config.formats,
+        whole_file: false,
     };
     let got = ingest::ingest(&[fetched("ho-so.csv", csv.as_bytes())], &ctx).unwrap();
     let table = got.table(Dataset::Dossiers).unwrap();
-    assert_eq!(table.height(), 2, "HS1 and HS3 kept; HS2 (future), HS4 (bad date) and the row without id rejected");
+    assert_eq!(
+        table.height(),
+        1,
+        "HS1 kept; HS2 (future), HS3 (a status outside the table), HS4 (bad date) and the row without id rejected"
+    );
     let find = |rule: &str| {
         got.findings
             .iter()
@@ -94,12 +102,16 @@ fn bad_rows_become_findings_with_file_and_row() {
     };
     let future = find("Ngày tiếp nhận ở tương lai");
     assert_eq!((future.severity, future.count, future.examples[0].row), (Severity::Rejected, 1, 3));
-    let bad_date = find("Thiếu hoặc sai giá trị bắt buộc ở cột received_at");
+    let bad_date = find("Thiếu hoặc sai giá trị bắt buộc ở cột \"NgayTiepNhan\" (received_at)");
     assert_eq!((bad_date.examples[0].row, bad_date.examples[0].detail.as_str()), (5, "hôm qua"));
-    assert_eq!(find("Thiếu hoặc sai giá trị bắt buộc ở cột dossier_id").examples[0].row, 6);
+    assert_eq!(find("Thiếu hoặc sai giá trị bắt buộc ở cột \"MaHoSo\" (dossier_id)").examples[0].row, 6);
     assert_eq!(find("Số lần hoặc số ngày bổ sung âm").examples[0].row, 2);
-    assert_eq!(find("Giá trị không hợp lệ ở cột status").examples[0].detail, "Hoàn tất?");
-    assert_eq!(find("Kênh thực hiện ngoài 1, 2, 3").examples[0].row, 4);
+    let status = find("Trạng thái không có trong bảng mã của định dạng dvcqg-dongbo");
+    assert_eq!(
+        (status.severity, status.examples[0].row, status.examples[0].detail.as_str()),
+        (Severity::Rejected, 4, "Hoàn tất?")
+    );
+    assert_eq!(find("Giá trị không hợp lệ ở cột \"KenhThucHien\" (channel)").examples[0].row, 4);
     assert!(got.findings.iter().all(|f| f.examples.iter().all(|e| e.file == "ho-so.csv")));
 }
 
@@ -134,6 +146,9 @@ fn ingest_alone(name: &str, bytes: &[u8]) -> anyhow::Result<ingest::Ingested> {
         registry: &config.registry,
         period: Period::new(2024, 9).unwrap(),
         now: chrono::NaiveDate::from_ymd_opt(2024, 10, 5).unwrap().and_hms_opt(8, 0, 0).unwrap(),
+        tz: chrono_tz::Asia::Ho_Chi_Minh,
+        profiles: &config.formats,
+        whole_file: false,
     };
     ingest::ingest(&[fetched(name, bytes)], &ctx)
 }

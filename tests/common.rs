@@ -24,12 +24,13 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 }
 
 /// A copy of `tests/fixtures/<name>` in a temporary folder, with the shipped
-/// `config/methodology` and `config/holidays`.
+/// `config/methodology`, `config/holidays` and `config/formats`.
 pub fn project(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
     copy_dir(&repo().join("config/methodology"), &dir.path().join("config/methodology"));
     copy_dir(&repo().join("config/holidays"), &dir.path().join("config/holidays"));
+    copy_dir(&repo().join("config/formats"), &dir.path().join("config/formats"));
     dir
 }
 

@@ -62,7 +62,22 @@ fn the_daemon_catches_up_a_missed_month_once() {
     let period = schedule::period_for(Kind::MonthlyService, last);
     let drop = dir.path().join(format!("drop/{period}"));
     std::fs::create_dir_all(&drop).unwrap();
-    std::fs::copy(dir.path().join("drop/2024-09/ho-so-thang-09.csv"), drop.join("ho-so.csv")).unwrap();
+    // Three dossiers received in the period that the daemon catches up.
+    let day = |d: u32| format!("{d:02}/{:02}/{} 08:00:00", period.month().unwrap(), period.year);
+    let csv = format!(
+        "MaHoSo,DonViXuLy,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,TrangThaiHoSo\n\
+         D1,Bộ phận Tư pháp - Hộ tịch,{},{},{},10\nD2,Bộ phận Tư pháp - Hộ tịch,{},{},,4\n\
+         D3,Bộ phận Địa chính - Xây dựng,{},{},{},9\n",
+        day(1),
+        day(5),
+        day(2),
+        day(2),
+        day(9),
+        day(3),
+        day(6),
+        day(8)
+    );
+    std::fs::write(drop.join("ho-so.csv"), csv).unwrap();
     for year in [period.year, period.year + 1] {
         let file = dir.path().join(format!("config/holidays/{year}.toml"));
         if !file.exists() {

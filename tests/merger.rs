@@ -23,6 +23,7 @@ fn old_unit_names_resolve_to_their_successors_after_the_merger() {
         dataset: Dataset::Dossiers,
         location: Location::File { glob: String::new() },
         required: true,
+        profile: None,
         columns: BTreeMap::new(),
     };
     let name = "ho-so-2025-08.csv";
@@ -31,6 +32,9 @@ fn old_unit_names_resolve_to_their_successors_after_the_merger() {
         registry: &config.registry,
         period,
         now: chrono::NaiveDate::from_ymd_opt(2025, 9, 5).unwrap().and_hms_opt(8, 0, 0).unwrap(),
+        tz: chrono_tz::Asia::Ho_Chi_Minh,
+        profiles: &config.formats,
+        whole_file: false,
     };
     let got = ingest::ingest(&[fetched], &ctx).unwrap();
     let codes: Vec<Option<String>> = got

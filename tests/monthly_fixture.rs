@@ -95,7 +95,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
         "17 CSV rows less HS-BAD (rejected) and HS-B6 (finished in August: outside the period); \
          the XLSX copy of HS-A1 merged"
     );
-    assert_eq!(summary.overdue, 6);
+    assert_eq!(summary.overdue, 5);
     let book = summary.workbook.clone().unwrap();
     assert_eq!(book, dir.path().join("output/2024-09/bang-diem-2024-09.xlsx"));
 
@@ -104,7 +104,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     let expect = [
         ("C", 1.0, 100.0, "Xuất sắc"),
         ("D", 1.0, 100.0, "Xuất sắc"),
-        ("A", 3.0, 59.95, "Trung bình"),
+        ("A", 3.0, 69.21, "Trung bình"),
         ("B", 4.0, 59.20, "Trung bình"),
     ];
     let records = s.records();
@@ -121,31 +121,31 @@ fn monthly_run_matches_the_hand_computed_fixture() {
         ("Hồ sơ trong kỳ", 6.0),
         ("Tiếp nhận trong kỳ", 6.0),
         ("Đã giải quyết trong kỳ", 4.0),
-        ("Đúng hạn", 3.0),
-        ("Trễ hạn", 3.0),
+        ("Đúng hạn", 4.0),
+        ("Trễ hạn", 2.0),
     ] {
         assert_eq!(num(&a[col]), v, "{col}");
     }
-    assert!(close(num(&a["Điểm đạt"]), 43.17));
+    assert!(close(num(&a["Điểm đạt"]), 49.83));
     assert!(close(num(&a["Điểm tối đa áp dụng"]), 72.0));
-    assert!(close(num(&a["Tỷ lệ đúng hạn"]), 0.5));
+    assert!(close(num(&a["Tỷ lệ đúng hạn"]), 4.0 / 6.0));
     assert!(close(num(&a["Tỷ lệ thanh toán trực tuyến"]), 2.0 / 3.0));
     let ward = s.find("Mã đơn vị", "TOAN_PHUONG");
     assert_eq!(text(&ward["Đơn vị"]), "Toàn phường");
     assert!(matches!(ward["Hạng"], Data::Empty));
-    assert!(close(num(&ward["Điểm (thang 100)"]), 69.20));
+    assert!(close(num(&ward["Điểm (thang 100)"]), 72.90));
     for (col, v) in [
         ("Hồ sơ trong kỳ", 15.0),
         ("Tiếp nhận trong kỳ", 14.0),
         ("Đã giải quyết trong kỳ", 12.0),
-        ("Đúng hạn", 9.0),
-        ("Trễ hạn", 6.0),
+        ("Đúng hạn", 10.0),
+        ("Trễ hạn", 5.0),
     ] {
         assert_eq!(num(&ward[col]), v, "ward {col}");
     }
-    assert!(close(num(&a["Tiến độ giải quyết (20 điểm)"]), 10.0));
+    assert!(close(num(&a["Tiến độ giải quyết (20 điểm)"]), 13.33));
     assert!(close(num(&a["Số hóa hồ sơ (22 điểm)"]), 7.83), "4.5 + 2.5 + 0.8333 rounded");
-    assert!(close(num(&a["Mức độ hài lòng (18 điểm)"]), 6.67));
+    assert!(close(num(&a["Mức độ hài lòng (18 điểm)"]), 10.0));
     let b = s.find("Mã đơn vị", "B");
     assert!(close(num(&b["Điểm đạt"]), 42.63));
 
@@ -160,13 +160,13 @@ fn monthly_run_matches_the_hand_computed_fixture() {
         (num(&r["Điểm đạt"]), num(&r["Điểm tối đa áp dụng"]))
     };
     let a_points = [
-        ("Tỷ lệ hồ sơ giải quyết đúng hạn", 10.0, 20.0),
+        ("Tỷ lệ hồ sơ giải quyết đúng hạn", 40.0 / 3.0, 20.0),
         ("Tỷ lệ hồ sơ trực tuyến", 12.0, 12.0),
         ("Tỷ lệ hồ sơ thanh toán trực tuyến", 20.0 / 3.0, 10.0),
         ("Tỷ lệ hồ sơ cấp kết quả điện tử", 4.5, 6.0),
         ("Tỷ lệ số hóa hồ sơ, kết quả", 2.5, 4.0),
         ("Tỷ lệ khai thác, tái sử dụng dữ liệu số hóa", 2.0 * (1.0 / 3.0) / 0.8, 2.0),
-        ("Mức độ hài lòng trong giải quyết TTHC", 20.0 / 3.0, 18.0),
+        ("Mức độ hài lòng trong giải quyết TTHC", 10.0, 18.0),
         ("Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn", 0.0, 0.0),
     ];
     for (name, p, m) in a_points {
@@ -181,16 +181,17 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     let od = Sheet::read(&book, "Hồ sơ quá hạn", 3);
     let rows = od.records();
     let ids: Vec<String> = rows.iter().map(|r| text(&r["Mã hồ sơ"])).collect();
-    assert_eq!(ids, ["HS-B5", "HS-A2", "HS-A5", "HS-B2", "HS-X1", "HS-A4"]);
+    // A5 (due 30/09 17:00, open) is judged on 30/09 by calendar days: on time.
+    assert_eq!(ids, ["HS-A2", "HS-B2", "HS-B5", "HS-X1", "HS-A4"]);
     let days: Vec<f64> = rows.iter().map(|r| num(&r["Số ngày làm việc trễ"])).collect();
-    assert_eq!(days, [2.0, 1.0, 1.0, 1.0, 1.0, 0.0]);
-    assert_eq!(text(&rows[0]["Tình trạng"]), "Chưa kết thúc, đã quá hạn");
-    assert_eq!(text(&rows[3]["Lý do"]), "Quá thời hạn của thủ tục (không có ngày hẹn trả)");
-    assert_eq!(text(&rows[5]["Lý do"]), "Yêu cầu bổ sung quá 1 lần");
-    assert!(matches!(rows[1]["Ngày hẹn trả"], Data::DateTime(_)), "{:?}", rows[1]["Ngày hẹn trả"]);
-    assert_eq!(rows[1]["Ngày hẹn trả"].as_datetime().unwrap().to_string(), "2024-09-06 17:00:00");
+    assert_eq!(days, [1.0, 1.0, 1.0, 1.0, 0.0]);
+    assert_eq!(text(&rows[2]["Tình trạng"]), "Chưa kết thúc, đã quá hạn");
+    assert_eq!(text(&rows[1]["Lý do"]), "Quá thời hạn của thủ tục (không có ngày hẹn trả)");
+    assert_eq!(text(&rows[4]["Lý do"]), "Yêu cầu bổ sung quá 1 lần");
+    assert!(matches!(rows[0]["Ngày hẹn trả"], Data::DateTime(_)), "{:?}", rows[0]["Ngày hẹn trả"]);
+    assert_eq!(rows[0]["Ngày hẹn trả"].as_datetime().unwrap().to_string(), "2024-09-06 17:00:00");
     assert_eq!(
-        text(&rows[4]["Đơn vị"]),
+        text(&rows[3]["Đơn vị"]),
         "Phòng Tài nguyên và Môi trường TP",
         "an unknown unit keeps the export's name"
     );
@@ -202,7 +203,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     assert_eq!(ward_targets.len(), 5);
     assert!(ward_targets.iter().all(|r| text(&r["Kết quả"]) == "Chưa đạt"));
     let shortfalls: Vec<f64> = ward_targets.iter().map(|r| num(&r["Còn thiếu (hồ sơ)"])).collect();
-    assert_eq!(shortfalls, [6.0, 3.0, 3.0, 3.0, 6.0]);
+    assert_eq!(shortfalls, [5.0, 3.0, 3.0, 3.0, 5.0]);
     let c_targets: Vec<_> = trs.iter().filter(|r| text(&r["Mã đơn vị"]) == "C").collect();
     assert_eq!(c_targets.len(), 5);
     assert!(c_targets.iter().all(|r| text(&r["Kết quả"]) == "Đạt"));
@@ -211,7 +212,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     let off = Sheet::read(&book, "Theo cán bộ", 3);
     let ranks: Vec<(String, f64)> = off.records().iter().map(|r| (text(&r["Mã cán bộ"]), num(&r["Hạng"]))).collect();
     assert_eq!(ranks[..2].iter().map(|r| r.1).collect::<Vec<_>>(), [1.0, 1.0]);
-    assert_eq!(ranks[2..], [("gd.a".into(), 3.0), ("gd.c".into(), 4.0), ("gd.b".into(), 5.0), ("gd.x".into(), 6.0)]);
+    assert_eq!(ranks[2..], [("gd.a".into(), 3.0), ("gd.b".into(), 3.0), ("gd.c".into(), 5.0), ("gd.x".into(), 6.0)]);
     assert_eq!(text(&off.find("Mã cán bộ", "gd.b")["Họ và tên"]), "Trần Thị Bình");
 
     // Data quality: the rejected row named with file and row; unknown unit; duplicate.

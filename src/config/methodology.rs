@@ -7,7 +7,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::diag::Diagnostics;
-use crate::score::{Band, Group, Indicator, Measure, Operator, ServiceMethod, ZeroRule};
+use crate::score::{Band, Group, Indicator, Measure, OnTimeRules, Operator, ServiceMethod, ZeroRule};
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -27,7 +27,6 @@ struct IndicatorSpec {
     operator: OperatorName,
     threshold: Option<f64>,
     zero_denominator: ZeroRule,
-    portal_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +46,8 @@ struct MethodSpec {
     groups: Vec<Spanned<Group>>,
     #[serde(rename = "indicator")]
     indicators: Vec<Spanned<IndicatorSpec>>,
+    /// The named edge rules of the on-time comparison.
+    on_time: OnTimeRules,
 }
 
 /// Loads `config/methodology/<id>.toml`.
@@ -124,10 +125,10 @@ pub fn load_service_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> 
                     max_points: i.max_points,
                     measure: i.measure,
                     zero_denominator: i.zero_denominator,
-                    portal_code: i.portal_code,
                 }
             })
             .collect(),
         bands: spec.bands.into_iter().map(Spanned::into_inner).collect(),
+        on_time: spec.on_time,
     })
 }

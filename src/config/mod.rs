@@ -9,6 +9,7 @@ mod calendar;
 mod dates;
 pub mod diag;
 mod facts;
+mod formats;
 mod index_method;
 mod methodology;
 mod procedures;
@@ -22,6 +23,7 @@ pub use awards::{fact_of, load_award_rules, load_candidates};
 pub use calendar::Calendar;
 pub use diag::{Diagnostics, Problem, SourceText};
 pub use facts::{Confirmation, OfficerFacts, TargetConfirmation, UnitFacts, WardFacts, load_facts};
+pub use formats::load_profiles;
 pub use index_method::load_index_method;
 pub use methodology::load_service_method;
 pub use procedures::{Procedure, Procedures};
@@ -39,6 +41,9 @@ pub struct Config {
     pub calendar: Calendar,
     pub procedures: Procedures,
     pub methodologies: Methodologies,
+    /// The format profiles of `config/formats/`: how each system's exports map onto the
+    /// canonical datasets.
+    pub formats: Vec<crate::ingest::Profile>,
 }
 
 /// Every methodology file of `config/methodology/`, by kind.
@@ -119,5 +124,6 @@ pub fn load(settings_path: &Path, diag: &mut Diagnostics) -> Option<Config> {
     let calendar = Calendar::load(&root, &p.holidays, diag);
     let procedures = Procedures::load(&root, &p.procedures, diag);
     let methodologies = Methodologies::load(&root, &p.methodology, diag);
-    diag.is_empty().then_some(Config { root, settings, registry, calendar, procedures, methodologies })
+    let formats = load_profiles(&root, &p.formats, diag);
+    diag.is_empty().then_some(Config { root, settings, registry, calendar, procedures, methodologies, formats })
 }

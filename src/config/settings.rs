@@ -28,6 +28,8 @@ struct WardSpec {
     short_name: String,
     /// The ward's agency code in the one-stop system (prefix of dossier ids).
     agency_code: Option<String>,
+    /// The ward's MA_COQUAN on the national portal's 766 ranking (selects its row).
+    portal_code: Option<String>,
     city: Option<String>,
     province: String,
     time_zone: Spanned<String>,
@@ -44,6 +46,7 @@ struct PathsSpec {
     holidays: PathBuf,
     procedures: PathBuf,
     methodology: PathBuf,
+    formats: PathBuf,
     facts: PathBuf,
     pipelines: PathBuf,
 }
@@ -59,6 +62,7 @@ impl Default for PathsSpec {
             holidays: "config/holidays".into(),
             procedures: "config/procedures.toml".into(),
             methodology: "config/methodology".into(),
+            formats: "config/formats".into(),
             facts: "config/facts".into(),
             pipelines: "pipelines".into(),
         }
@@ -108,6 +112,8 @@ pub struct Ward {
     pub name: String,
     pub short_name: String,
     pub agency_code: Option<String>,
+    /// The ward's MA_COQUAN on the national portal (its row in the province's 766 ranking).
+    pub portal_code: Option<String>,
     pub city: Option<String>,
     pub province: String,
     pub time_zone: chrono_tz::Tz,
@@ -126,6 +132,8 @@ pub struct Paths {
     pub holidays: PathBuf,
     pub procedures: PathBuf,
     pub methodology: PathBuf,
+    /// Format profiles of the systems whose exports are read (`<id>.toml`).
+    pub formats: PathBuf,
     /// The ward's facts for the award round, one file per year.
     pub facts: PathBuf,
     pub pipelines: PathBuf,
@@ -236,6 +244,7 @@ impl SettingsSpec {
             holidays: abs(p.holidays),
             procedures: abs(p.procedures),
             methodology: abs(p.methodology),
+            formats: abs(p.formats),
             facts: abs(p.facts),
             pipelines: abs(p.pipelines),
         };
@@ -245,6 +254,7 @@ impl SettingsSpec {
                 name: self.ward.name,
                 short_name: self.ward.short_name,
                 agency_code: self.ward.agency_code,
+                portal_code: self.ward.portal_code,
                 city: self.ward.city,
                 province: self.ward.province,
                 time_zone: tz?,

@@ -12,6 +12,7 @@ use super::findings::{Finding, Severity};
 use super::schema::Dataset;
 use super::typing::{finding_for, finding_with};
 use crate::config::Registry;
+use crate::national::{self, Status};
 
 /// What happens to the rows a rule catches.
 enum Action {
@@ -29,14 +30,24 @@ struct Rule {
     action: Action,
 }
 
+fn status_in(pred: impl Fn(Status) -> bool) -> Expr {
+    col("status").is_in(lit(Series::new("s".into(), national::codes(pred))).implode(true), false)
+}
+
 fn dossier_rules(now: NaiveDateTime) -> Vec<Rule> {
     let now = lit(now);
     let fmt = |c: &str| col(c).dt().strftime("%d/%m/%Y %H:%M");
-    let terminal = col("status").is_in(
-        lit(Series::new("s".into(), ["processed", "returned", "refused", "withdrawn", "stopped"])).implode(true),
-        false,
-    );
+    let ended = status_in(|s| s.is_received() && !s.is_open());
+    let no_end = col("finished_at").is_null().and(col("returned_at").is_null()).and(col("refused_at").is_null());
+    let status_text = col("status").cast(DataType::String);
     vec![
+        Rule {
+            rule: "Hồ sơ chưa được tiếp nhận hoặc không được tiếp nhận (trạng thái 1, 3): không tính",
+            severity: Severity::Info,
+            when: status_in(|s| !s.is_received()),
+            detail: col("dossier_id"),
+            action: Action::Keep,
+        },
         Rule {
             rule: "Ngày tiếp nhận ở tương lai",
             severity: Severity::Rejected,
@@ -50,6 +61,20 @@ fn dossier_rules(now: NaiveDateTime) -> Vec<Rule> {
             when: col("finished_at").lt(col("received_at")),
             detail: fmt("finished_at"),
             action: Action::Null(&["finished_at"]),
+        },
+        Rule {
+            rule: "Ngày hẹn trả trước ngày tiếp nhận (bỏ qua ngày hẹn trả, xét theo thời hạn của thủ tục)",
+            severity: Severity::Warning,
+            when: col("due_at").lt(col("received_at")),
+            detail: fmt("due_at"),
+            action: Action::Null(&["due_at"]),
+        },
+        Rule {
+            rule: "Trạng thái đang giải quyết nhưng có ngày kết thúc hoặc ngày trả (coi là chưa kết thúc)",
+            severity: Severity::Warning,
+            when: status_in(Status::is_open).and(col("finished_at").is_not_null().or(col("returned_at").is_not_null())),
+            detail: status_text.clone(),
+            action: Action::Null(&["finished_at", "returned_at"]),
         },
         Rule {
             rule: "Ngày kết thúc hoặc ngày trả ở tương lai (bỏ qua)",
@@ -87,16 +112,16 @@ fn dossier_rules(now: NaiveDateTime) -> Vec<Rule> {
             action: Action::Null(&["rating"]),
         },
         Rule {
-            rule: "Hồ sơ đã kết thúc nhưng không có ngày kết thúc hay ngày trả (tính là chưa kết thúc)",
+            rule: "Hồ sơ đã kết thúc nhưng không có ngày kết thúc, ngày trả hay ngày từ chối (tính là chưa kết thúc)",
             severity: Severity::Warning,
-            when: terminal.and(col("finished_at").is_null()).and(col("returned_at").is_null()),
-            detail: col("status"),
+            when: ended.and(no_end),
+            detail: status_text,
             action: Action::Keep,
         },
         Rule {
             rule: "Hồ sơ không có ngày hẹn trả (xét theo thời hạn của thủ tục)",
             severity: Severity::Info,
-            when: col("due_at").is_null(),
+            when: col("due_at").is_null().and(status_in(Status::is_received).or(col("status").is_null())),
             detail: col("procedure_code"),
             action: Action::Keep,
         },
@@ -222,7 +247,7 @@ pub fn resolve_units(
 /// (most dates filled in), and among equals the one from the file read last.
 pub fn dedupe_dossiers(df: DataFrame, findings: &mut Vec<Finding>) -> Result<DataFrame> {
     let before = df.height();
-    let knowledge = ["finished_at", "returned_at", "due_at", "status"]
+    let knowledge = ["finished_at", "returned_at", "refused_at", "due_at", "status"]
         .iter()
         .map(|c| col(*c).is_not_null().cast(DataType::Int32))
         .reduce(|a, b| a + b)

@@ -120,6 +120,29 @@ fn decode_8bit(bytes: &[u8]) -> (String, Encoding) {
     (text, Encoding::Mixed(legacy))
 }
 
+/// A workbook cell typed in a legacy font (.VnTime, VNI-Times): Excel keeps the font's bytes
+/// as the Windows-1252 characters they are, so "Bộ phận" reads "Bé phËn". The cell is judged
+/// on its own (a workbook mixes Unicode and legacy cells): re-read as TCVN3 or VNI, it is
+/// taken only when it then reads as Vietnamese strictly better than as it was.
+pub fn repair_cell(s: &str) -> Option<String> {
+    if s.is_ascii() {
+        return None;
+    }
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(s);
+    if unmappable {
+        return None;
+    }
+    let mut best = (plausibility(s).max(0), None);
+    for legacy in [Legacy::Tcvn3, Legacy::Vni] {
+        let decoded = nfc(&legacy.decode(&bytes)).into_owned();
+        let score = plausibility(&decoded);
+        if score > best.0 {
+            best = (score, Some(decoded));
+        }
+    }
+    best.1
+}
+
 /// Bytes enough to tell the encodings apart: a large export is judged by its beginning.
 const DETECT_BYTES: usize = 256 * 1024;
 
@@ -301,6 +324,31 @@ fn syllable(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text as a workbook typed in .VnTime stores it: TCVN3 bytes read as Windows-1252.
+    fn as_vntime_cell(text: &str) -> String {
+        let bytes: Vec<u8> =
+            text.chars()
+                .map(|c| {
+                    if c.is_ascii() { c as u8 } else { (0x80..=0xFF).find(|&b| tcvn3(b) == c).expect("a TCVN3 letter") }
+                })
+                .collect();
+        WINDOWS_1252.decode_without_bom_handling(&bytes).0.into_owned()
+    }
+
+    #[test]
+    fn a_vntime_cell_is_read_back_and_unicode_cells_stay() {
+        for name in ["Bộ phận Tư pháp - Hộ tịch", "Bộ phận Địa chính - Xây dựng", "Nguyễn Thị Hương"]
+        {
+            let cell = as_vntime_cell(name);
+            assert_ne!(cell, name);
+            assert_eq!(repair_cell(&cell).as_deref(), Some(name), "{cell}");
+            assert_eq!(repair_cell(name), None, "Unicode Vietnamese is left alone: {name}");
+        }
+        for plain in ["Hà Nam", "Cà Mau", "Tô", "Café"] {
+            assert_eq!(repair_cell(plain), None, "{plain}");
+        }
+    }
 
     #[test]
     fn windows_1258_and_bom_decode_to_nfc() {

@@ -103,6 +103,14 @@ fn known_header(t: &str) -> bool {
     ["MaHoSo", "DonViXuLy", "NgayTiepNhan", "Mã hồ sơ"].contains(&t)
 }
 
+fn shipped_profiles() -> Vec<super::Profile> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut d = Diagnostics::default();
+    let p = crate::config::load_profiles(root, &root.join("config/formats"), &mut d);
+    assert!(d.is_empty(), "the shipped profiles load");
+    p
+}
+
 fn registry() -> Registry {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
     let mut d = Diagnostics::default();
@@ -118,6 +126,7 @@ fn fetched(dataset: Dataset, name: &str, bytes: Vec<u8>, dir: Option<&Path>) -> 
         dataset,
         location: Location::File { glob: "x".into() },
         required: true,
+        profile: None,
         columns: BTreeMap::new(),
     };
     let period = Period::new(2024, 9).unwrap();
@@ -188,10 +197,14 @@ proptest! {
             Format::Json => "x.json",
         };
         let registry = registry();
+        let profiles = shipped_profiles();
         let ctx = Context {
             registry: &registry,
             period: Period::new(2024, 9).unwrap(),
             now: chrono::NaiveDate::from_ymd_opt(2024, 10, 5).unwrap().and_hms_opt(8, 0, 0).unwrap(),
+            tz: chrono_tz::Asia::Ho_Chi_Minh,
+            profiles: &profiles,
+            whole_file: false,
         };
         let dir = tempfile::tempdir().unwrap();
         let file = fetched(dataset, name, mutate(bytes, &mutations), on_disk.then_some(dir.path()));

@@ -1,38 +1,47 @@
 //! Ingest: archived exports → decoded, mapped, typed and validated canonical tables.
 //!
-//! One entry point, [`ingest`]. Per file: read (`tabular`), match headers and type
-//! (`typing`), apply the dataset's rules (`checks`); then per dataset: resolve unit
-//! names through the registry and drop dossiers downloaded twice. Problems in rows become
-//! findings; a file that cannot be read at all stops the run with its name, so a report is
-//! never built from part of the data without anyone knowing.
+//! One entry point, [`ingest`]. Per file: settle its format profile (named by the source,
+//! or recognised from the headers or JSON paths the file has), read it (`tabular`, `json`),
+//! map and type its fields onto the national model (`typing`), apply the dataset's rules
+//! (`checks`); then per dataset: resolve unit names through the registry and drop dossiers
+//! downloaded twice. Problems in rows become findings; a file that cannot be read at all
+//! stops the run with its name, and [`Ingested::check_usable`] stops it when a required
+//! source yields nothing usable, so a report is never built from data nobody could read.
 //!
 //! A dossier log in UTF-8 CSV is streamed through `prefilter`, which keeps only the
 //! period's records: a province's year of dossiers never has to fit in memory.
 
 mod checks;
+mod dates;
 mod decode;
 pub mod findings;
 #[cfg(test)]
 mod fuzz;
+mod gate;
+mod json;
 mod limits;
 mod prefilter;
-mod s2;
+mod profile;
 mod schema;
 mod tabular;
 mod typing;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use chrono::NaiveDateTime;
+use chrono_tz::Tz;
 use polars::prelude::*;
 
 pub use decode::{Encoding, decode_text, nfc};
 pub use findings::{Example, Finding, Severity};
-pub use schema::{Dataset, STATUSES};
+pub use gate::Usability;
+pub use profile::{Choice, DEFAULT_DATES, Profile, Source};
+pub use schema::{Dataset, FieldType};
 pub use tabular::Format;
+pub use typing::Layouts;
 
-use crate::config::Registry;
+use crate::config::{Registry, name_key};
 use crate::outcome::{Failure, Tag};
 use crate::pipeline::Period;
 use crate::pull::{Content, Fetched};
@@ -43,9 +52,29 @@ pub struct Context<'a> {
     pub period: Period,
     /// The ward's local time now: values after it are impossible.
     pub now: NaiveDateTime,
+    /// The ward's time zone: times written with an offset are converted to it.
+    pub tz: Tz,
+    /// The format profiles of `config/formats/`.
+    pub profiles: &'a [Profile],
+    /// Read every record, not only the period's (`thidua inspect`).
+    pub whole_file: bool,
 }
 
-/// How one file was read, for the sources sheet.
+impl<'a> Context<'a> {
+    /// The context of a run of the ward's configuration.
+    pub fn of(config: &'a crate::config::Config, period: Period, now: chrono::DateTime<Tz>) -> Context<'a> {
+        Context {
+            registry: &config.registry,
+            period,
+            now: now.naive_local(),
+            tz: config.settings.ward.time_zone,
+            profiles: &config.formats,
+            whole_file: false,
+        }
+    }
+}
+
+/// How one file was read, for the sources sheet and `thidua inspect`.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     pub source: String,
@@ -58,10 +87,29 @@ pub struct FileReport {
     pub encoding: Option<Encoding>,
     pub sheet: Option<String>,
     pub header_row: u32,
+    /// The format profile the file was read with, and how it was settled.
+    pub profile: String,
+    pub profile_choice: Choice,
+    /// JSON: where the records were found.
+    pub records_at: Option<String>,
+    /// Records in the file.
     pub rows_read: usize,
+    /// Records typed and checked (the period's, for a streamed dossier log).
+    pub rows_checked: usize,
     pub rows_kept: usize,
+    /// Rows left out, by rule.
+    pub rejected: Vec<(String, usize)>,
+    /// Canonical field ← the export's columns or paths.
+    pub fields: Vec<(String, Vec<String>)>,
     pub personal_dropped: Vec<String>,
     pub ignored: Vec<String>,
+    pub date_layouts: Layouts,
+}
+
+impl FileReport {
+    pub fn rejected_rows(&self) -> usize {
+        self.rows_checked - self.rows_kept
+    }
 }
 
 pub struct Ingested {
@@ -106,30 +154,106 @@ pub fn ingest(files: &[Fetched], ctx: &Context<'_>) -> Result<Ingested> {
     Ok(Ingested { tables, findings: checks::fold(findings), files: reports })
 }
 
+/// The profiles a file of this dataset and format may be read with: the source's own, or
+/// every profile of the dataset that reads the format, or the dataset's built-in names.
+fn candidates(file: &Fetched, format: Format, ctx: &Context<'_>) -> Result<(Vec<Profile>, Choice)> {
+    let dataset = file.dataset();
+    let extra = &file.source.columns;
+    if let Some(id) = &file.source.profile {
+        let p = ctx.profiles.iter().find(|p| &p.id == id).with_context(|| format!("không có định dạng \"{id}\""))?;
+        if !p.formats.contains(&format) {
+            bail!("định dạng \"{id}\" không đọc tệp {}", format.label());
+        }
+        return Ok((vec![p.clone().with_columns(extra)], Choice::Named));
+    }
+    let found: Vec<Profile> = ctx
+        .profiles
+        .iter()
+        .filter(|p| p.dataset == dataset && p.formats.contains(&format))
+        .map(|p| p.clone().with_columns(extra))
+        .collect();
+    if found.is_empty() {
+        return Ok((vec![Profile::builtin(dataset).with_columns(extra)], Choice::Builtin));
+    }
+    Ok((found, Choice::Recognised))
+}
+
+/// Settles which of the candidates reads a file whose headers or paths are `present`.
+fn settle(candidates: Vec<Profile>, choice: Choice, present: &BTreeSet<String>) -> Result<Profile> {
+    if choice != Choice::Recognised {
+        return Ok(candidates.into_iter().next().expect("one candidate"));
+    }
+    let refs: Vec<&Profile> = candidates.iter().collect();
+    if let Some(p) = profile::recognise(&refs, present) {
+        return Ok(p.clone());
+    }
+    // The nearest profile says what the file lacks.
+    let schema = candidates[0].dataset.schema();
+    let found = |p: &Profile, field: &str| {
+        p.fields.get(field).is_some_and(|ss| ss.iter().any(|s| present.contains(&name_key(s.path()))))
+    };
+    let nearest = candidates
+        .iter()
+        .max_by_key(|p| schema.fields.iter().filter(|f| found(p, f.name)).count())
+        .expect("candidates");
+    let lacking: Vec<String> = schema
+        .fields
+        .iter()
+        .filter(|f| f.required && !found(nearest, f.name))
+        .map(|f| {
+            let names: Vec<String> = nearest.fields.get(f.name).into_iter().flatten().map(|s| s.key()).collect();
+            format!("{} (\"{}\")", f.name, names.join("\" / \""))
+        })
+        .collect();
+    let ids: Vec<&str> = candidates.iter().map(|p| p.id.as_str()).collect();
+    bail!(
+        "không nhận ra định dạng tệp: gần nhất là {}, nhưng thiếu cột bắt buộc {} (đã thử {}); chỉ định \
+         profile = \"…\" cho nguồn, hoặc viết một định dạng mới trong config/formats/ (thidua inspect cho \
+         biết tệp có những cột nào)",
+        nearest.id,
+        lacking.join(", "),
+        ids.join(", ")
+    )
+}
+
+/// What reading produced, whatever the format.
+struct Read {
+    parts: Vec<DataFrame>,
+    info: tabular::ReadInfo,
+    rows_read: usize,
+    mapping: typing::Mapping,
+    profile: Profile,
+    records_at: Option<String>,
+}
+
 fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -> Result<(DataFrame, FileReport)> {
     let dataset = file.dataset();
     let format = Format::of(&file.name)
         .with_context(|| "không nhận ra định dạng (dùng .csv, .xlsx, .xls hoặc .json)".to_string())?;
-    let streamed = match (&file.content, dataset, format) {
-        (Content::File(path), Dataset::Dossiers, Format::Csv) => read_streamed(file, path, ctx)?,
+    let (cands, choice) = candidates(file, format, ctx)?;
+    let streamed = match (&file.content, dataset, format, ctx.whole_file) {
+        (Content::File(path), Dataset::Dossiers, Format::Csv, false) => read_streamed(path, &cands, choice, ctx)?,
         _ => None,
     };
     let mut watch = crate::stopwatch::Stopwatch::start();
-    let (parts, info, rows_read, mapping) = match streamed {
+    let read = match streamed {
         Some(read) => read,
-        None => {
-            let raw = read_whole(file, dataset, format)?;
-            let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
-            let mapping = typing::map_headers(dataset, &file.source.columns, &headers);
-            let rows = raw.df.height();
-            (vec![raw.df], raw.info, rows, mapping)
-        }
+        None if format == Format::Json => read_json(file, cands, choice)?,
+        None => read_table(file, format, cands, choice)?,
     };
     watch.lap("  read (in memory)");
-    let typed = type_parts(dataset, parts, &mapping, &file.name, findings)?;
+    let before = findings.len();
+    report_reading(&read, &file.name, findings);
+    let rows_checked: usize = read.parts.iter().map(DataFrame::height).sum();
+    let (typed, layouts) = type_parts(read.parts, &read.mapping, &read.profile, &file.name, ctx.tz, findings)?;
     watch.lap("  typing");
     let kept = checks::apply_rules(dataset, typed, &file.name, ctx.now, findings)?;
     watch.lap("  rules");
+    let rejected = findings[before..]
+        .iter()
+        .filter(|f| f.severity == Severity::Rejected)
+        .map(|f| (f.rule.clone(), f.count))
+        .collect();
     let report = FileReport {
         source: file.source.id.clone(),
         dataset,
@@ -137,20 +261,56 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
         origin: file.archived.origin.clone(),
         sha256: file.archived.sha256.clone(),
         fetched_at: file.archived.fetched_at.clone(),
-        format: info.format,
-        encoding: info.encoding,
-        sheet: info.sheet,
-        header_row: info.header_row,
-        rows_read,
+        format: read.info.format,
+        encoding: read.info.encoding,
+        sheet: read.info.sheet,
+        header_row: read.info.header_row,
+        profile: read.profile.id.clone(),
+        profile_choice: choice,
+        records_at: read.records_at,
+        rows_read: read.rows_read,
+        rows_checked,
         rows_kept: kept.height(),
-        personal_dropped: mapping.personal_dropped,
-        ignored: mapping.ignored,
+        rejected,
+        fields: read.mapping.used.iter().map(|(f, h)| (f.to_string(), h.clone())).collect(),
+        personal_dropped: read.mapping.personal_dropped,
+        ignored: read.mapping.ignored,
+        date_layouts: layouts,
     };
     Ok((kept, report))
 }
 
-/// A file as read: its rows in parts (text), how it was read, its record count, its header map.
-type Read = (Vec<DataFrame>, tabular::ReadInfo, usize, typing::Mapping);
+/// Findings about the file as a whole: repeated headers, legacy-font cells.
+fn report_reading(read: &Read, file: &str, findings: &mut Vec<Finding>) {
+    let dataset = read.profile.dataset;
+    if !read.info.duplicates.is_empty() {
+        findings.push(Finding {
+            dataset,
+            severity: Severity::Warning,
+            rule: "Hai cột cùng tên (dùng cột đầu, bỏ qua cột sau)".into(),
+            count: read.info.duplicates.len(),
+            examples: read
+                .info
+                .duplicates
+                .iter()
+                .map(|(name, first, other)| Example {
+                    file: file.to_string(),
+                    row: read.info.header_row,
+                    detail: format!("\"{name}\": {first} và {other}"),
+                })
+                .collect(),
+        });
+    }
+    if read.info.legacy_cells > 0 {
+        findings.push(Finding {
+            dataset,
+            severity: Severity::Info,
+            rule: "Ô gõ bằng phông chữ cũ (TCVN3/VNI) đã chuyển sang Unicode".into(),
+            count: read.info.legacy_cells,
+            examples: vec![],
+        });
+    }
+}
 
 /// Rows typed in groups of this many, so that a province's text and its intermediates
 /// never exist for all rows at once.
@@ -158,14 +318,16 @@ const TYPING_GROUP: usize = 200_000;
 
 /// Types the file's parts group by group, freeing each group's text once typed.
 fn type_parts(
-    dataset: Dataset,
     parts: Vec<DataFrame>,
     mapping: &typing::Mapping,
+    profile: &Profile,
     file: &str,
+    tz: Tz,
     findings: &mut Vec<Finding>,
-) -> Result<DataFrame> {
+) -> Result<(DataFrame, Layouts)> {
     let mut typed: Option<DataFrame> = None;
     let mut group: Option<DataFrame> = None;
+    let mut layouts = Layouts::new();
     let mut parts = parts.into_iter().peekable();
     while let Some(part) = parts.next() {
         match &mut group {
@@ -176,7 +338,13 @@ fn type_parts(
         }
         let full = group.as_ref().is_some_and(|g| g.height() >= TYPING_GROUP);
         if full || parts.peek().is_none() {
-            let done = typing::type_frame(dataset, group.take().expect("a group"), mapping, file, findings)?;
+            let (done, seen) =
+                typing::type_frame(group.take().expect("a group"), mapping, profile, file, tz, findings)?;
+            for (field, counts) in seen {
+                for (label, n) in counts {
+                    *layouts.entry(field).or_default().entry(label).or_default() += n;
+                }
+            }
             match &mut typed {
                 Some(t) => {
                     t.vstack_mut(&done)?;
@@ -185,42 +353,101 @@ fn type_parts(
             }
         }
     }
-    typed.context("tệp không có dữ liệu")
+    Ok((typed.context("tệp không có dữ liệu")?, layouts))
 }
 
-/// The whole file in memory, in any format.
-fn read_whole(file: &Fetched, dataset: Dataset, format: Format) -> Result<tabular::RawFrame> {
-    let columns = &file.source.columns;
-    let is_header = |t: &str| typing::is_known_header(dataset, columns, t);
+fn keys(headers: &[String]) -> BTreeSet<String> {
+    headers.iter().map(|h| name_key(h)).collect()
+}
+
+/// A CSV or workbook in memory.
+fn read_table(file: &Fetched, format: Format, cands: Vec<Profile>, choice: Choice) -> Result<Read> {
     let bytes = file.bytes()?;
-    // The portal's service-index trees are flattened to records before reading.
-    let flattened;
-    let bytes: &[u8] = match (dataset, format) {
-        (Dataset::ServiceIndex, Format::Json) => {
-            let doc: serde_json::Value = serde_json::from_slice(&bytes).context("JSON không hợp lệ")?;
-            let records = s2::flatten(&doc).context("phản hồi chỉ số 766 không có metrics hay parent/children")?;
-            flattened = serde_json::to_vec(&records)?;
-            &flattened
-        }
-        _ => &bytes,
-    };
-    tabular::read(bytes, format, &is_header)
+    let is_header = |t: &str| cands.iter().any(|p| p.knows(t));
+    let raw = tabular::read(&bytes, format, &is_header)?;
+    let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let profile = settle(cands, choice, &keys(&headers))?;
+    let mapping = typing::map_headers(&profile, &headers);
+    let rows_read = raw.df.height();
+    Ok(Read { parts: vec![raw.df], info: raw.info, rows_read, mapping, profile, records_at: None })
 }
 
-/// A UTF-8 dossier CSV streamed through the period filter: the period's records only,
-/// the number of records in the file and how its header maps. `None` when the file is not
-/// UTF-8.
-fn read_streamed(file: &Fetched, path: &std::path::Path, ctx: &Context<'_>) -> Result<Option<Read>> {
-    let Some(head) = prefilter::head(path)? else { return Ok(None) };
-    let mapping = typing::map_headers(file.dataset(), &file.source.columns, &head.header);
-    // A first line that is not the header (a title, another export): the whole-file reader
-    // says what is missing.
-    let schema = file.dataset().schema();
+/// A JSON export: records where the profile says, values by path.
+fn read_json(file: &Fetched, cands: Vec<Profile>, choice: Choice) -> Result<Read> {
+    let bytes = file.bytes()?;
+    let (text, enc) = decode_text(&bytes);
+    let doc: serde_json::Value = serde_json::from_str(&text).context("JSON không hợp lệ")?;
+    // Each candidate may keep its records elsewhere: the first whose path holds records and
+    // whose fields are found wins.
+    let mut located = None;
+    for p in &cands {
+        if let Ok((records, at)) = json::records(doc.clone(), &p.records) {
+            let present: BTreeSet<String> = json::paths(&records).iter().map(|x| name_key(x)).collect();
+            if choice != Choice::Recognised || p.fit(&present).is_some() {
+                located = Some((records, at, present));
+                break;
+            }
+        }
+    }
+    let (records, at, present) = match located {
+        Some(l) => l,
+        None => {
+            let paths: Vec<String> = cands.iter().flat_map(|p| p.records.clone()).collect();
+            let (records, at) = json::records(doc, &paths)?;
+            let present = json::paths(&records).iter().map(|x| name_key(x)).collect();
+            (records, at, present)
+        }
+    };
+    let all_paths = json::paths(&records);
+    let profile = settle(cands, choice, &present)?;
+    let sources: Vec<&Source> = profile.fields.values().flatten().collect();
+    let grid = json::grid(&records, &sources)?;
+    let mut mapping = typing::map_headers(&profile, &grid.header);
+    // What the records hold besides the profile's fields: personal data, or ignored.
+    let used: BTreeSet<String> = sources.iter().map(|s| name_key(s.path())).collect();
+    let personal: Vec<String> = profile.personal.iter().map(|p| name_key(p)).collect();
+    for p in &all_paths {
+        let key = name_key(p);
+        let under = |root: &String| key == *root || key.starts_with(&format!("{root}."));
+        if used.iter().any(|u| *u == key || u.starts_with(&format!("{key}."))) {
+            continue;
+        }
+        if personal.iter().any(under) {
+            if personal.contains(&key) {
+                mapping.personal_dropped.push(p.clone());
+            }
+        } else if !p.contains('.') {
+            mapping.ignored.push(p.clone());
+        }
+    }
+    let rows_read = records.len();
+    let info = tabular::ReadInfo { format: "JSON", encoding: Some(enc), ..tabular::ReadInfo::default() };
+    Ok(Read {
+        parts: vec![tabular::grid_frame(grid)?],
+        info,
+        rows_read,
+        mapping,
+        profile,
+        records_at: Some(if at.is_empty() { "(gốc)".into() } else { at }),
+    })
+}
+
+/// A UTF-8 dossier CSV streamed through the period filter: the period's records only.
+/// `None` when the file is not UTF-8 or its header lacks a required column (the whole-file
+/// reader then says what is missing).
+fn read_streamed(path: &std::path::Path, cands: &[Profile], choice: Choice, ctx: &Context<'_>) -> Result<Option<Read>> {
+    let is_header = |t: &str| cands.iter().any(|p| p.knows(t));
+    let Some(head) = prefilter::head(path, &is_header)? else { return Ok(None) };
+    let Ok(profile) = settle(cands.to_vec(), choice, &keys(&head.header)) else { return Ok(None) };
+    let mapping = typing::map_headers(&profile, &head.header);
+    let schema = profile.dataset.schema();
     if schema.fields.iter().any(|f| f.required && mapping.missing.contains(&f.name)) {
         return Ok(None);
     }
-    let column = |field: &str| mapping.used.get(field).and_then(|h| head.header.iter().position(|x| x == h));
-    let keep = (0..head.header.len()).filter(|&i| mapping.used.values().any(|h| *h == head.header[i])).collect();
+    let column = |field: &str| {
+        mapping.used.get(field).and_then(|hs| hs.first()).and_then(|h| head.header.iter().position(|x| x == h))
+    };
+    let keep = (0..head.header.len()).filter(|&i| mapping.columns().any(|h| *h == head.header[i])).collect();
     let plan = prefilter::Plan {
         keep,
         received: column("received_at"),
@@ -233,6 +460,13 @@ fn read_streamed(file: &Fetched, path: &std::path::Path, ctx: &Context<'_>) -> R
     let Some(kept) = prefilter::filter(path, &head, &plan, window)? else { return Ok(None) };
     watch.lap("  stream + period filter");
     let encoding = if head.bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
-    let info = tabular::ReadInfo { format: "CSV", encoding: Some(encoding), sheet: None, header_row: 1 };
-    Ok(Some((kept.frames, info, kept.records, mapping)))
+    let duplicates = tabular::duplicates(&head.header, |i| format!("cột thứ {}", i + 1));
+    let info = tabular::ReadInfo {
+        format: "CSV",
+        encoding: Some(encoding),
+        header_row: head.skip as u32 + 1,
+        duplicates,
+        ..tabular::ReadInfo::default()
+    };
+    Ok(Some(Read { parts: kept.frames, info, rows_read: kept.records, mapping, profile, records_at: None }))
 }

@@ -50,6 +50,8 @@ pub struct Head {
     pub separator: u8,
     /// The file starts with a UTF-8 byte order mark.
     pub bom: bool,
+    /// Title lines above the header (downloads carry the ward's name and a date range).
+    pub skip: usize,
 }
 
 /// The period's records, block by block: the kept columns as text, and `__row`, each
@@ -60,15 +62,17 @@ pub struct Kept {
     pub records: usize,
 }
 
-/// Reads the header line; `None` when the file is not UTF-8 (or has no header line).
-pub fn head(path: &Path) -> Result<Option<Head>> {
+/// Reads the header line (below any title lines); `None` when the file is not UTF-8 (or has
+/// no header line).
+pub fn head(path: &Path, is_header: &dyn Fn(&str) -> bool) -> Result<Option<Head>> {
     let mut file = File::open(path).with_context(|| format!("không đọc được {}", path.display()))?;
     let mut start = Vec::new();
     let mut buf = vec![0u8; 64 << 10];
     loop {
         let n = file.read(&mut buf)?;
         start.extend_from_slice(&buf[..n]);
-        if n == 0 || start.contains(&b'\n') || start.len() > 1 << 20 {
+        let lines = memchr::memchr_iter(b'\n', &start).count();
+        if n == 0 || lines > 30 || start.len() > 1 << 20 {
             break;
         }
     }
@@ -77,16 +81,14 @@ pub fn head(path: &Path) -> Result<Option<Head>> {
     if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
         return Ok(None);
     }
-    let Some(end) = memchr::memchr(b'\n', body) else { return Ok(None) };
-    let Ok(line) = std::str::from_utf8(&body[..end]) else { return Ok(None) };
-    let line = line.trim_end_matches('\r');
+    // Only whole lines: the read may have stopped inside one.
+    let Some(last) = memchr::memrchr(b'\n', body) else { return Ok(None) };
+    let Ok(text) = std::str::from_utf8(&body[..=last]) else { return Ok(None) };
+    let (skip, offset) = super::tabular::find_header_line(text, is_header);
+    let line = text[offset..].lines().next().unwrap_or("").trim_end_matches('\r');
     let separator = super::tabular::guess_separator(line);
-    let mut header = Vec::new();
-    each_record(line.as_bytes(), separator, |fields| {
-        header = fields.iter().map(|h| nfc(String::from_utf8_lossy(h).trim()).into_owned()).collect();
-        false
-    });
-    Ok((!header.is_empty()).then_some(Head { header, separator, bom }))
+    let header = super::tabular::split_line(line);
+    Ok((!header.is_empty()).then_some(Head { header, separator, bom, skip }))
 }
 
 /// Streams the file and keeps the period's records. `None`: some block is not UTF-8.
@@ -102,7 +104,7 @@ pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<O
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let rx = Arc::clone(&block_rx);
-                scope.spawn(move || work(&rx, head.separator, header_line, plan, window))
+                scope.spawn(move || work(&rx, head, header_line, plan, window))
             })
             .collect();
         let read = split_blocks(&mut file, |index, block| block_tx.send((index, block)).is_ok());
@@ -122,15 +124,15 @@ pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<O
     let mut kept = Kept { frames: Vec::new(), records: 0 };
     for part in results {
         let Some(part) = part else { return Ok(None) };
-        // Records are numbered as lines from 2 (line 1 is the header); the header itself
-        // was the first record of the first block, so a block's local index i is record
-        // number (records before the block) + 1 + i.
+        // Records are numbered as lines: the title lines and the header were the first
+        // records of the first block, so a block's local index i is line number
+        // (records before the block) + 1 + i.
         let offset = kept.records as u32 + 1;
         let frame = part.frame.lazy().with_column(col("__row") + lit(offset)).collect()?;
         kept.frames.push(frame);
         kept.records += part.records;
     }
-    kept.records = kept.records.saturating_sub(1);
+    kept.records = kept.records.saturating_sub(head.skip + 1);
     Ok(Some(kept))
 }
 
@@ -145,7 +147,7 @@ struct BlockOut {
 
 fn work(
     rx: &Mutex<Receiver<(usize, Vec<u8>)>>,
-    separator: u8,
+    head: &Head,
     header_line: &[u8],
     plan: &Plan,
     window: Window,
@@ -154,10 +156,11 @@ fn work(
     loop {
         let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
         let Ok((index, block)) = next else { return Ok(done) };
-        let out = match filter_block(&block, index == 0, separator, header_line, plan, window)? {
+        let skip = if index == 0 { Some(head.skip) } else { None };
+        let out = match filter_block(&block, skip, head.separator, header_line, plan, window)? {
             Some((csv, rows, records)) => {
                 // Parsed here, on this core, so the kept text never piles up as CSV.
-                let frame = super::tabular::read_csv_text(csv, b',', Encoding::Utf8, Some(rows))?.df;
+                let frame = super::tabular::read_csv_text(csv, b',', Encoding::Utf8, Some(rows), 2)?.df;
                 Some(BlockOut { frame, records })
             }
             None => None,
@@ -170,15 +173,17 @@ fn work(
 /// block's record count.
 type Filtered = (Vec<u8>, Vec<u32>, usize);
 
+/// `skip`: in the first block, the number of title lines above the header.
 fn filter_block(
     block: &[u8],
-    first: bool,
+    skip: Option<usize>,
     separator: u8,
     header_line: &[u8],
     plan: &Plan,
     window: Window,
 ) -> Result<Option<Filtered>> {
-    let body = if first { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
+    let body = if skip.is_some() { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
+    let above = skip.map_or(0, |s| s + 1);
     let mut csv = Vec::with_capacity(header_line.len() + body.len() / 8);
     csv.extend_from_slice(header_line);
     let (mut rows, mut records) = (Vec::new(), 0usize);
@@ -186,7 +191,7 @@ fn filter_block(
     each_record(body, separator, |fields| {
         let index = records;
         records += 1;
-        if (first && index == 0) || !in_period(fields, plan, window) {
+        if index < above || !in_period(fields, plan, window) {
             return true;
         }
         // Only the kept fields must be UTF-8: bytes in dropped columns are never read.
@@ -208,7 +213,7 @@ fn filter_block(
 
 /// Splits CSV text into records (quotes and doubled quotes as RFC 4180, blank lines
 /// skipped) and calls `each` with the fields of every record until it returns false.
-fn each_record(mut input: &[u8], separator: u8, mut each: impl FnMut(&[&[u8]]) -> bool) {
+pub(super) fn each_record(mut input: &[u8], separator: u8, mut each: impl FnMut(&[&[u8]]) -> bool) {
     use csv_core::ReadRecordResult as R;
     let mut reader = csv_core::ReaderBuilder::new().delimiter(separator).build();
     let (mut out, mut ends) = (vec![0u8; 64 << 10], vec![0usize; 64]);
@@ -287,6 +292,10 @@ fn read_day(s: &[u8]) -> Option<NaiveDate> {
         digits.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
     };
     let sep = |i: usize| s.get(i).copied();
+    // yyyyMMddHHmmss, the national sync's layout.
+    if s.len() == 14 && s.iter().all(u8::is_ascii_digit) {
+        return NaiveDate::from_ymd_opt(n(0..4)? as i32, n(4..6)?, n(6..8)?);
+    }
     let (y, m, d) = match (sep(2), sep(4), sep(5), sep(7)) {
         (Some(b'/'), _, Some(b'/'), _) | (Some(b'-'), _, Some(b'-'), _) => (n(6..10)?, n(3..5)?, n(0..2)?),
         (_, Some(b'-'), _, Some(b'-')) => (n(0..4)?, n(5..7)?, n(8..10)?),
@@ -358,6 +367,8 @@ mod tests {
         assert_eq!(d("03/10/2024 08:15:00"), oct3);
         assert_eq!(d("2024-10-03T08:15:00"), oct3);
         assert_eq!(d("03-10-2024"), oct3);
+        assert_eq!(d("20241003081500"), oct3);
+        assert_eq!(d("20241303081500"), None);
         assert_eq!(d("3/10/2024"), None);
         assert_eq!(d("31/02/2024"), None);
         assert_eq!(d("45568"), None);
@@ -382,7 +393,7 @@ mod tests {
                     E,sai ngày,,x\n\
                     F,01/01/2099 08:00:00,,x\n";
         std::fs::write(&path, text).unwrap();
-        let head = head(&path).unwrap().unwrap();
+        let head = head(&path, &|_| false).unwrap().unwrap();
         assert_eq!(head.header, ["Ma", "Nhan", "Xong", "Ten"]);
         let plan = Plan { keep: vec![0, 1], received: Some(1), finished: Some(2), returned: None };
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();

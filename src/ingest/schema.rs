@@ -23,7 +23,7 @@ pub enum Dataset {
     DtiRanking,
     /// S7: DDCI survey scores, one row per year, locality and component.
     Ddci,
-    /// S2: the national portal's service index (766), one row per department and metric.
+    /// S2: the national portal's 766 scores, one row per agency (communes of the province).
     ServiceIndex,
 }
 
@@ -39,6 +39,9 @@ pub enum FieldType {
     DateTime,
     /// A closed set of codes, with the export's labels mapped onto them.
     Code(&'static [(&'static str, &'static [&'static str])]),
+    /// TrangThaiHoSo: the national status code, through the profile's status table; a
+    /// value outside it rejects the row.
+    Status,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -72,18 +75,6 @@ const fn req(name: &'static str, ty: FieldType, headers: &'static [&'static str]
 
 use FieldType::{DateTime, Flag, Int, Number, Text};
 
-/// Dossier statuses (TrangThaiHoSo) with the labels systems export for them.
-pub const STATUSES: &[(&str, &[&str])] = &[
-    ("received", &["Đã tiếp nhận", "Mới tiếp nhận", "Tiếp nhận", "1"]),
-    ("processing", &["Đang xử lý", "Đang giải quyết", "2"]),
-    ("supplement_requested", &["Chờ bổ sung", "Yêu cầu bổ sung", "Bổ sung hồ sơ", "3"]),
-    ("processed", &["Đã xử lý xong", "Đã giải quyết", "Hoàn thành", "Đã xử lý", "4"]),
-    ("returned", &["Đã trả kết quả", "Đã trả", "5"]),
-    ("refused", &["Từ chối", "Từ chối giải quyết", "Không đủ điều kiện", "6"]),
-    ("withdrawn", &["Công dân rút hồ sơ", "Rút hồ sơ", "Đã rút", "7"]),
-    ("stopped", &["Dừng xử lý", "Dừng giải quyết", "Tạm dừng", "8"]),
-];
-
 const CATEGORIES: &[(&str, &[&str])] = &[
     ("procedure", &["Thủ tục hành chính", "TTHC", "Quy định hành chính"]),
     ("officer", &["Hành vi cán bộ", "Hành vi", "Cán bộ, công chức"]),
@@ -105,32 +96,37 @@ const INITIATIVE_STATUS: &[(&str, &[&str])] = &[
     ("not_recognised", &["Không được công nhận", "Không công nhận"]),
 ];
 
+/// The national dossier model (S1a). Its export names live in the format profiles
+/// (`config/formats/`), not here: each system writes them its own way.
 static DOSSIERS: Schema = Schema {
     fields: &[
-        req("dossier_id", Text, &["MaHoSo", "Mã hồ sơ", "Số hồ sơ"]),
-        f("procedure_code", Text, &["MaTTHC", "Mã TTHC", "Mã thủ tục"]),
-        f("procedure_name", Text, &["TenTTHC", "Tên thủ tục hành chính", "Tên TTHC", "Tên thủ tục"]),
-        f("field_code", Text, &["MaLinhVuc", "Mã lĩnh vực"]),
-        f("field_name", Text, &["TenLinhVuc", "Lĩnh vực", "Tên lĩnh vực"]),
-        req("unit_name", Text, &["DonViXuLy", "Đơn vị xử lý", "Đơn vị"]),
-        f("officer_id", Text, &["NguoiXuLy", "Người xử lý", "Cán bộ xử lý"]),
-        f("channel", Int, &["KenhThucHien", "Kênh thực hiện", "Hình thức nộp"]),
-        req("received_at", DateTime, &["NgayTiepNhan", "Ngày tiếp nhận"]),
-        f("due_at", DateTime, &["NgayHenTra", "Ngày hẹn trả"]),
-        f("finished_at", DateTime, &["NgayKetThucXuLy", "Ngày kết thúc xử lý", "Ngày hoàn thành"]),
-        f("returned_at", DateTime, &["NgayTra", "Ngày trả kết quả", "Ngày trả"]),
-        f("status", FieldType::Code(STATUSES), &["TrangThaiHoSo", "Trạng thái", "Trạng thái hồ sơ"]),
-        f("supplement_requests", Int, &["SoLanYeuCauBoSung", "Số lần yêu cầu bổ sung"]),
-        f("supplement_days", Int, &["SoNgayBoSung", "Số ngày bổ sung"]),
-        f("has_fee", Flag, &["CoPhiLePhi", "Có phí, lệ phí", "Có phí lệ phí"]),
-        f("paid_online", Int, &["DuocThanhToanTrucTuyen", "Thanh toán trực tuyến"]),
-        f("input_digitised", Flag, &["HoSoCoThanhPhanSoHoa", "Thành phần hồ sơ số hóa"]),
-        f("result_digitised", Flag, &["CoKetQuaDienTu", "Kết quả điện tử"]),
-        f("e_signed", Flag, &["KySo", "Ký số"]),
-        f("data_reused", Flag, &["TaiSuDungDuLieu", "Tái sử dụng dữ liệu"]),
-        f("rating", Int, &["DanhGia", "Đánh giá"]),
+        req("dossier_id", Text, &[]),
+        f("procedure_code", Text, &[]),
+        f("procedure_name", Text, &[]),
+        f("field_code", Text, &[]),
+        f("field_name", Text, &[]),
+        req("unit_name", Text, &[]),
+        f("officer_id", Text, &[]),
+        f("channel", Int, &[]),
+        f("submitted_at", DateTime, &[]),
+        // Required, except for dossiers never received (status 1 and 3 carry no such date).
+        req("received_at", DateTime, &[]),
+        f("due_at", DateTime, &[]),
+        f("finished_at", DateTime, &[]),
+        f("returned_at", DateTime, &[]),
+        f("refused_at", DateTime, &[]),
+        f("status", FieldType::Status, &[]),
+        f("supplement_requests", Int, &[]),
+        f("supplement_days", Int, &[]),
+        f("has_fee", Flag, &[]),
+        f("paid_online", Int, &[]),
+        f("input_digitised", Flag, &[]),
+        f("result_digitised", Flag, &[]),
+        f("e_signed", Flag, &[]),
+        f("data_reused", Flag, &[]),
+        f("rating", Int, &[]),
     ],
-    personal: &["ChuHoSo", "Chủ hồ sơ", "SoDienThoai", "Số điện thoại", "Email", "DiaChi", "Địa chỉ"],
+    personal: &[],
 };
 
 static DOCUMENTS: Schema = Schema {
@@ -221,17 +217,24 @@ static DDCI: Schema = Schema {
     personal: &[],
 };
 
+/// S2: the national portal's 766 scores, one row per agency (commune, department or the
+/// province), as `report_tinh_766_service` answers.
 static SERVICE_INDEX: Schema = Schema {
     fields: &[
-        f("unit_name", Text, &["unit"]),
-        req("level", Text, &["level"]),
-        req("metric", Text, &["code", "metric"]),
-        f("metric_name", Text, &["name"]),
-        f("numerator", Number, &["numerator"]),
-        f("denominator", Number, &["denominator"]),
-        f("ratio", Number, &["ratio"]),
-        f("score", Number, &["score"]),
-        f("max_score", Number, &["maxScore", "max_score"]),
+        f("name", Text, &["TEN"]),
+        f("agency_name", Text, &["TEN_COQUAN"]),
+        req("agency_code", Text, &["MA_COQUAN"]),
+        f("agency_id", Text, &["ID_COQUAN"]),
+        f("agency_kind", Int, &["LOAI_COQUAN"]),
+        f("agency_level", Int, &["CAPDONVIID"]),
+        f("ckmb", Number, &["CKMB"]),
+        f("tdgq", Number, &["TDGQ"]),
+        f("clgq", Number, &["CLGQ"]),
+        f("tttt", Number, &["TTTT"]),
+        f("mdhl", Number, &["MDHL"]),
+        f("mdsh", Number, &["MDSH"]),
+        req("total_score", Number, &["TONG_SCORE"]),
+        f("row_position", Int, &["ROW_STT"]),
     ],
     personal: &[],
 };

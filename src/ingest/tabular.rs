@@ -1,10 +1,11 @@
 //! Reading an export into a grid of text cells, whatever its format.
 //!
 //! Every format ends as the same thing, a table of optional strings with the row number each
-//! came from, so typing and validation are written once. XLSX downloads carry title rows
-//! above the header; the header is the first row among the first 30 that matches the most
-//! known column names. CSV goes through Polars' own reader (it is the format of large
-//! exports), after transcoding to UTF-8.
+//! came from, so typing and validation are written once. Downloads carry title rows above
+//! the header, in workbooks and CSV alike; the header is the row among the first 30 that
+//! names the most known columns. CSV goes through Polars' own reader (it is the format of
+//! large exports), after transcoding to UTF-8. A workbook cell typed in a legacy font
+//! (TCVN3, VNI) is re-read cell by cell. Two columns with the same name are reported.
 
 use std::io::Cursor;
 
@@ -23,13 +24,20 @@ pub struct Grid {
 }
 
 /// How a file was read, for the sources sheet.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReadInfo {
     pub format: &'static str,
     pub encoding: Option<Encoding>,
     pub sheet: Option<String>,
     pub header_row: u32,
+    /// Headers that appear twice: (name, the column used, the column left out).
+    pub duplicates: Vec<(String, String, String)>,
+    /// Workbook cells re-read from a legacy font (TCVN3, VNI).
+    pub legacy_cells: usize,
 }
+
+/// Rows searched for the header line.
+const HEADER_SEARCH: usize = 30;
 
 /// A parsed export: string columns named by the export's headers, plus `__row`.
 pub struct RawFrame {
@@ -46,6 +54,14 @@ pub enum Format {
 }
 
 impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Excel => "Excel",
+            Format::Json => "JSON",
+        }
+    }
+
     pub fn of(name: &str) -> Option<Format> {
         let ext = name.rsplit('.').next()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -57,28 +73,96 @@ impl Format {
     }
 }
 
-/// Reads an export. `is_header` scores a cell text: does it name a known column?
+/// Reads a CSV or workbook export. `is_header` scores a cell text: does it name a known column?
 pub fn read(bytes: &[u8], format: Format, is_header: &dyn Fn(&str) -> bool) -> Result<RawFrame> {
     match format {
-        Format::Csv => read_csv(bytes),
+        Format::Csv => read_csv(bytes, is_header),
         Format::Excel => {
-            let (grid, sheet, header_row) = read_excel(bytes, is_header)?;
-            let info = ReadInfo { format: "Excel", encoding: None, sheet: Some(sheet), header_row };
+            let (grid, sheet, header_row, legacy_cells) = read_excel(bytes, is_header)?;
+            let duplicates = duplicates(&grid.header, excel_column);
+            let info = ReadInfo {
+                format: "Excel",
+                sheet: Some(sheet),
+                header_row,
+                duplicates,
+                legacy_cells,
+                ..ReadInfo::default()
+            };
             Ok(RawFrame { df: grid_frame(grid)?, info })
         }
-        Format::Json => {
-            let (text, enc) = decode_text(bytes);
-            let grid = read_json(&text)?;
-            let info = ReadInfo { format: "JSON", encoding: Some(enc), sheet: None, header_row: 0 };
-            Ok(RawFrame { df: grid_frame(grid)?, info })
-        }
+        Format::Json => bail!("JSON được đọc theo định dạng nguồn (xem ingest::json)"),
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<RawFrame> {
+/// Excel's name of a 0-based column: A, B, …, Z, AA, …
+pub fn excel_column(i: usize) -> String {
+    let mut n = i + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    format!("cột {}", String::from_utf8(out).unwrap_or_default())
+}
+
+fn csv_column(i: usize) -> String {
+    format!("cột thứ {}", i + 1)
+}
+
+/// Headers that name the same column twice (compared as name keys): the first is used.
+pub fn duplicates(header: &[String], place: fn(usize) -> String) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (j, h) in header.iter().enumerate() {
+        let key = crate::config::name_key(h);
+        if key.is_empty() || h.starts_with("__col") {
+            continue;
+        }
+        if let Some(i) = header[..j].iter().position(|x| crate::config::name_key(x) == key) {
+            out.push((h.clone(), place(i), place(j)));
+        }
+    }
+    out
+}
+
+/// The header line of a CSV text: the line among the first 30 that names the most known
+/// columns (at least two), else the first. Returns its index and byte offset.
+pub fn find_header_line(text: &str, is_header: &dyn Fn(&str) -> bool) -> (usize, usize) {
+    let mut best = (0usize, 0usize, 0usize);
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').take(HEADER_SEARCH).enumerate() {
+        let cells = split_line(line.trim_end_matches(['\r', '\n']));
+        let hits = cells.iter().filter(|c| is_header(c)).count();
+        if hits >= 2 && hits > best.0 {
+            best = (hits, i, offset);
+        }
+        offset += line.len();
+    }
+    (best.1, best.2)
+}
+
+/// One line's cells, split on its own most likely separator (quotes respected).
+pub fn split_line(line: &str) -> Vec<String> {
+    let separator = guess_separator(line);
+    let mut cells = Vec::new();
+    super::prefilter::each_record(line.as_bytes(), separator, |fields| {
+        cells = fields.iter().map(|f| nfc(String::from_utf8_lossy(f).trim()).into_owned()).collect();
+        false
+    });
+    cells
+}
+
+fn read_csv(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<RawFrame> {
     let (text, enc) = decode_text(bytes);
-    let separator = guess_separator(text.lines().next().unwrap_or(""));
-    read_csv_text(text.into_bytes(), separator, enc, None)
+    let (line, offset) = find_header_line(&text, is_header);
+    let body = &text[offset..];
+    let header_line = body.lines().next().unwrap_or("");
+    let separator = guess_separator(header_line);
+    let dups = duplicates(&split_line(header_line), csv_column);
+    let mut raw = read_csv_text(body.as_bytes().to_vec(), separator, enc, None, line as u32 + 2)?;
+    raw.info.header_row = line as u32 + 1;
+    raw.info.duplicates = dups;
+    Ok(raw)
 }
 
 /// The separator of a CSV export: whichever of `,` `;` tab `|` its header line uses most.
@@ -90,8 +174,14 @@ pub fn guess_separator(header_line: &str) -> u8 {
 }
 
 /// Reads UTF-8 CSV text, every column as text. `rows`: the record number of each record
-/// when the text is an extract; by default data records count from line 2.
-pub fn read_csv_text(text: Vec<u8>, separator: u8, enc: Encoding, rows: Option<Vec<u32>>) -> Result<RawFrame> {
+/// when the text is an extract; by default data records count from line `first`.
+pub fn read_csv_text(
+    text: Vec<u8>,
+    separator: u8,
+    enc: Encoding,
+    rows: Option<Vec<u32>>,
+    first: u32,
+) -> Result<RawFrame> {
     let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
@@ -101,21 +191,31 @@ pub fn read_csv_text(text: Vec<u8>, separator: u8, enc: Encoding, rows: Option<V
         .map_err(anyhow::Error::from)
         .context("không đọc được CSV")?;
     let n = df.height() as u32;
-    let rows = rows.unwrap_or_else(|| (2..n + 2).collect());
+    let rows = rows.unwrap_or_else(|| (first..n + first).collect());
     if rows.len() != df.height() {
         bail!("số bản ghi đọc được ({}) khác số bản ghi đã lọc ({})", df.height(), rows.len());
     }
     let df = df.hstack(&[Column::new("__row".into(), rows)])?;
-    let info = ReadInfo { format: "CSV", encoding: Some(enc), sheet: None, header_row: 1 };
+    let info = ReadInfo { format: "CSV", encoding: Some(enc), header_row: first - 1, ..ReadInfo::default() };
     Ok(RawFrame { df, info })
 }
 
-fn cell_text(cell: &Data) -> Option<String> {
+/// A cell as text; a string typed in a legacy font is re-read (`legacy` counts them).
+fn cell_text(cell: &Data, legacy: &mut usize) -> Option<String> {
     match cell {
         Data::Empty | Data::Error(_) => None,
         Data::String(s) => {
             let t = s.trim();
-            (!t.is_empty()).then(|| nfc(t).into_owned())
+            if t.is_empty() {
+                return None;
+            }
+            match super::decode::repair_cell(t) {
+                Some(fixed) => {
+                    *legacy += 1;
+                    Some(fixed)
+                }
+                None => Some(nfc(t).into_owned()),
+            }
         }
         Data::Int(i) => Some(i.to_string()),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
@@ -129,7 +229,8 @@ fn cell_text(cell: &Data) -> Option<String> {
     }
 }
 
-fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, String, u32)> {
+fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, String, u32, usize)> {
+    let mut legacy = 0usize;
     super::limits::check_workbook(bytes, super::limits::MAX_WORKBOOK_BYTES)?;
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .context("không mở được tệp Excel (tệp hỏng hoặc không phải Excel)")?;
@@ -139,10 +240,11 @@ fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, S
         // The header row: most cells naming known columns, among the first 30 rows.
         let found = range
             .rows()
-            .take(30)
+            .take(HEADER_SEARCH)
             .enumerate()
             .map(|(i, row)| {
-                let hits = row.iter().filter_map(cell_text).filter(|t| is_header(t)).count();
+                let mut ignore = 0;
+                let hits = row.iter().filter_map(|c| cell_text(c, &mut ignore)).filter(|t| is_header(t)).count();
                 (hits, i)
             })
             .max_by_key(|&(hits, i)| (hits, std::cmp::Reverse(i)));
@@ -159,11 +261,14 @@ fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, S
     let start_row = range.start().map_or(0, |(r, _)| r) as usize;
     let mut rows_iter = range.rows().enumerate().skip(header_idx);
     let (_, header_cells) = rows_iter.next().expect("header row exists");
-    let header: Vec<String> =
-        header_cells.iter().enumerate().map(|(i, c)| cell_text(c).unwrap_or_else(|| format!("__col{i}"))).collect();
+    let header: Vec<String> = header_cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| cell_text(c, &mut legacy).unwrap_or_else(|| format!("__col{i}")))
+        .collect();
     let mut grid = Grid { columns: vec![Vec::new(); header.len()], header, rows: Vec::new() };
     for (i, row) in rows_iter {
-        let cells: Vec<Option<String>> = row.iter().map(cell_text).collect();
+        let cells: Vec<Option<String>> = row.iter().map(|c| cell_text(c, &mut legacy)).collect();
         if cells.iter().all(Option::is_none) {
             continue; // blank separator rows are not records
         }
@@ -172,60 +277,15 @@ fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, S
         }
         grid.rows.push((start_row + i + 1) as u32);
     }
-    Ok((grid, sheet, (start_row + header_idx + 1) as u32))
+    Ok((grid, sheet, (start_row + header_idx + 1) as u32, legacy))
 }
 
-fn read_json(text: &str) -> Result<Grid> {
-    let value: serde_json::Value = serde_json::from_str(text).context("JSON không hợp lệ")?;
-    let records = match value {
-        serde_json::Value::Array(a) => a,
-        serde_json::Value::Object(o) => {
-            let mut arrays = o.into_iter().filter_map(|(_, v)| match v {
-                serde_json::Value::Array(a) => Some(a),
-                _ => None,
-            });
-            match (arrays.next(), arrays.next()) {
-                (Some(a), None) => a,
-                _ => bail!("JSON phải là một mảng bản ghi, hoặc một đối tượng chứa đúng một mảng"),
-            }
-        }
-        _ => bail!("JSON phải là một mảng bản ghi"),
-    };
-    let mut grid = Grid::default();
-    for (i, rec) in records.iter().enumerate() {
-        let serde_json::Value::Object(obj) = rec else {
-            bail!("bản ghi thứ {} không phải đối tượng JSON", i + 1);
-        };
-        for (key, v) in obj {
-            let key = nfc(key).into_owned();
-            let col = match grid.header.iter().position(|h| *h == key) {
-                Some(c) => c,
-                None => {
-                    grid.header.push(key);
-                    grid.columns.push(vec![None; i]);
-                    grid.columns.len() - 1
-                }
-            };
-            let text = match v {
-                serde_json::Value::Null => None,
-                serde_json::Value::String(s) => Some(nfc(s.trim()).into_owned()).filter(|s| !s.is_empty()),
-                other => Some(other.to_string()),
-            };
-            grid.columns[col].push(text);
-        }
-        for col in &mut grid.columns {
-            col.resize(i + 1, None);
-        }
-        grid.rows.push(i as u32 + 1);
-    }
-    Ok(grid)
-}
-
-fn grid_frame(grid: Grid) -> Result<DataFrame> {
+/// The grid as a frame of text columns plus `__row`.
+pub fn grid_frame(grid: Grid) -> Result<DataFrame> {
     let mut cols: Vec<Column> = Vec::with_capacity(grid.header.len() + 1);
     for (name, values) in grid.header.iter().zip(grid.columns) {
         if cols.iter().any(|c| c.name().as_str() == name) {
-            continue; // a repeated header: the first one wins
+            continue; // a repeated header: the first one wins (reported as a finding)
         }
         cols.push(Column::new(name.as_str().into(), values));
     }
@@ -248,10 +308,20 @@ mod tests {
     }
 
     #[test]
-    fn json_records_with_missing_keys() {
-        let g = read_json(r#"{"data":[{"a":"x","b":1},{"b":null,"c":true}]}"#).unwrap();
-        assert_eq!(g.header, vec!["a", "b", "c"]);
-        assert_eq!(g.columns[0], vec![Some("x".into()), None]);
-        assert_eq!(g.columns[2], vec![None, Some("true".into())]);
+    fn title_lines_above_a_csv_header_are_skipped() {
+        let text = "UBND PHƯỜNG X\nDANH SÁCH HỒ SƠ;;\n\nMaHoSo,DonViXuLy,NgayTiepNhan\nA1,T,01/10/2024\n";
+        let known = |t: &str| ["MaHoSo", "DonViXuLy", "NgayTiepNhan"].contains(&t);
+        let raw = read(text.as_bytes(), Format::Csv, &known).unwrap();
+        assert_eq!(raw.info.header_row, 4);
+        let rows: Vec<u32> = raw.df.column("__row").unwrap().u32().unwrap().into_no_null_iter().collect();
+        assert_eq!(rows, vec![5]);
+        assert_eq!(raw.df.column("MaHoSo").unwrap().str().unwrap().get(0), Some("A1"));
+    }
+
+    #[test]
+    fn a_header_written_twice_is_named_with_both_columns() {
+        let raw = read(b"MaHoSo,DonViXuLy,maHoSo\nA,T,B\n", Format::Csv, &|_| false).unwrap();
+        assert_eq!(raw.info.duplicates, [("maHoSo".to_string(), "cột thứ 1".to_string(), "cột thứ 3".to_string())]);
+        assert_eq!(excel_column(27), "cột AB");
     }
 }

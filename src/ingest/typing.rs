@@ -1,65 +1,72 @@
 //! From an export's text columns to the canonical, typed columns of a dataset.
 //!
-//! Headers are matched to canonical columns by name key; unmatched columns are dropped
-//! (personal data among them). Each value is typed with Polars expressions, and a value that
-//! does not parse becomes null plus a finding with its file and row: a malformed date in one
-//! row must not cost the other thousand rows.
+//! The profile says which export columns feed each canonical field (several may, the first
+//! value present wins row by row); unmatched columns are dropped (personal data among them).
+//! Each value is typed with Polars expressions, and a value that does not parse becomes null
+//! plus a finding with its file and row: a malformed date in one row must not cost the other
+//! thousand rows. Codes (status, channel) go through the profile's tables onto the national
+//! codes; a status outside the table rejects its row, because a guess would change what
+//! is counted.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
+use chrono_tz::Tz;
 use polars::prelude::*;
 
+use super::dates;
 use super::findings::{Example, Finding, MAX_EXAMPLES, Severity};
+use super::profile::Profile;
 use super::schema::{Dataset, Field, FieldType};
 use crate::config::name_key;
 use crate::expr::first_match;
+use crate::national;
 
-/// Date and time layouts seen in exports, most common first.
-const DATETIME_FORMATS: &[&str] =
-    &["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y %H:%M:%S"];
-const DATE_FORMATS: &[&str] = &["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"];
-
-/// Which export header feeds which canonical column, and what was dropped.
+/// Which export columns feed which canonical field, and what was dropped.
 #[derive(Debug, Default, Clone)]
 pub struct Mapping {
-    pub used: BTreeMap<&'static str, String>,
+    /// Field → the export's column names that carry it, in the profile's order.
+    pub used: BTreeMap<&'static str, Vec<String>>,
     pub personal_dropped: Vec<String>,
     pub ignored: Vec<String>,
     pub missing: Vec<&'static str>,
 }
 
-fn field_keys(field: &Field, extra: &BTreeMap<String, Vec<String>>) -> Vec<String> {
-    let mut keys: Vec<String> = field.headers.iter().map(|h| name_key(h)).collect();
-    keys.push(name_key(field.name));
-    if let Some(more) = extra.get(field.name) {
-        keys.extend(more.iter().map(|h| name_key(h)));
+impl Mapping {
+    /// Every column the mapping reads.
+    pub fn columns(&self) -> impl Iterator<Item = &String> {
+        self.used.values().flatten()
     }
-    keys
 }
 
-/// Whether a header cell names a column of the dataset (used to find the header row).
-pub fn is_known_header(dataset: Dataset, extra: &BTreeMap<String, Vec<String>>, text: &str) -> bool {
-    let key = name_key(text);
-    let schema = dataset.schema();
-    schema.fields.iter().any(|f| field_keys(f, extra).contains(&key))
-        || schema.personal.iter().any(|p| name_key(p) == key)
-}
+/// Date layouts met per field: label → values read with it.
+pub type Layouts = BTreeMap<&'static str, BTreeMap<String, usize>>;
 
-/// Matches the export's headers to the dataset's columns.
-pub fn map_headers(dataset: Dataset, extra: &BTreeMap<String, Vec<String>>, headers: &[String]) -> Mapping {
-    let schema = dataset.schema();
+/// Matches the export's headers (or a JSON grid's source keys) to the profile's fields.
+pub fn map_headers(profile: &Profile, headers: &[String]) -> Mapping {
+    let schema = profile.dataset.schema();
     let mut m = Mapping::default();
-    for h in headers.iter().filter(|h| *h != "__row") {
-        let key = name_key(h);
-        match schema.fields.iter().find(|f| field_keys(f, extra).contains(&key)) {
-            Some(f) if !m.used.contains_key(f.name) => {
-                m.used.insert(f.name, h.clone());
+    let keyed: Vec<(String, &String)> = headers.iter().filter(|h| *h != "__row").map(|h| (name_key(h), h)).collect();
+    for f in schema.fields {
+        let Some(sources) = profile.fields.get(f.name) else { continue };
+        for s in sources {
+            let key = name_key(&s.key());
+            if let Some((_, h)) = keyed.iter().find(|(k, _)| *k == key)
+                && !m.columns().any(|u| u == *h)
+            {
+                m.used.entry(f.name).or_default().push((*h).clone());
             }
-            Some(_) => m.ignored.push(h.clone()),
-            None if schema.personal.iter().any(|p| name_key(p) == key) => m.personal_dropped.push(h.clone()),
-            None if h.starts_with("__col") => {}
-            None => m.ignored.push(h.clone()),
+        }
+    }
+    let personal: Vec<String> = profile.personal.iter().map(|p| name_key(p)).collect();
+    for (key, h) in &keyed {
+        if m.columns().any(|u| u == *h) || h.starts_with("__col") {
+            continue;
+        }
+        if personal.contains(key) {
+            m.personal_dropped.push((*h).clone());
+        } else {
+            m.ignored.push((*h).clone());
         }
     }
     m.missing = schema.fields.iter().filter(|f| !m.used.contains_key(f.name)).map(|f| f.name).collect();
@@ -71,62 +78,47 @@ fn text(name: &str) -> Expr {
     when(s.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(s)
 }
 
-/// The layout most of a column's first values are written in, so that the column is parsed
-/// with one format (Polars' fast path) instead of trying every layout on every value.
-fn usual_layout(values: &Column) -> Option<&'static str> {
-    let values = values.str().ok()?;
-    let sample: Vec<&str> = values.iter().flatten().map(str::trim).filter(|v| !v.is_empty()).take(200).collect();
-    let fits = |f: &str| -> usize {
-        sample
-            .iter()
-            .filter(|v| {
-                chrono::NaiveDateTime::parse_from_str(v, f).is_ok() || chrono::NaiveDate::parse_from_str(v, f).is_ok()
-            })
-            .count()
-    };
-    DATETIME_FORMATS
-        .iter()
-        .chain(DATE_FORMATS)
-        .map(|f| (*f, fits(f)))
-        .filter(|(_, n)| *n > 0)
-        .max_by_key(|(_, n)| *n)
-        .map(|(f, _)| f)
+/// A field's text: the first of its columns with a value, row by row.
+fn field_text(headers: &[String]) -> Expr {
+    match headers {
+        [] => lit(NULL).cast(DataType::String),
+        [one] => text(one),
+        many => coalesce(&many.iter().map(|h| text(h)).collect::<Vec<_>>()),
+    }
 }
 
-/// Parses with one layout; values in any other layout stay null (see [`parse_datetime`]).
+/// Parses with one layout; values in any other layout stay null (see [`dates::fill_missed`]).
 fn parse_with(raw: Expr, layout: &str) -> Expr {
     let dt = DataType::Datetime(TimeUnit::Microseconds, None);
     let opts = StrptimeOptions { format: Some(layout.into()), strict: false, exact: true, cache: true };
-    if DATE_FORMATS.contains(&layout) {
+    if dates::is_date_only(layout) {
         raw.str().strptime(DataType::Date, opts, lit("raise")).cast(dt)
     } else {
         raw.str().strptime(dt, opts, lit("raise"))
     }
 }
 
-/// Every layout exports use, tried in turn (slow: only for columns that mix layouts).
-fn parse_datetime(raw: Expr) -> Expr {
-    let dt = DataType::Datetime(TimeUnit::Microseconds, None);
-    let opts = |fmt: &str| StrptimeOptions { format: Some(fmt.into()), strict: false, exact: true, cache: true };
-    let mut tries: Vec<Expr> =
-        DATETIME_FORMATS.iter().map(|f| raw.clone().str().strptime(dt.clone(), opts(f), lit("raise"))).collect();
-    tries.extend(
-        DATE_FORMATS.iter().map(|f| raw.clone().str().strptime(DataType::Date, opts(f), lit("raise")).cast(dt.clone())),
-    );
-    // Excel serial day numbers (days since 1899-12-30), as some exports write dates.
-    let serial = raw.cast(DataType::Float64);
-    let in_range = serial.clone().gt_eq(lit(20000.0)).and(serial.clone().lt(lit(80000.0)));
-    let micros = ((serial - lit(25569.0)) * lit(86_400_000_000.0)).round(0, RoundMode::HalfToEven);
-    tries.push(when(in_range).then(micros.cast(DataType::Int64).cast(dt)).otherwise(lit(NULL)));
-    coalesce(&tries)
+/// An export's values looked up in a code table (keys compared in lower case).
+fn coded(raw: Expr, table: &BTreeMap<String, i64>) -> Expr {
+    let mut by_code: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for (k, v) in table {
+        by_code.entry(*v).or_default().push(k.clone());
+    }
+    let key = raw.str().to_lowercase();
+    let branches = by_code
+        .into_iter()
+        .map(|(code, keys)| (key.clone().is_in(lit(Series::new("k".into(), keys)).implode(true), false), lit(code)));
+    first_match(branches, lit(NULL).cast(DataType::Int64))
 }
 
-fn typed(field: &Field, raw: Expr) -> Expr {
-    match field.ty {
-        FieldType::Text => raw,
-        FieldType::Int => raw.cast(DataType::Int64),
-        FieldType::Number => raw.cast(DataType::Float64),
-        FieldType::Flag => {
+fn typed(field: &Field, raw: Expr, profile: &Profile) -> Expr {
+    match (field.ty, profile.code_table(field.name)) {
+        (FieldType::Int | FieldType::Status, Some(table)) => coded(raw, table),
+        (FieldType::Status, None) => raw.cast(DataType::Int64),
+        (FieldType::Text | FieldType::DateTime, _) => raw,
+        (FieldType::Int, None) => raw.cast(DataType::Int64),
+        (FieldType::Number, _) => raw.cast(DataType::Float64),
+        (FieldType::Flag, _) => {
             let v = raw.cast(DataType::Int64);
             when(v.clone().eq(lit(1)))
                 .then(lit(true))
@@ -134,8 +126,7 @@ fn typed(field: &Field, raw: Expr) -> Expr {
                 .then(lit(false))
                 .otherwise(lit(NULL).cast(DataType::Boolean))
         }
-        FieldType::DateTime => parse_datetime(raw),
-        FieldType::Code(codes) => {
+        (FieldType::Code(codes), _) => {
             let key = raw.str().to_lowercase();
             let branches = codes.iter().map(|(code, labels)| {
                 let mut keys: Vec<String> = labels.iter().map(|l| name_key(l)).collect();
@@ -147,66 +138,95 @@ fn typed(field: &Field, raw: Expr) -> Expr {
     }
 }
 
-/// Types one export. Rows missing a required value are rejected; bad optional values are nulled.
+/// How a rejected or ignored value is named to the officer: the export's column and field.
+fn column_label(field: &Field, mapping: &Mapping) -> String {
+    match mapping.used.get(field.name) {
+        Some(h) => format!("cột \"{}\" ({})", h.join("\" / \""), field.name),
+        None => format!("trường {}", field.name),
+    }
+}
+
+/// When a required field may be empty: dossiers never received (status 1, 3) carry no
+/// received date.
+fn exempt(dataset: Dataset, field: &Field) -> Expr {
+    match (dataset, field.name) {
+        (Dataset::Dossiers, "received_at") => col("status")
+            .is_in(lit(Series::new("s".into(), national::codes(|s| !s.is_received()))).implode(true), false)
+            .fill_null(lit(false)),
+        _ => lit(false),
+    }
+}
+
+/// Types one export. Rows missing a required value are rejected; bad optional values are
+/// nulled; a status outside the profile's table rejects the row.
 pub fn type_frame(
-    dataset: Dataset,
     raw: DataFrame,
     mapping: &Mapping,
+    profile: &Profile,
     file: &str,
+    tz: Tz,
     findings: &mut Vec<Finding>,
-) -> Result<DataFrame> {
+) -> Result<(DataFrame, Layouts)> {
+    let dataset = profile.dataset;
     let schema = dataset.schema();
-    let missing_required: Vec<&str> =
-        schema.fields.iter().filter(|f| f.required && mapping.missing.contains(&f.name)).map(|f| f.name).collect();
+    let missing_required: Vec<&Field> =
+        schema.fields.iter().filter(|f| f.required && mapping.missing.contains(&f.name)).collect();
     if !missing_required.is_empty() {
         let wanted: Vec<String> = missing_required
             .iter()
-            .map(|name| {
-                let f = schema.fields.iter().find(|f| f.name == *name).expect("schema field");
-                format!("{name} (\"{}\")", f.headers.join("\" / \""))
+            .map(|f| {
+                let names: Vec<String> = profile.fields.get(f.name).into_iter().flatten().map(|s| s.key()).collect();
+                format!("{} (\"{}\")", f.name, names.join("\" / \""))
             })
             .collect();
-        bail!("thiếu cột bắt buộc: {}", wanted.join(", "));
+        bail!("thiếu cột bắt buộc theo định dạng {}: {}", profile.id, wanted.join(", "));
     }
     let mut exprs = Vec::new();
-    let mut one_layout = Vec::new();
+    let mut layouts: Layouts = BTreeMap::new();
+    let mut date_fields = Vec::new();
     for f in schema.fields {
-        let header = mapping.used.get(f.name);
-        let raw_text = match header {
-            Some(header) => text(header),
-            None => lit(NULL).cast(DataType::String),
-        };
-        // The export's own column, shared rather than copied: a province's million rows
-        // must not be held twice. Findings trim it when they look at it.
-        exprs.push(match header {
-            Some(header) => col(header.as_str()).cast(DataType::String).alias(format!("__raw_{}", f.name)),
-            None => lit(NULL).cast(DataType::String).alias(format!("__raw_{}", f.name)),
-        });
-        let layout = match (f.ty, header) {
-            (FieldType::DateTime, Some(h)) => raw.column(h).ok().and_then(usual_layout),
-            _ => None,
-        };
-        match layout {
-            Some(layout) => {
-                one_layout.push(f.name);
-                exprs.push(parse_with(raw_text, layout).alias(f.name));
+        let headers = mapping.used.get(f.name).map_or(&[][..], Vec::as_slice);
+        let raw_text = field_text(headers);
+        // The export's own text, shared rather than copied where one column feeds the field:
+        // a province's million rows must not be held twice.
+        exprs.push(raw_text.clone().alias(format!("__raw_{}", f.name)));
+        match f.ty {
+            FieldType::DateTime if !headers.is_empty() => {
+                let layout = headers.iter().find_map(|h| {
+                    raw.column(h).ok().and_then(|c| c.str().ok()).and_then(|v| dates::usual_layout(v, &profile.dates))
+                });
+                date_fields.push((f.name, layout.map(str::to_string)));
+                exprs.push(match layout {
+                    Some(l) => parse_with(raw_text, l).alias(f.name),
+                    None => lit(NULL).cast(DataType::Datetime(TimeUnit::Microseconds, None)).alias(f.name),
+                });
             }
-            None => exprs.push(typed(f, raw_text).alias(f.name)),
+            FieldType::DateTime => {
+                exprs.push(lit(NULL).cast(DataType::Datetime(TimeUnit::Microseconds, None)).alias(f.name))
+            }
+            _ => exprs.push(typed(f, raw_text, profile).alias(f.name)),
         }
     }
     exprs.push(col("__row").alias("source_row"));
     let mut df = raw.lazy().select(exprs).collect()?;
-    // A column parsed with its usual layout is parsed again with every layout when some of
-    // its values did not fit, so a file mixing layouts loses nothing.
-    for name in one_layout {
+    // Values the usual layout did not read are read one by one with every layout.
+    for (name, layout) in date_fields {
         let raw_col = format!("__raw_{name}");
-        let missed = df
-            .clone()
-            .lazy()
-            .select([text(&raw_col).is_not_null().and(col(name).is_null()).alias("missed")])
-            .collect()?;
-        if missed.column("missed")?.bool()?.any() {
-            df = df.lazy().with_column(parse_datetime(text(&raw_col)).alias(name)).collect()?;
+        let parsed = df.column(name)?.clone();
+        let fast = parsed.len() - parsed.null_count();
+        if let Some(l) = &layout
+            && fast > 0
+        {
+            layouts.entry(name).or_default().insert(dates::layout_label(l), fast);
+        }
+        let missed = parsed.null_count() > df.column(&raw_col)?.null_count();
+        if missed || layout.is_none() {
+            let raw_text = df.column(&raw_col)?.str()?.clone();
+            let (filled, seen) = dates::fill_missed(&raw_text, &parsed, &profile.dates, tz)?;
+            for (label, n) in seen {
+                *layouts.entry(name).or_default().entry(label).or_default() += n;
+            }
+            df.with_column(filled)?;
         }
     }
 
@@ -215,15 +235,23 @@ pub fn type_frame(
     for f in schema.fields {
         let raw_col = format!("__raw_{}", f.name);
         let bad = text(&raw_col).is_not_null().and(col(f.name).is_null());
-        let (rule, cond, severity) = if f.required {
-            (format!("Thiếu hoặc sai giá trị bắt buộc ở cột {}", f.name), col(f.name).is_null(), Severity::Rejected)
+        let label = column_label(f, mapping);
+        let check = if f.required {
+            let cond = col(f.name).is_null().and(exempt(dataset, f).not());
+            (format!("Thiếu hoặc sai giá trị bắt buộc ở {label} (loại bỏ dòng)"), cond, Severity::Rejected)
+        } else if f.ty == FieldType::Status {
+            (
+                format!("Trạng thái không có trong bảng mã của định dạng {} (loại bỏ dòng)", profile.id),
+                bad,
+                Severity::Rejected,
+            )
         } else {
-            (format!("Giá trị không hợp lệ ở cột {} (bỏ qua giá trị)", f.name), bad, Severity::Warning)
+            (format!("Giá trị không hợp lệ ở {label} (bỏ qua giá trị)"), bad, Severity::Warning)
         };
-        if f.required {
-            reject = reject.or(cond.clone());
+        if check.2 == Severity::Rejected {
+            reject = reject.or(check.1.clone());
         }
-        checks.push((rule, cond, severity, raw_col));
+        checks.push((check.0, check.1, check.2, raw_col));
     }
     // Every column's check counted in one pass; only those that caught rows are listed.
     let counts = df
@@ -247,7 +275,7 @@ pub fn type_frame(
         .drop(by_name(raw_cols, true, false))
         .with_column(lit(file).alias("source_file"))
         .collect()?;
-    Ok(kept)
+    Ok((kept, layouts))
 }
 
 /// Counts the rows matching `cond` and keeps the first examples (row and raw value).

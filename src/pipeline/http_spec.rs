@@ -44,6 +44,8 @@ pub(super) enum AuthSpec {
 pub(super) enum PaginationSpec {
     /// Pages numbered from `first` of `size` records, until a page comes back short.
     Page { size: usize, first: Option<u32> },
+    /// Spring Data pages (`content`, `totalPages`, `totalElements`, `last`), from `first` (0).
+    Spring { size: usize, first: Option<u32> },
     /// Follow the URL in this JSON field until it is empty.
     NextLink { field: String },
 }
@@ -60,10 +62,7 @@ impl HttpSpec {
     /// Checks an http source; `Err` lists what is wrong, in Vietnamese.
     pub(super) fn check(self, id: &str, root: &std::path::Path) -> Result<HttpSource, String> {
         let url = self.url.ok_or_else(|| format!("nguồn \"{id}\": type = \"http\" cần url"))?;
-        if !(url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost"))
-        {
-            return Err(format!("nguồn \"{id}\": url phải dùng https:// (http chỉ cho máy chủ trên localhost)"));
-        }
+        crate::pull::http::check_url(&url).map_err(|e| format!("nguồn \"{id}\": {e}"))?;
         let auth = match self.auth {
             None => None,
             Some(AuthSpec::Bearer { token_env, token_file }) => {
@@ -81,14 +80,19 @@ impl HttpSpec {
             Some(PaginationSpec::Page { size, first }) if size > 0 => {
                 Pagination::Page { size, first: first.unwrap_or(1) }
             }
-            Some(PaginationSpec::Page { .. }) => return Err(format!("nguồn \"{id}\": pagination.size phải dương")),
+            Some(PaginationSpec::Spring { size, first }) if size > 0 => {
+                Pagination::Spring { size, first: first.unwrap_or(0) }
+            }
+            Some(PaginationSpec::Page { .. } | PaginationSpec::Spring { .. }) => {
+                return Err(format!("nguồn \"{id}\": pagination.size phải dương"));
+            }
             Some(PaginationSpec::NextLink { field }) => Pagination::NextLink(field),
         };
         let abs = |p: PathBuf| if p.is_absolute() { p } else { root.join(p) };
         Ok(HttpSource {
             url,
             method: self.method.unwrap_or(Method::Get),
-            body: self.body,
+            body: self.body.map(crate::pull::http::Body::Json),
             query: self.query,
             format: self.format.unwrap_or(HttpFormat::Json),
             auth,
@@ -98,6 +102,7 @@ impl HttpSpec {
             max_bytes: self.max_bytes.unwrap_or(200 * 1024 * 1024),
             retries: self.retries.unwrap_or(4),
             ca_file: self.ca_file.map(abs),
+            any_content_type: false,
         })
     }
 }

@@ -103,9 +103,18 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     let store = Store::new(&paths.archive, &paths.store);
     let pulled = crate::pull::pull(pipeline, ctx.period, config, &store, ctx.now)?;
     watch.lap("pull + archive");
-    let ingest_ctx = ingest::Context { registry: &config.registry, period: ctx.period, now: ctx.now.naive_local() };
-    let mut ingested = ingest::ingest(&pulled.files, &ingest_ctx)?;
+    let mut ingested = ingest::ingest(&pulled.files, &ingest::Context::of(config, ctx.period, ctx.now))?;
     watch.lap("ingest");
+    let required: Vec<&str> = pipeline.sources.iter().filter(|s| s.required).map(|s| s.id.as_str()).collect();
+    let period = ctx.period.to_string();
+    ingested
+        .check_usable(&ingest::Usability {
+            required: &required,
+            max_rejected_share: pipeline.max_rejected_share,
+            period: &period,
+        })
+        .tag(Failure::Data)?;
+    ingested.findings.extend(pull_notes(pipeline, &pulled.notes));
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
 
     let holidays: Vec<_> = config.calendar.holidays().collect();
@@ -121,30 +130,14 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     .context("tính bảng điểm không thành công")?;
 
     if let Some(portal) = ingested.table(Dataset::ServiceIndex) {
-        let (joined, off) = crate::score::compare_with_portal(&scorecard.indicators, portal, &pipeline.methodology)?;
-        scorecard.indicators = joined;
-        if !off.is_empty() {
-            ingested.findings.push(ingest::Finding {
-                dataset: Dataset::ServiceIndex,
-                severity: ingest::Severity::Warning,
-                rule: format!(
-                    "Điểm 766 trên Cổng DVC khác điểm tính lại từ hồ sơ hơn {} điểm",
-                    crate::score::TOLERANCE
-                ),
-                count: off.len(),
-                examples: off
-                    .iter()
-                    .map(|d| ingest::Example {
-                        file: "Cổng Dịch vụ công quốc gia".into(),
-                        row: 0,
-                        detail: format!(
-                            "{} ({}): Cổng {:.2}, tính lại {:.2}",
-                            d.name, d.indicator, d.portal, d.recomputed
-                        ),
-                    })
-                    .collect(),
-            });
-        }
+        let compared = crate::score::compare_with_portal(
+            &scorecard.scopes,
+            portal,
+            &pipeline.methodology,
+            config.settings.ward.portal_code.as_deref(),
+        )?;
+        ingested.findings.extend(portal_findings(&compared, config));
+        scorecard.portal = Some(compared);
     }
     watch.lap("score (766)");
     let indices = score_indices(pipeline, &ingested, &scorecard, config, ctx.period)?;
@@ -158,6 +151,58 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     }
     watch.lap("store (Parquet)");
     Ok(Evaluation { ingested, scorecard, indices })
+}
+
+/// A pull's notes (fewer records than last time, ...) as data-quality findings.
+fn pull_notes(pipeline: &Pipeline, notes: &[(String, String)]) -> Vec<ingest::Finding> {
+    notes
+        .iter()
+        .map(|(id, note)| ingest::Finding {
+            dataset: pipeline.sources.iter().find(|s| &s.id == id).map_or(Dataset::Dossiers, |s| s.dataset),
+            severity: ingest::Severity::Warning,
+            rule: format!("Nguồn \"{id}\": {note}"),
+            count: 1,
+            examples: vec![],
+        })
+        .collect()
+}
+
+/// The portal's groups that differ from the recomputation by more than the tolerance, and a
+/// ward the portal's table does not have, as findings.
+fn portal_findings(c: &crate::score::PortalComparison, config: &Config) -> Vec<ingest::Finding> {
+    let mut out = Vec::new();
+    let finding = |rule: String, examples: Vec<ingest::Example>| ingest::Finding {
+        dataset: Dataset::ServiceIndex,
+        severity: ingest::Severity::Warning,
+        count: examples.len().max(1),
+        rule,
+        examples,
+    };
+    if !c.gaps.is_empty() {
+        out.push(finding(
+            format!("Điểm nhóm 766 trên Cổng DVC khác điểm tính lại từ hồ sơ hơn {} điểm", crate::score::TOLERANCE)
+                .replace('.', ","),
+            c.gaps
+                .iter()
+                .map(|g| ingest::Example {
+                    file: "Cổng Dịch vụ công quốc gia".into(),
+                    row: 0,
+                    detail: format!(
+                        "{} ({}): Cổng {}, tính lại {}",
+                        g.name,
+                        g.portal_code,
+                        crate::report::number(g.portal, 2),
+                        crate::report::number(g.recomputed, 2)
+                    ),
+                })
+                .collect(),
+        ));
+    }
+    if c.ward_rank.is_none() {
+        let code = config.settings.ward.portal_code.as_deref().unwrap_or("(chưa khai báo [ward] portal_code)");
+        out.push(finding(format!("Bảng xếp hạng 766 của tỉnh không có dòng của phường (MA_COQUAN = {code})"), vec![]));
+    }
+    out
 }
 
 /// Runs the pipeline for one period: evaluate, then build the workbook and deliver it.

@@ -30,6 +30,9 @@ struct PipelineSpec {
     awards: Option<Spanned<String>>,
     /// When `thidua daemon` runs it: six cron fields, Asia/Ho_Chi_Minh (see `schedule`).
     schedule: Option<Spanned<String>>,
+    /// The share of a required source's rows the rules may reject before the run stops
+    /// (default 0.2).
+    max_rejected_share: Option<Spanned<f64>>,
     report: ReportSpec,
     mail: Spanned<MailSpec>,
 }
@@ -71,11 +74,18 @@ struct SourceSpec {
     glob: Option<String>,
     #[serde(default = "yes")]
     required: bool,
+    /// The format profile (`config/formats/<id>.toml`) the exports are read with; without
+    /// it thidua recognises the shape and says which it chose.
+    profile: Option<String>,
     /// Extra export header names per canonical column.
     #[serde(default)]
     columns: BTreeMap<String, Vec<String>>,
     /// For `type = "http"`: the `[source.http]` table.
     http: Option<super::http_spec::HttpSpec>,
+    /// For `type = "portal766"`: the national portal's endpoint (default the portal's own).
+    url: Option<String>,
+    /// For `type = "portal766"`: the province's id on the portal (`p_tinh_id`).
+    province_id: Option<String>,
 }
 
 fn yes() -> bool {
@@ -90,6 +100,8 @@ enum SourceKind {
     File,
     /// An export API of the provincial or national system.
     Http,
+    /// The national portal's 766 scores of every commune of a province (S2).
+    Portal766,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +131,8 @@ pub struct Source {
     pub dataset: Dataset,
     pub location: Location,
     pub required: bool,
+    /// The format profile named by the source, if any.
+    pub profile: Option<String>,
     pub columns: BTreeMap<String, Vec<String>>,
 }
 
@@ -132,6 +146,8 @@ pub struct Pipeline {
     pub awards: Option<crate::score::AwardRules>,
     pub schedule: Option<String>,
     pub sources: Vec<Source>,
+    /// The share of a required source's rows the rules may reject (0..1).
+    pub max_rejected_share: f64,
     /// Workbook file name template (ASCII), e.g. `bang-diem-{period}.xlsx`.
     pub report_file: String,
     pub to: Vec<lettre::message::Mailbox>,
@@ -195,8 +211,38 @@ fn check(
                 );
             }
         }
-        if s.kind == SourceKind::File && s.http.is_some() {
-            diag.at(src, &span, format!("nguồn \"{}\": type = \"file\" không dùng bảng [source.http]", s.id));
+        if s.kind != SourceKind::Http && s.http.is_some() {
+            diag.at(src, &span, format!("nguồn \"{}\": chỉ type = \"http\" dùng bảng [source.http]", s.id));
+        }
+        if s.kind != SourceKind::Portal766 && (s.url.is_some() || s.province_id.is_some()) {
+            diag.at(src, &span, format!("nguồn \"{}\": url và province_id chỉ dùng cho type = \"portal766\"", s.id));
+        }
+        if let Some(id) = &s.profile {
+            match config.formats.iter().find(|p| &p.id == id) {
+                None => {
+                    let known: Vec<&str> = config.formats.iter().map(|p| p.id.as_str()).collect();
+                    diag.at(
+                        src,
+                        &span,
+                        format!(
+                            "nguồn \"{}\": không có định dạng \"{id}\" trong config/formats (có: {})",
+                            s.id,
+                            known.join(", ")
+                        ),
+                    );
+                }
+                Some(p) if p.dataset != s.dataset => diag.at(
+                    src,
+                    &span,
+                    format!(
+                        "nguồn \"{}\": định dạng \"{id}\" dành cho dữ liệu {}, không phải {}",
+                        s.id,
+                        p.dataset.name(),
+                        s.dataset.name()
+                    ),
+                ),
+                Some(_) => {}
+            }
         }
         let location = match (s.kind, s.glob) {
             (SourceKind::File, Some(glob)) => {
@@ -216,12 +262,35 @@ fn check(
                     continue;
                 }
             },
-            (SourceKind::Http, Some(_)) => {
-                diag.at(src, &span, format!("nguồn \"{}\": type = \"http\" không dùng glob", s.id));
+            (SourceKind::Portal766, None) => {
+                if s.dataset != Dataset::ServiceIndex {
+                    diag.at(
+                        src,
+                        &span,
+                        format!("nguồn \"{}\": type = \"portal766\" cần dataset = \"service_index\"", s.id),
+                    );
+                }
+                match crate::pull::portal766(s.url.as_deref(), s.province_id.as_deref()) {
+                    Ok(h) => Location::Http(Box::new(h)),
+                    Err(e) => {
+                        diag.at(src, &span, format!("nguồn \"{}\": {e}", s.id));
+                        continue;
+                    }
+                }
+            }
+            (SourceKind::Http | SourceKind::Portal766, Some(_)) => {
+                diag.at(src, &span, format!("nguồn \"{}\": chỉ type = \"file\" dùng glob", s.id));
                 continue;
             }
         };
-        sources.push(Source { id: s.id, dataset: s.dataset, location, required: s.required, columns: s.columns });
+        sources.push(Source {
+            id: s.id,
+            dataset: s.dataset,
+            location,
+            required: s.required,
+            profile: s.profile,
+            columns: s.columns,
+        });
     }
     if !sources.iter().any(|s| s.dataset == Dataset::Dossiers) {
         diag.at(src, &(0..0), "pipeline cần ít nhất một nguồn dataset = \"dossiers\"");
@@ -298,6 +367,14 @@ fn check(
     {
         diag.at(src, &s.span(), e);
     }
+    let max_rejected_share = match &spec.max_rejected_share {
+        Some(x) if !(0.0..=1.0).contains(x.get_ref()) => {
+            diag.at(src, &x.span(), "max_rejected_share phải trong khoảng 0..1 (ví dụ 0.2 = 20 %)");
+            0.2
+        }
+        Some(x) => *x.get_ref(),
+        None => 0.2,
+    };
     let methodology = methodology?;
     (diag.problems().len() == before).then(|| Pipeline {
         id,
@@ -308,6 +385,7 @@ fn check(
         awards,
         schedule: spec.schedule.map(Spanned::into_inner),
         sources,
+        max_rejected_share,
         report_file: file.clone(),
         to,
         cc,

@@ -5,7 +5,10 @@
 //! connections) are retried with exponential backoff and jitter; others are not, and a
 //! refused authentication names the source and where its token is read from. TLS is always
 //! verified (an internal server's own CA may be added); a body above the size limit is cut
-//! off; unchanged exports are not downloaded again (ETag / Last-Modified).
+//! off; unchanged exports are not downloaded again (ETag / Last-Modified). A page that comes
+//! back 304 is read from the archive to decide whether more pages follow, so an unchanged
+//! first page never ends the pull; the records of every page are counted, and a server that
+//! announced more records than arrived fails the pull.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -70,8 +73,35 @@ impl Auth {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pagination {
     None,
-    Page { size: usize, first: u32 },
+    Page {
+        size: usize,
+        first: u32,
+    },
     NextLink(String),
+    /// Spring Data pages: `{"content": [...], "totalPages", "totalElements", "last", "number"}`,
+    /// numbered from `first` (0).
+    Spring {
+        size: usize,
+        first: u32,
+    },
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// The filled template as `application/json`.
+    Json(String),
+    /// The filled template as the value of one field of an `application/x-www-form-urlencoded`
+    /// form (the national portal's `params=`).
+    Form { field: String, template: String },
+}
+
+impl Body {
+    fn template(&self) -> &str {
+        match self {
+            Body::Json(t) | Body::Form { template: t, .. } => t,
+        }
+    }
 }
 
 /// A checked http source.
@@ -79,7 +109,7 @@ pub enum Pagination {
 pub struct HttpSource {
     pub url: String,
     pub method: Method,
-    pub body: Option<String>,
+    pub body: Option<Body>,
     pub query: BTreeMap<String, String>,
     pub format: HttpFormat,
     pub auth: Option<Auth>,
@@ -89,6 +119,21 @@ pub struct HttpSource {
     pub max_bytes: u64,
     pub retries: u32,
     pub ca_file: Option<PathBuf>,
+    /// Take any content type (the body is checked when read): the national portal's JSP
+    /// endpoint does not label its JSON.
+    pub any_content_type: bool,
+}
+
+/// A URL thidua may call: https, or plain http to this machine only (by the URL's host,
+/// not by how the text begins: `http://localhost@other.example` goes to other.example).
+pub fn check_url(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("url không hợp lệ \"{url}\": {e}"))?;
+    let local = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if local => Ok(()),
+        _ => Err(format!("url phải dùng https:// (http chỉ cho máy chủ trên localhost): {url}")),
+    }
 }
 
 /// What the server said last time for a page, to ask "changed since?".
@@ -112,13 +157,15 @@ pub enum Fetched {
     },
 }
 
-/// `{year}`, `{month}` (a number: 9), `{mm}` (09), `{quarter}`, `{period}`, `{from}`, `{to}`,
+/// `{year}`, `{month}` (a number: 9), `{month0}` (the month, 0 for a whole year), `{mm}` (09),
+/// `{quarter}`, `{period}`, `{from}`, `{to}`,
 /// `{from_iso}`, `{to_iso}`, `{page}`, `{page_size}` in a URL, query value or body template.
 /// (In folder patterns `{month}` is padded; in requests it is a number, as JSON wants.)
 pub fn fill(template: &str, period: Period, page: u32, page_size: usize) -> String {
     let month = period.month().map_or_else(|| "*".to_string(), |m| m.to_string());
+    let month0 = period.month().map_or_else(|| "0".to_string(), |m| m.to_string());
     period
-        .fill(&template.replace("{month}", &month).replace("{mm}", "{month}"))
+        .fill(&template.replace("{month0}", &month0).replace("{month}", &month).replace("{mm}", "{month}"))
         .replace("{from}", &period.first_day().format("%d/%m/%Y").to_string())
         .replace("{to}", &period.last_day().format("%d/%m/%Y").to_string())
         .replace("{from_iso}", &period.first_day().to_string())
@@ -155,8 +202,10 @@ async fn attempt(
         Method::Get => c.get(url),
         Method::Post => c.post(url),
     };
-    if let Some(b) = body {
-        req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.to_string());
+    match (body, &h.body) {
+        (Some(b), Some(Body::Form { field, .. })) => req = req.form(&[(field.as_str(), b)]),
+        (Some(b), _) => req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.to_string()),
+        (None, _) => {}
     }
     if let Some(e) = &last.etag {
         req = req.header(reqwest::header::IF_NONE_MATCH, e);
@@ -206,6 +255,7 @@ async fn attempt(
         return Err(Attempt::Fail(anyhow!("nguồn \"{id}\": máy chủ trả {status} cho {url}")));
     }
     if let Some(ct) = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+        && !h.any_content_type
         && !h.format.accepts(ct)
     {
         return Err(Attempt::Fail(anyhow!(
@@ -275,12 +325,17 @@ async fn with_retries(
     bail!("nguồn \"{id}\": {why} (sau {} lần thử) — {url}", h.retries + 1)
 }
 
-/// The number of records on a page, for page-size pagination.
-fn records(format: HttpFormat, bytes: &[u8]) -> usize {
+/// The number of records on a page (JSON: the array, or the first array of an object;
+/// CSV: its lines after the header).
+pub fn records(format: HttpFormat, bytes: &[u8]) -> usize {
     match format {
         HttpFormat::Json => match serde_json::from_slice::<serde_json::Value>(bytes) {
             Ok(serde_json::Value::Array(a)) => a.len(),
-            Ok(serde_json::Value::Object(o)) => o.values().find_map(|v| v.as_array().map(Vec::len)).unwrap_or(0),
+            Ok(serde_json::Value::Object(o)) => o
+                .get("content")
+                .and_then(|v| v.as_array())
+                .or_else(|| o.values().find_map(|v| v.as_array()))
+                .map_or(0, Vec::len),
             _ => 0,
         },
         HttpFormat::Csv => bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count().saturating_sub(1),
@@ -293,24 +348,53 @@ fn next_link(bytes: &[u8], field: &str) -> Option<String> {
     v.get(field)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-/// Fetches every page for the period. `last` gives the validators of earlier fetches by URL.
-/// Returns each page with its key (URL and body) for the validators.
+/// What a Spring page says about the paging: (more pages follow, total records announced).
+fn spring(bytes: &[u8]) -> (bool, Option<usize>) {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else { return (false, None) };
+    let total = v.get("totalElements").and_then(serde_json::Value::as_u64).map(|n| n as usize);
+    let more = match (v.get("last").and_then(serde_json::Value::as_bool), v.get("number"), v.get("totalPages")) {
+        (Some(last), _, _) => !last,
+        (None, Some(n), Some(t)) => n.as_u64().zip(t.as_u64()).is_some_and(|(n, t)| n + 1 < t),
+        _ => false,
+    };
+    (more, total)
+}
+
+/// Every page of a pull, with what the server announced.
+#[derive(Debug)]
+pub struct Pages {
+    /// Each page with its key (URL and body) for the validators.
+    pub pages: Vec<(String, Fetched)>,
+    /// Records on all pages (pages answered 304 counted from their archived body).
+    pub records: usize,
+    /// Records the server said it has (Spring's `totalElements`), if it said.
+    pub announced: Option<usize>,
+}
+
+/// A server that ignores the page number would be asked forever: a page whose records are
+/// the same bytes as the page before ends the pull.
+const MAX_PAGES: usize = 10_000;
+
+/// Fetches every page for the period. `last` gives the validators of earlier fetches by key,
+/// `cached` the body archived for a key (to read a page that comes back 304).
 pub fn fetch(
     id: &str,
     h: &HttpSource,
     period: Period,
     last: &BTreeMap<String, Validator>,
-) -> Result<Vec<(String, Fetched)>> {
+    cached: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Pages> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let c = client(h)?;
-        let mut pages = Vec::new();
+        let mut out = Pages { pages: Vec::new(), records: 0, announced: None };
         let (size, first) = match h.pagination {
-            Pagination::Page { size, first } => (size, first),
+            Pagination::Page { size, first } | Pagination::Spring { size, first } => (size, first),
             _ => (0, 1),
         };
         let mut page = first;
         let mut next: Option<String> = None;
+        let mut previous: Option<Vec<u8>> = None;
         loop {
             let base_url = next.clone().unwrap_or_else(|| fill(&h.url, period, page, size));
             let mut url = reqwest::Url::parse(&base_url)
@@ -320,25 +404,46 @@ pub fn fetch(
                     url.query_pairs_mut().append_pair(k, &fill(v, period, page, size));
                 }
             }
-            let body = h.body.as_ref().map(|b| fill(b, period, page, size));
+            let body = h.body.as_ref().map(|b| fill(b.template(), period, page, size));
             let key = format!("{url}|{}", body.as_deref().unwrap_or(""));
             let f =
                 with_retries(&c, id, h, url.as_str(), body.as_deref(), last.get(&key).unwrap_or(&Validator::default()))
                     .await?;
-            let (more, link) = match (&f, &h.pagination) {
-                (Fetched::Body { bytes, .. }, Pagination::Page { size, .. }) => {
-                    (records(h.format, bytes) >= *size, None)
-                }
-                (Fetched::Body { bytes, .. }, Pagination::NextLink(field)) => (true, next_link(bytes, field)),
-                _ => (false, None),
+            let bytes = match &f {
+                Fetched::Body { bytes, .. } => bytes.clone(),
+                Fetched::NotModified { .. } => cached(&key)
+                    .with_context(|| format!("nguồn \"{id}\": máy chủ trả 304 cho trang chưa từng tải ({url})"))?,
             };
-            pages.push((key, f));
+            let n = records(h.format, &bytes);
+            out.records += n;
+            let repeated = previous.as_ref().is_some_and(|p| *p == bytes);
+            let (more, link) = match &h.pagination {
+                Pagination::Page { size, .. } => (n >= *size, None),
+                Pagination::NextLink(field) => (true, next_link(&bytes, field)),
+                Pagination::Spring { .. } => {
+                    let (more, total) = spring(&bytes);
+                    out.announced = out.announced.or(total);
+                    (more && n > 0, None)
+                }
+                Pagination::None => (false, None),
+            };
+            if repeated {
+                bail!(
+                    "nguồn \"{id}\": trang {page} giống hệt trang trước ({url}): máy chủ có vẻ bỏ qua số trang; \
+                     dừng để không tải mãi"
+                );
+            }
+            out.pages.push((key, f));
+            if out.pages.len() >= MAX_PAGES {
+                bail!("nguồn \"{id}\": quá {MAX_PAGES} trang, dừng lại");
+            }
             match (&h.pagination, more, link) {
-                (Pagination::Page { .. }, true, _) if pages.len() < 10_000 => page += 1,
-                (Pagination::NextLink(_), _, Some(l)) if pages.len() < 10_000 => next = Some(l),
+                (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) => page += 1,
+                (Pagination::NextLink(_), _, Some(l)) => next = Some(l),
                 _ => break,
             }
+            previous = Some(bytes);
         }
-        Ok(pages)
+        Ok(out)
     })
 }

@@ -77,15 +77,51 @@ pub struct Pulled {
     pub files: Vec<Fetched>,
     /// Optional sources that had nothing for the period: (source id, where it looked).
     pub absent: Vec<(String, String)>,
+    /// Things worth a data-quality finding: (source id, message in Vietnamese).
+    pub notes: Vec<(String, String)>,
+}
+
+/// The national portal's public endpoint for the 766 reports.
+pub const PORTAL_URL: &str = "https://dichvucong.gov.vn/jsp/rest.jsp";
+
+/// The request the national portal answers with every commune's 766 scores for a period
+/// (`report_tinh_766_service`): a form-encoded POST whose `params` field holds JSON;
+/// `p_thang` 0 asks for the year so far. Rows come back 1000 to a page.
+pub fn portal766(url: Option<&str>, province_id: Option<&str>) -> std::result::Result<http::HttpSource, String> {
+    let url = url.unwrap_or(PORTAL_URL).to_string();
+    http::check_url(&url)?;
+    let province = province_id.filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())).ok_or_else(|| {
+        "type = \"portal766\" cần province_id: mã tỉnh trên Cổng DVCQG (p_tinh_id, chỉ gồm chữ số)".to_string()
+    })?;
+    let template = format!(
+        "{{\"type\":\"ref\",\"service\":\"report_tinh_766_service\",\"p_nam\":\"{{year}}\",\"p_tinh_id\":\"{province}\",\
+         \"p_6thang\":0,\"p_quy\":0,\"p_thang\":{{month0}},\"p_loaidonvi\":1,\"loaichitieu\":0,\
+         \"pageIndex\":{{page}},\"pageSize\":{{page_size}}}}"
+    );
+    Ok(http::HttpSource {
+        url,
+        method: http::Method::Post,
+        body: Some(http::Body::Form { field: "params".into(), template }),
+        query: Default::default(),
+        format: http::HttpFormat::Json,
+        auth: None,
+        pagination: http::Pagination::Page { size: 1000, first: 1 },
+        timeout: std::time::Duration::from_secs(60),
+        connect_timeout: std::time::Duration::from_secs(10),
+        max_bytes: 50 * 1024 * 1024,
+        retries: 4,
+        ca_file: None,
+        any_content_type: true,
+    })
 }
 
 /// Fetches every source of the pipeline for the period and archives what arrived.
 pub fn pull(pipeline: &Pipeline, period: Period, config: &Config, store: &Store, now: DateTime<Tz>) -> Result<Pulled> {
-    let mut pulled = Pulled { files: Vec::new(), absent: Vec::new() };
+    let mut pulled = Pulled { files: Vec::new(), absent: Vec::new(), notes: Vec::new() };
     for source in &pipeline.sources {
         let files = match &source.location {
             Location::File { glob } => pull_files(source, glob, period, config, store, now)?,
-            Location::Http(h) => pull_http(source, h, period, store, now).tag(Failure::Data)?,
+            Location::Http(h) => pull_http(source, h, period, store, now, &mut pulled.notes).tag(Failure::Data)?,
         };
         match files {
             Ok(files) => pulled.files.extend(files),
@@ -158,34 +194,66 @@ fn archive(
     Ok(Fetched { source: source.clone(), name: file_name.to_string(), archived, content: Content::Bytes(bytes) })
 }
 
+/// What a pull remembers of the period between runs: each page's validators and where its
+/// body is archived, and how many records the pull brought.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct PullState {
+    pages: std::collections::BTreeMap<String, (http::Validator, String)>,
+    records: Option<usize>,
+}
+
 /// Every page of an HTTP source; a page unchanged since last time is taken from the archive.
+/// Fewer records than the server announced fail the pull; fewer than the last pull of the
+/// same period is a note for the data-quality sheet.
 fn pull_http(
     source: &Source,
     h: &http::HttpSource,
     period: Period,
     store: &Store,
     now: DateTime<Tz>,
+    notes: &mut Vec<(String, String)>,
 ) -> Result<std::result::Result<Vec<Fetched>, String>> {
-    let mut state = store.http_state(&source.id, period);
-    let last = state.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
-    let pages = http::fetch(&source.id, h, period, &last)?;
+    let mut state: PullState =
+        store.read_state(&source.id, period).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let last = state.pages.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+    let cached = |key: &str| state.pages.get(key).and_then(|(_, stored)| store.read_archived(stored).ok());
+    let got = http::fetch(&source.id, h, period, &last, &cached)?;
+    if let Some(announced) = got.announced
+        && got.records < announced
+    {
+        anyhow::bail!(
+            "nguồn \"{}\": máy chủ báo {announced} bản ghi nhưng chỉ nhận được {} qua {} trang; không dùng dữ liệu thiếu",
+            source.id,
+            got.records,
+            got.pages.len()
+        );
+    }
+    if let Some(before) = state.records
+        && got.records < before
+    {
+        notes.push((
+            source.id.clone(),
+            format!("Lần tải này nhận {} bản ghi cho kỳ {period}, ít hơn lần tải trước ({before})", got.records),
+        ));
+    }
     let mut files = Vec::new();
-    for (n, (key, page)) in pages.into_iter().enumerate() {
+    for (n, (key, page)) in got.pages.into_iter().enumerate() {
         let name = format!("{}-{period}-p{}.{}", source.id, n + 1, h.format.ext());
         let fetched = match page {
             http::Fetched::Body { bytes, url, validator } => {
                 let f = archive(store, source, period, &url, &name, bytes, now)?;
-                state.insert(key, (validator, f.archived.stored.clone()));
+                state.pages.insert(key, (validator, f.archived.stored.clone()));
                 f
             }
             http::Fetched::NotModified { url } => {
                 let stored =
-                    state.get(&key).map(|(_, s)| s.clone()).context("máy chủ trả 304 cho trang chưa từng tải")?;
+                    state.pages.get(&key).map(|(_, s)| s.clone()).context("máy chủ trả 304 cho trang chưa từng tải")?;
                 archive(store, source, period, &url, &name, store.read_archived(&stored)?, now)?
             }
         };
         files.push(fetched);
     }
-    store.save_http_state(&source.id, period, &state)?;
+    state.records = Some(got.records);
+    store.write_state(&source.id, period, &serde_json::to_vec_pretty(&state)?)?;
     Ok(Ok(files))
 }

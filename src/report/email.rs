@@ -51,7 +51,7 @@ fn unit_line(u: &UnitLine) -> String {
 }
 
 pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: &str) -> Email {
-    let score = s.ward_score.map_or_else(|| "—".to_string(), |x| number(x, 2));
+    let score = s.ward_score.map_or_else(|| "không có hồ sơ".to_string(), |x| number(x, 2));
     let subject = format!(
         "[{ward_short}] Bảng điểm dịch vụ công {}: toàn phường {score} điểm ({}), {} hồ sơ trễ hạn",
         period.label_vi(),
@@ -74,6 +74,9 @@ pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: 
         s.overdue_open
     );
     let _ = writeln!(text, "- Tỷ lệ hồ sơ trực tuyến: {}", percent(s.online_rate));
+    if let Some(rank) = &s.province_rank {
+        let _ = writeln!(text, "- Chỉ số 766 trên Cổng Dịch vụ công quốc gia: {rank}");
+    }
     let _ = writeln!(text, "\nĐơn vị dẫn đầu:");
     for u in &best {
         let _ = writeln!(text, "  {}", unit_line(u));
@@ -115,13 +118,17 @@ pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: 
         escape(&period.label_vi())
     );
     let _ = write!(html, "<table cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:collapse\">");
+    let rank = s.province_rank.iter().map(|r| ("Chỉ số 766 trên Cổng DVCQG", r.clone()));
     for (k, v) in [
         ("Điểm toàn phường", format!("{score} / 100 ({})", s.ward_band)),
         ("Hồ sơ trong kỳ", s.active.to_string()),
         ("Tỷ lệ đúng hạn", percent(s.on_time_rate)),
         ("Hồ sơ trễ hạn", format!("{} (chưa kết thúc, đã quá hạn: {})", s.late, s.overdue_open)),
         ("Tỷ lệ hồ sơ trực tuyến", percent(s.online_rate)),
-    ] {
+    ]
+    .into_iter()
+    .chain(rank)
+    {
         let _ = write!(html, "<tr><th {th}>{}</th><td {td}>{}</td></tr>", escape(k), escape(&v));
     }
     html.push_str("</table>");

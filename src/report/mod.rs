@@ -6,6 +6,7 @@ mod card;
 mod charts;
 mod email;
 mod indices;
+mod portal;
 mod summary;
 mod table;
 mod workbook;
@@ -13,7 +14,7 @@ mod ytd;
 
 pub use awards::{AwardsReport, awards_workbook, reason_vi};
 pub use card::{UnitCard, card_email, card_workbook, unit_card};
-pub use email::{Email, awards_email, escape, monthly_email};
+pub use email::{Email, awards_email, escape, monthly_email, number, percent};
 pub use indices::lost_points;
 pub use summary::{Summary, UnitLine, summarise};
 pub use table::excel_serial;

@@ -34,6 +34,8 @@ pub struct Summary {
     pub below_target: Vec<(String, Vec<String>)>,
     pub rejected_rows: usize,
     pub findings: usize,
+    /// The ward on the national portal's 766 ranking: "hạng N/M trong tỉnh" and its total.
+    pub province_rank: Option<String>,
 }
 
 fn get_f64(df: &DataFrame, name: &str, i: usize) -> Option<f64> {
@@ -105,5 +107,9 @@ pub fn summarise(sc: &ServiceScorecard, registry: &Registry, findings: &[Finding
         below_target: below,
         rejected_rows: findings.iter().filter(|f| f.severity == Severity::Rejected).map(|f| f.count).sum(),
         findings: findings.len(),
+        province_rank: sc.portal.as_ref().map(|p| {
+            let total = p.ward_total.map(|t| format!(", tổng điểm {}", super::number(t, 2))).unwrap_or_default();
+            format!("{}{total}", super::portal::rank_text(p))
+        }),
     })
 }

@@ -99,6 +99,19 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
 
     let ws = wb.add_worksheet().set_name(SHEETS[0])?;
     let row = title(ws, r, &format!("XẾP HẠNG CHẤT LƯỢNG GIẢI QUYẾT TTHC {}", r.period.label_vi().to_uppercase()), &f)?;
+    if let Some(p) = &sc.portal {
+        ws.write_string_with_format(
+            2,
+            0,
+            format!(
+                "Trên Cổng Dịch vụ công quốc gia: phường {}{} (trang \"{}\").",
+                super::portal::rank_text(p),
+                p.ward_total.map(|t| format!(", tổng điểm {}", super::number(t, 2))).unwrap_or_default(),
+                super::portal::SHEET
+            ),
+            &f.note,
+        )?;
+    }
     // Last month's score beside this month's, when last month was run.
     let prev = r
         .history
@@ -115,6 +128,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) },
         )
         .with_column((col("score") - col("score_prev")).round(2, RoundMode::HalfAwayFromZero).alias("score_change"))
+        .with_column(when(col("active").eq(lit(0i64))).then(lit("Không có hồ sơ")).otherwise(col("band")).alias("band"))
         .collect()?;
     // One column per group that has indicators: its points, with its maximum in the header.
     let groups: Vec<(String, String)> = r
@@ -176,11 +190,13 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         .iter()
         .filter_map(|g| g.note.as_ref().map(|n| format!("Nhóm \"{}\" ({} điểm): {}.", g.name, g.max_points, n)))
         .collect();
+    let on_time = r.method.on_time.notes_vi().into_iter().map(|n| format!("Đúng hạn — {n}."));
     for (i, line) in [format!("Phương pháp: {} ({}).", r.method.name, r.method.decision)]
         .into_iter()
         .chain(std::iter::once(
         "Điểm thang 100 = điểm đạt / điểm tối đa của các chỉ số tính được từ dữ liệu hồ sơ × 100; hạng bằng nhau khi điểm (làm tròn) bằng nhau, hạng kế tiếp bị bỏ qua.".to_string(),
     )
+    .chain(on_time)
     .chain(notes))
     .enumerate()
     {
@@ -196,7 +212,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let ws = wb.add_worksheet().set_name(SHEETS[1])?;
     let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", &f)?;
     let ind = with_unit_label(&sc.indicators, "scope", &units)?;
-    let mut cols = vec![
+    let cols = vec![
         c("Mã đơn vị", "scope", Kind::Text, 13.0),
         c("Đơn vị", "unit_label", Kind::Text, 34.0),
         c("Nhóm chỉ số", "group_name", Kind::Text, 24.0),
@@ -208,12 +224,14 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         c("Điểm tối đa áp dụng", "max_applied", Kind::Points, 11.0),
         c("Điểm bị mất", "lost", Kind::Points, 9.0),
     ];
-    // The national portal's own score beside ours, when S2 data arrived.
-    if ind.schema().contains("portal_score") {
-        cols.push(c("Điểm trên Cổng DVC", "portal_score", Kind::Points, 11.0));
-    }
     write_table(ws, row, &ind, &cols, &f)?;
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+
+    // The national portal's ranking of the province, when it was pulled (S2).
+    if let Some(portal) = &sc.portal {
+        let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
+        super::portal::add_portal_sheets(&mut wb, portal, &heading, &f)?;
+    }
 
     let ws = wb.add_worksheet().set_name(SHEETS[2])?;
     let row = title(ws, r, "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THEO CÁN BỘ", &f)?;
@@ -349,8 +367,10 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             c("Định dạng", "format", Kind::Text, 9.0),
             c("Bảng mã", "encoding", Kind::Text, 13.0),
             c("Trang tính", "sheet", Kind::Text, 16.0),
+            c("Định dạng nguồn", "profile", Kind::Text, 22.0),
             c("Dòng tiêu đề", "header_row", Kind::Int, 8.0),
             c("Số dòng đọc", "rows_read", Kind::Int, 9.0),
+            c("Số dòng bị loại", "rows_rejected", Kind::Int, 9.0),
             c("Số dòng dùng", "rows_kept", Kind::Int, 9.0),
             c("Cột dữ liệu cá nhân đã loại bỏ", "personal", Kind::Text, 30.0),
             c("Cột không dùng", "ignored", Kind::Text, 24.0),
@@ -402,7 +422,9 @@ fn files_frame(files: &[FileReport]) -> PolarsResult<DataFrame> {
         "encoding" => files.iter().map(|f| f.encoding.map(|e| e.label().to_string())).collect::<Vec<_>>(),
         "sheet" => files.iter().map(|f| f.sheet.clone()).collect::<Vec<_>>(),
         "header_row" => files.iter().map(|f| i64::from(f.header_row)).collect::<Vec<_>>(),
+        "profile" => files.iter().map(|f| format!("{} ({})", f.profile, f.profile_choice.label_vi())).collect::<Vec<_>>(),
         "rows_read" => files.iter().map(|f| f.rows_read as i64).collect::<Vec<_>>(),
+        "rows_rejected" => files.iter().map(|f| f.rejected_rows() as i64).collect::<Vec<_>>(),
         "rows_kept" => files.iter().map(|f| f.rows_kept as i64).collect::<Vec<_>>(),
         "personal" => files.iter().map(|f| f.personal_dropped.join(", ")).collect::<Vec<_>>(),
         "ignored" => files.iter().map(|f| f.ignored.join(", ")).collect::<Vec<_>>(),

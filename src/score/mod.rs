@@ -23,8 +23,11 @@ pub use awards::{
 };
 pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
 pub use inputs::{ddci_inputs, dti_inputs, par_inputs};
-pub use method::{Band, Group, Indicator, Measure, Operator, ServiceMethod, ZeroRule};
+pub use method::{
+    Band, Compare, Exempt, Group, Indicator, Measure, NoDueDate, OnTimeRules, Operator, OverOneSupplement,
+    ServiceMethod, ZeroRule,
+};
 pub use plan_targets::{TargetFacts, plan_targets};
 pub use points::group_column;
-pub use portal::{Discrepancy, TOLERANCE, compare_with_portal};
+pub use portal::{GroupGap, PortalComparison, TOLERANCE, compare_with_portal};
 pub use service::{ServiceInput, ServiceParams, ServiceScorecard, WARD_SCOPE, service_scorecard};

@@ -172,7 +172,6 @@ mod tests {
             measure,
             operator,
             zero_denominator: zero,
-            portal_code: None,
         };
         ServiceMethod {
             id: "t".into(),
@@ -180,8 +179,8 @@ mod tests {
             decision: "t".into(),
             precision: 2,
             groups: vec![
-                Group { code: "g1".into(), name: "G1".into(), max_points: 30.0, note: None },
-                Group { code: "g2".into(), name: "G2".into(), max_points: 18.0, note: None },
+                Group { code: "g1".into(), name: "G1".into(), max_points: 30.0, note: None, portal_code: None },
+                Group { code: "g2".into(), name: "G2".into(), max_points: 18.0, note: None, portal_code: None },
             ],
             indicators: vec![
                 ind("on_time", "g1", 20.0, Measure::OnTime, Operator::Linear, ZeroRule::NotApplicable),
@@ -197,6 +196,7 @@ mod tests {
                 ),
             ],
             bands: vec![Band { label: "Tốt".into(), min: 60.0 }, Band { label: "Yếu".into(), min: 0.0 }],
+            on_time: crate::score::method::tests::rules(),
         }
     }
 

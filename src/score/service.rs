@@ -36,6 +36,8 @@ pub struct ServiceScorecard {
     pub officers: DataFrame,
     pub overdue: DataFrame,
     pub targets: DataFrame,
+    /// The national portal's own 766 scores beside these, when the portal was pulled.
+    pub portal: Option<super::portal::PortalComparison>,
 }
 
 fn count(cond: Expr) -> Expr {
@@ -117,7 +119,7 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
         [col("procedure_code")],
         JoinArgs::new(JoinType::Left),
     );
-    let classified = classify(dossiers, period, params.holidays)?.collect()?;
+    let classified = classify(dossiers, period, params.holidays, &params.method.on_time)?.collect()?;
 
     let units = classified
         .clone()
@@ -153,6 +155,12 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
         .lazy()
         .join(scores, [col("scope")], [col("scope")], JoinArgs::new(JoinType::Left))
         .with_columns(rates())
+        // A scope without a single dossier has no score: "không có hồ sơ", never 100 points
+        // from indicators that all had nothing to measure.
+        .with_columns(
+            ["score", "band", "rank"]
+                .map(|c| when(col("active").gt(lit(0i64))).then(col(c)).otherwise(lit(NULL)).alias(c)),
+        )
         .sort_by_exprs(
             [col("rank"), col("active")],
             SortMultipleOptions::default().with_order_descending_multi([false, true]).with_nulls_last(true),
@@ -165,6 +173,7 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
         targets: super::targets::one_stop_targets(&scopes)?,
         indicators,
         scopes,
+        portal: None,
     })
 }
 

@@ -15,7 +15,6 @@
 //! not hashed again, as git's index does: hashing 440 MB costs two seconds on a CPU without
 //! SHA extensions, more than scoring it.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -275,20 +274,14 @@ impl Store {
         self.archive.join(rel)
     }
 
-    /// What an HTTP source's server said last time for each page, and where the page is archived.
-    pub fn http_state(&self, source: &str, period: Period) -> BTreeMap<String, (crate::pull::http::Validator, String)> {
-        let path = self.tables.join(format!("http/{source}/{period}.json"));
-        fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    /// A pull's saved state for one source and period (what the server said last time),
+    /// as the puller wrote it; `None` when there is none.
+    pub fn read_state(&self, source: &str, period: Period) -> Option<Vec<u8>> {
+        fs::read(self.tables.join(format!("http/{source}/{period}.json"))).ok()
     }
 
-    pub fn save_http_state(
-        &self,
-        source: &str,
-        period: Period,
-        state: &BTreeMap<String, (crate::pull::http::Validator, String)>,
-    ) -> Result<()> {
-        let path = self.tables.join(format!("http/{source}/{period}.json"));
-        write_atomic(&path, &serde_json::to_vec_pretty(state)?)
+    pub fn write_state(&self, source: &str, period: Period, bytes: &[u8]) -> Result<()> {
+        write_atomic(&self.tables.join(format!("http/{source}/{period}.json")), bytes)
     }
 
     pub fn table_path(&self, dataset: &str, period: Period) -> PathBuf {
