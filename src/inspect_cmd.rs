@@ -170,7 +170,9 @@ fn write_text(r: &Value, out: &mut dyn std::io::Write) -> Result<()> {
         writeln!(out, "  loại {} dòng: {}", x["rows"], x["rule"].as_str().unwrap_or(""))?;
     }
     writeln!(out, "Trạng thái (mã quốc gia → số hồ sơ):")?;
-    for (k, n) in r["statuses"].as_object().into_iter().flatten() {
+    let mut statuses: Vec<(&String, &Value)> = r["statuses"].as_object().into_iter().flatten().collect();
+    statuses.sort_by_key(|(k, _)| k.parse::<i64>().unwrap_or(i64::MAX));
+    for (k, n) in statuses {
         let m = &r["status_meaning"][k];
         writeln!(
             out,
