@@ -309,3 +309,30 @@ fn formulas_html_and_line_breaks_stay_inert() {
         assert!(ids.iter().any(|i| i == id), "{id} written as text: {ids:?}");
     }
 }
+
+/// A workbook whose unit names were typed in the legacy .VnTime (TCVN3) font beside Unicode
+/// cells: each cell is judged on its own, re-read, and the units resolve.
+#[test]
+fn vntime_cells_inside_a_workbook_are_read_back_and_their_units_resolve() {
+    // TCVN3 bytes of "Bộ phận Tư pháp - Hộ tịch", as Excel keeps them: Windows-1252 letters.
+    let vntime = "B\u{e9} ph\u{cb}n T\u{ad} ph\u{b8}p - H\u{e9} t\u{de}ch";
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "DANH SÁCH HỒ SƠ").unwrap();
+    for (c, h) in ["Mã hồ sơ", "Đơn vị xử lý", "Ngày tiếp nhận", "Trạng thái"].iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for (r, (id, unit)) in [("V1", vntime), ("V2", "Bộ phận Địa chính - Xây dựng")].iter().enumerate() {
+        let r = r as u32 + 3;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, *unit).unwrap();
+        ws.write_string(r, 2, "05/09/2024 08:00:00").unwrap();
+        ws.write_string(r, 3, "Đang xử lý").unwrap();
+    }
+    let got = ingest_alone("vntime.xlsx", &wb.save_to_buffer().unwrap()).unwrap();
+    let table = got.table(Dataset::Dossiers).unwrap();
+    let codes: Vec<Option<&str>> = table.column("unit_code").unwrap().str().unwrap().iter().collect();
+    assert_eq!(codes, [Some("A"), Some("B")], "{:#?}", got.findings);
+    let legacy = got.findings.iter().find(|f| f.rule.starts_with("Ô gõ bằng phông chữ cũ")).unwrap();
+    assert_eq!((legacy.count, legacy.examples.len()), (1, 0), "counted, no cell text printed");
+}
