@@ -262,12 +262,11 @@ fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_ru
         println!("Bảng tính: {}", path.display());
     }
     match &s.delivery {
-        Some(d) if config.settings.smtp.is_some() => {
-            println!("Thư: đã gửi {}, đã gửi từ trước {}.", d.delivered.len(), d.already);
-        }
+        Some(d) if config.settings.smtp.is_some() => println!("Thư: {}.", d.line_vi()),
         Some(d) => {
             println!(
-                "Thư (hộp thư đi {}): {} thư mới, {} đã có từ trước.",
+                "Thư (hộp thư đi {}, mỗi thư một tệp .eml gửi cho mọi người nhận của nó): {} tệp mới, {} người nhận \
+                 đã có thư từ trước.",
                 config.settings.paths.outbox.display(),
                 d.outbox_files.len(),
                 d.already

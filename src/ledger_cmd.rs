@@ -10,7 +10,7 @@ use crate::outcome::{Failure, Tag};
 
 fn ledger(config_path: &Path) -> Result<(crate::config::Config, Ledger)> {
     let config = load_config(config_path)?;
-    let ledger = Ledger::open(&config.settings.paths.store.join("ledger.sqlite"))?;
+    let ledger = Ledger::open(&config.settings.paths.store.join("ledger.sqlite")).tag(Failure::Storage)?;
     Ok((config, ledger))
 }
 
@@ -37,14 +37,25 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
         );
     }
     println!("Thư (mới nhất trước):");
-    for s in l.sends(limit)? {
+    let after = resend_after(&config);
+    for s in l.sends_with(limit, after)? {
+        let rule = match (&s.resend_due, s.status.as_str()) {
+            (Some(due), _) => format!(
+                " — chưa chắc đã tới: sẽ gửi lại một lần, cùng Message-ID, từ {} (hoặc thidua run --resend)",
+                local(due, tz)
+            ),
+            (None, "uncertain") => {
+                " — chưa chắc đã tới, đã gửi lại một lần: không tự gửi nữa; kiểm tra với người nhận".to_string()
+            }
+            _ => String::new(),
+        };
         println!(
-            "  {} {} {} → {}: {} (lần thử {}, {}, {}){}",
+            "  {} {} {} → {}: {} (lần thử {}, {}, {}){}{rule}",
             s.pipeline,
             s.period,
             s.kind,
             s.recipient,
-            s.status,
+            status_vi(&s.status),
             s.attempts,
             s.message_id,
             local(&s.updated_at, tz),
@@ -54,20 +65,42 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
     Ok(())
 }
 
+fn status_vi(s: &str) -> &str {
+    match s {
+        "queued" => "đang chờ gửi",
+        "sending" => "đang gửi",
+        "uncertain" => "chưa chắc đã tới",
+        "delivered" => "đã gửi",
+        "failed" => "không gửi được",
+        other => other,
+    }
+}
+
+fn resend_after(config: &crate::config::Config) -> chrono::Duration {
+    let d = config.settings.smtp.as_ref().map_or(std::time::Duration::from_secs(86_400), |s| s.uncertain_resend_after);
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(1))
+}
+
 pub fn outbox(config_path: &Path, do_flush: bool) -> Result<()> {
     let (config, l) = ledger(config_path)?;
-    let pending = l.pending(None, None)?;
+    let pending = l.pending(None, None, resend_after(&config))?;
     println!("{} thư đang chờ gửi.", pending.len());
     for p in &pending {
         println!("  {} {} {} → {} (đã thử {} lần)", p.pipeline, p.period, p.kind, p.recipient, p.attempts);
     }
     if do_flush && !pending.is_empty() {
         let s = &config.settings;
-        let d = flush(&l, s.smtp.as_ref(), &s.paths.outbox, &s.from, None, None).tag(Failure::Delivery)?;
-        println!("Đã gửi {}, còn chờ {}, lỗi vĩnh viễn {}.", d.delivered.len(), d.queued.len(), d.failed.len());
+        let d = flush(&l, s.smtp.as_ref(), &s.paths.outbox, &s.from, &s.paths.store)?;
+        println!("Thư: {}.", d.line_vi());
+        if let Some(e) = &d.config_error {
+            return Err(anyhow::anyhow!("lỗi cấu hình SMTP: {e}")).tag(Failure::Config);
+        }
         if !d.complete() {
-            return Err(anyhow::anyhow!("còn {} thư chưa gửi được", d.queued.len() + d.failed.len()))
-                .tag(Failure::Delivery);
+            return Err(anyhow::anyhow!(
+                "còn {} thư chưa gửi được",
+                d.queued.len() + d.failed.len() + d.uncertain.len()
+            ))
+            .tag(Failure::Delivery);
         }
     }
     Ok(())

@@ -27,6 +27,7 @@ mod expr;
 pub mod ingest;
 mod inspect_cmd;
 mod ledger_cmd;
+pub mod lock;
 pub mod national;
 pub mod outcome;
 pub mod pipeline;

@@ -16,8 +16,10 @@ pub enum Failure {
     Data,
     /// The report was built but could not be delivered (exit 5).
     Delivery,
-    /// The same pipeline is already running (exit 6).
+    /// The same pipeline is already running, or another process is sending (exit 6).
     Busy,
+    /// A file could not be written: a full disk, a folder without permission (exit 7).
+    Storage,
 }
 
 impl Failure {
@@ -27,6 +29,7 @@ impl Failure {
             Failure::Data => 4,
             Failure::Delivery => 5,
             Failure::Busy => 6,
+            Failure::Storage => 7,
         }
     }
 
@@ -37,6 +40,7 @@ impl Failure {
             Failure::Data => "data",
             Failure::Delivery => "delivery",
             Failure::Busy => "busy",
+            Failure::Storage => "storage",
         }
     }
 }
@@ -48,6 +52,7 @@ impl fmt::Display for Failure {
             Failure::Data => "lỗi dữ liệu (data problem)",
             Failure::Delivery => "lỗi gửi báo cáo (delivery problem)",
             Failure::Busy => "đang chạy (already running)",
+            Failure::Storage => "lỗi lưu trữ (storage problem)",
         })
     }
 }

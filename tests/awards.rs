@@ -106,11 +106,11 @@ fn the_sample_wards_2024_round_gives_a_reason_for_every_decision() {
     );
     let minutes = Sheet::read(&book, "Biên bản họp (dự thảo)", 0).all_text();
     assert!(minutes.contains("Số phiếu đồng ý"));
-    // The e-mail goes to the chairman and the Office–Statistics section.
-    let outbox: Vec<String> = std::fs::read_dir(dir.path().join("output/outbox"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(outbox.iter().any(|f| f.contains("chutich@giengday.example")), "{outbox:?}");
-    assert!(outbox.iter().any(|f| f.contains("vanphong@giengday.example")), "{outbox:?}");
+    // The e-mail goes to the chairman and the Office–Statistics section: one message, one file.
+    let outbox: Vec<_> =
+        std::fs::read_dir(dir.path().join("output/outbox")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    let headers = crate::common::mail_headers(&std::fs::read_to_string(&outbox[0]).unwrap());
+    let to_cc: String = headers.iter().filter(|(k, _)| k == "To" || k == "Cc").map(|(_, v)| v.as_str()).collect();
+    assert!(to_cc.contains("chutich@giengday.example") && to_cc.contains("vanphong@giengday.example"), "{to_cc}");
 }

@@ -31,7 +31,7 @@ fn monthly_run_on_the_shipped_sample_ward() {
     let book = dir.path().join("output/2024-10/bang-diem-dich-vu-cong-2024-10.xlsx");
     assert!(book.is_file(), "{stdout}");
     let outbox: Vec<_> = std::fs::read_dir(dir.path().join("output/outbox")).unwrap().collect();
-    assert_eq!(outbox.len(), 3 + 4, "the chairman and two in copy, and the head of each ranked unit");
+    assert_eq!(outbox.len(), 1 + 4, "the summary (to the chairman, two in copy), and each ranked unit's card");
 
     let summary = Sheet::read(&book, "Tổng hợp", 3);
     let records = summary.records();
@@ -169,7 +169,7 @@ fn assert_no_citizen_data(project: &Path) {
     }
     let tables = scanned.iter().filter(|(n, _)| n.ends_with(".parquet")).count();
     let mails = scanned.iter().filter(|(n, _)| n.contains(".eml (text/html")).count();
-    assert!(tables >= 4 && mails >= 7, "{tables} tables, {mails} e-mails scanned");
+    assert!(tables >= 4 && mails >= 5, "{tables} tables, {mails} e-mails scanned");
     assert!(scanned.iter().any(|(_, t)| t.contains("Bộ phận Tư pháp - Hộ tịch")), "the scan reads real text");
     eprintln!(
         "personal-data scan: {} citizen values ({phones} phones, {emails} e-mails) against {} texts \

@@ -158,7 +158,7 @@ fn an_smtp_password_refused_by_the_server_stays_out_of_errors_ledger_and_outbox(
     add_smtp(dir.path(), port, "password_file = \"secrets/smtp\"");
     write_secret(dir.path(), "secrets/smtp", PASSWORD);
     let out = run(dir.path(), &[("THIDUA_DVC_TOKEN", TOKEN)]);
-    assert_eq!(out.status.code(), Some(5), "a delivery problem: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "a configuration problem: {}", String::from_utf8_lossy(&out.stderr));
     let sent = auth.lock().unwrap().clone();
     assert!(!sent.is_empty(), "the client logged in");
     let plain = base64::engine::general_purpose::STANDARD.decode(sent[0].rsplit(' ').next().unwrap()).unwrap();
@@ -171,7 +171,7 @@ fn an_smtp_password_refused_by_the_server_stays_out_of_errors_ledger_and_outbox(
     add_smtp(dir.path(), port, "password_env = \"THIDUA_SMTP_PASSWORD\"");
     write_secret(dir.path(), "secrets/dvc-token", TOKEN);
     let out = run(dir.path(), &[("THIDUA_SMTP_PASSWORD", PASSWORD)]);
-    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(out.status.code(), Some(3));
     assert_nowhere(dir.path(), &out, PASSWORD);
     assert_nowhere(dir.path(), &out, TOKEN);
 }

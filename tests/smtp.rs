@@ -123,3 +123,122 @@ impl TestSmtp {
         self.state.lock().unwrap().data_started
     }
 }
+
+/// A scripted SMTP server (hand-written, so that replies can be late or never come):
+/// - AUTH PLAIN accepts `password`, else 535;
+/// - `reject…` gets 550 at RCPT;
+/// - `slow…` gets its 250 after the data `delay` (the message is stored before the wait,
+///   as real servers store before they reply);
+/// - `lost…` the first time: the data is read, nothing stored, the connection closed after
+///   the delay without a reply (the message is lost); later: stored, 250.
+pub struct ScriptedSmtp {
+    pub port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl ScriptedSmtp {
+    pub fn start(password: &str, delay: Duration) -> ScriptedSmtp {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let password = Arc::new(Mutex::new(password.to_string()));
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let lost_once: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+        let (pw, rx) = (password, received.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (pw, rx, lost_once) = (pw.clone(), rx.clone(), lost_once.clone());
+                std::thread::spawn(move || {
+                    let mut out = stream.try_clone().unwrap();
+                    let mut lines = BufReader::new(stream);
+                    let _ = out.write_all(b"220 scripted ESMTP\r\n");
+                    let mut rcpt: Vec<String> = Vec::new();
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if lines.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let verb = line.split([' ', '\r', '\n']).next().unwrap_or("").to_ascii_uppercase();
+                        let reply: String = match verb.as_str() {
+                            "EHLO" => "250-scripted\r\n250 AUTH PLAIN\r\n".into(),
+                            "AUTH" => {
+                                use base64::Engine;
+                                let b64 = line.trim_end().rsplit(' ').next().unwrap_or("");
+                                let plain = base64::engine::general_purpose::STANDARD.decode(b64).unwrap_or_default();
+                                let given =
+                                    String::from_utf8_lossy(&plain).rsplit('\0').next().unwrap_or("").to_string();
+                                if given == *pw.lock().unwrap() {
+                                    "235 2.7.0 ok\r\n".into()
+                                } else {
+                                    "535 5.7.8 Authentication credentials invalid\r\n".into()
+                                }
+                            }
+                            "MAIL" => {
+                                rcpt.clear();
+                                "250 ok\r\n".into()
+                            }
+                            "RCPT" => {
+                                let to = line.split(['<', '>']).nth(1).unwrap_or("").to_string();
+                                if to.starts_with("reject") {
+                                    "550 5.1.1 no such mailbox\r\n".into()
+                                } else {
+                                    rcpt.push(to);
+                                    "250 ok\r\n".into()
+                                }
+                            }
+                            "DATA" => {
+                                let _ = out.write_all(b"354 go ahead\r\n");
+                                let mut data = Vec::new();
+                                loop {
+                                    line.clear();
+                                    if lines.read_line(&mut line).unwrap_or(0) == 0 {
+                                        return;
+                                    }
+                                    if line == ".\r\n" {
+                                        break;
+                                    }
+                                    data.extend_from_slice(line.as_bytes());
+                                }
+                                let slow = rcpt.iter().any(|r| r.starts_with("slow"));
+                                let lose = rcpt.iter().any(|r| r.starts_with("lost")) && {
+                                    let mut l = lost_once.lock().unwrap();
+                                    let first = !l.contains(&rcpt[0]);
+                                    l.push(rcpt[0].clone());
+                                    first
+                                };
+                                if lose {
+                                    std::thread::sleep(delay);
+                                    return; // no reply, nothing stored
+                                }
+                                rx.lock().unwrap().push(Received { rcpt: std::mem::take(&mut rcpt), data });
+                                if slow {
+                                    std::thread::sleep(delay);
+                                }
+                                "250 2.0.0 queued\r\n".into()
+                            }
+                            "RSET" | "NOOP" => "250 ok\r\n".into(),
+                            "QUIT" => {
+                                let _ = out.write_all(b"221 bye\r\n");
+                                return;
+                            }
+                            _ => "502 5.5.2 unknown\r\n".into(),
+                        };
+                        if out.write_all(reply.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        ScriptedSmtp { port, received }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    pub fn to(&self, rcpt: &str) -> Vec<Received> {
+        self.received().into_iter().filter(|m| m.rcpt.iter().any(|r| r == rcpt)).collect()
+    }
+}

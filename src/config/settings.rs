@@ -87,6 +87,12 @@ struct SmtpSpec {
     password_env: Option<String>,
     password_file: Option<PathBuf>,
     timeout_seconds: Option<u64>,
+    /// How long the reply to the end of a message's data may take (RFC 5321 §4.5.3.2: 10
+    /// minutes), default 600.
+    data_timeout_seconds: Option<u64>,
+    /// A send left without a reply after its data may have arrived: it goes again once, with
+    /// the same Message-ID, after this many seconds (default 86400, a day).
+    uncertain_resend_after_seconds: Option<u64>,
     /// Attempts per send within one run (transient failures), default 3.
     retry_attempts: Option<u32>,
     /// First wait between attempts, doubled each time, default 2000 ms.
@@ -198,6 +204,8 @@ pub struct Smtp {
     pub username: Option<String>,
     pub password: Option<Secret>,
     pub timeout: std::time::Duration,
+    pub data_timeout: std::time::Duration,
+    pub uncertain_resend_after: std::time::Duration,
     pub retry_attempts: u32,
     pub retry_delay: std::time::Duration,
 }
@@ -302,6 +310,8 @@ fn check_smtp(root: &Path, src: &SourceText, s: Spanned<SmtpSpec>, diag: &mut Di
         username: s.username,
         password,
         timeout: std::time::Duration::from_secs(s.timeout_seconds.unwrap_or(30)),
+        data_timeout: std::time::Duration::from_secs(s.data_timeout_seconds.unwrap_or(600)),
+        uncertain_resend_after: std::time::Duration::from_secs(s.uncertain_resend_after_seconds.unwrap_or(86_400)),
         retry_attempts: s.retry_attempts.unwrap_or(3),
         retry_delay: std::time::Duration::from_millis(s.retry_delay_ms.unwrap_or(2000)),
     })

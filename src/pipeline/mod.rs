@@ -6,7 +6,6 @@ mod awards;
 mod history;
 mod http_spec;
 mod indices;
-mod lock;
 mod period;
 mod spec;
 
@@ -27,7 +26,7 @@ use crate::ingest::{self, Dataset};
 use crate::outcome::{Failure, Tag};
 use crate::report::{MonthlyReport, monthly_email, monthly_workbook, summarise};
 use crate::score::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
-use crate::store::{Store, write_atomic};
+use crate::store::Store;
 
 /// What a run needs besides the pipeline.
 pub struct RunContext<'a> {
@@ -142,14 +141,6 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     watch.lap("score (766)");
     let indices = score_indices(pipeline, &ingested, &scorecard, config, ctx.period)?;
     watch.lap("score (indices)");
-    // Stored only once the period has scored: a run that fails on its data leaves the
-    // previous tables of the period in place.
-    if !ctx.dry_run {
-        for (dataset, df) in &ingested.tables {
-            store.write_table(dataset.name(), ctx.period, &mut df.clone())?;
-        }
-    }
-    watch.lap("store (Parquet)");
     Ok(Evaluation { ingested, scorecard, indices })
 }
 
@@ -214,12 +205,12 @@ pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
         return run_kind(pipeline, ctx, None);
     }
     let store = &ctx.config.settings.paths.store;
-    let _lock = lock::acquire(store, &pipeline.id)?;
+    let _lock = crate::lock::acquire(store, &pipeline.id)?;
     let paths = &ctx.config.settings.paths;
     for dir in [&paths.archive, &paths.store, &paths.output] {
         crate::store::sweep_temporary(dir);
     }
-    let ledger = Ledger::open(&store.join("ledger.sqlite")).tag(Failure::Delivery)?;
+    let ledger = Ledger::open(&store.join("ledger.sqlite")).tag(Failure::Storage)?;
     let id = ledger.start_run(&pipeline.id, &ctx.period.to_string(), &[])?;
     let result = run_kind(pipeline, ctx, Some(&ledger));
     match &result {
@@ -301,7 +292,8 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
             ingested.findings.len()
         ),
     };
-    publish(pipeline, ctx, &file_name, &workbook, mails, ledger, result)
+    let out = Outputs { file_name: &file_name, workbook: &workbook, tables: &ingested.tables };
+    publish(pipeline, ctx, &out, mails, ledger, result)
 }
 
 /// The summary with the workbook, to the pipeline's recipients.
@@ -402,16 +394,25 @@ fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>
         ),
     };
     let mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
-    publish(pipeline, ctx, &file_name, &workbook, mails, ledger, result)
+    let out = Outputs { file_name: &file_name, workbook: &workbook, tables: &ev.ingested.tables };
+    publish(pipeline, ctx, &out, mails, ledger, result)
 }
 
-/// Writes the workbook under `output/<period>/` and delivers the mails through the ledger
-/// (unless a dry run). Sends that did not all go make the run a delivery problem.
+/// What a run publishes besides its mails.
+struct Outputs<'a> {
+    file_name: &'a str,
+    workbook: &'a [u8],
+    tables: &'a std::collections::BTreeMap<Dataset, DataFrame>,
+}
+
+/// Publishes the period all or nothing — its tables in the store and its workbook under
+/// `output/<period>/` become visible together, after everything was built — then delivers
+/// the mails through the ledger (unless a dry run). A configuration problem of the mail
+/// server is exit 3 (the mails stay queued); sends not all delivered are exit 5.
 fn publish(
     pipeline: &Pipeline,
     ctx: &RunContext<'_>,
-    file_name: &str,
-    workbook: &[u8],
+    out: &Outputs<'_>,
     mails: Vec<Mail>,
     ledger: Option<&Ledger>,
     mut result: RunSummary,
@@ -421,8 +422,16 @@ fn publish(
     let Some(ledger) = ledger.filter(|_| !ctx.dry_run) else {
         return Ok(result);
     };
-    let path = paths.output.join(ctx.period.to_string()).join(file_name);
-    write_atomic(&path, workbook).with_context(|| format!("không ghi được {}", path.display()))?;
+    let store = Store::new(&paths.archive, &paths.store);
+    let path = paths.output.join(ctx.period.to_string()).join(out.file_name);
+    let mut files = Vec::new();
+    for (dataset, df) in out.tables {
+        let bytes = crate::store::parquet_bytes(&mut df.clone())
+            .with_context(|| format!("không ghi được bảng {} {}", dataset.name(), ctx.period))?;
+        files.push((store.table_path(dataset.name(), ctx.period), bytes));
+    }
+    files.push((path.clone(), out.workbook.to_vec()));
+    crate::store::publish_all(files).tag(Failure::Storage)?;
     result.workbook = Some(path);
     let period = ctx.period.to_string();
     let route = Route {
@@ -432,16 +441,26 @@ fn publish(
         smtp: config.settings.smtp.as_ref(),
         outbox: &paths.outbox,
         domain: config.settings.from.email.domain(),
+        store: &paths.store,
     };
-    let delivery = crate::deliver::deliver(&mails, &route, ledger, ctx.resend).tag(Failure::Delivery)?;
+    let delivery = crate::deliver::deliver(&mails, &route, ledger, ctx.resend).tag(Failure::Storage)?;
     let complete = delivery.complete();
     let problems: Vec<String> = delivery
         .queued
         .iter()
         .map(|(r, e)| format!("{r}: còn trong hàng đợi ({e})"))
+        .chain(delivery.uncertain.iter().map(|(r, e)| format!("{r}: chưa chắc đã tới ({e})")))
         .chain(delivery.failed.iter().map(|(r, e)| format!("{r}: không gửi được ({e})")))
         .collect();
+    let config_error = delivery.config_error.clone();
     result.delivery = Some(delivery);
+    if let Some(e) = config_error {
+        return Err(anyhow::anyhow!(
+            "không gửi được thư vì cấu hình SMTP: {e}. Thư vẫn trong hàng đợi; sửa cấu hình rồi chạy lại \
+             (hoặc thidua outbox --flush)"
+        ))
+        .tag(Failure::Config);
+    }
     if !complete {
         return Err(anyhow::anyhow!("{} thư chưa gửi được:\n{}", problems.len(), problems.join("\n")))
             .tag(Failure::Delivery);

@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::pipeline::Period;
 
+mod publish;
+pub use publish::{parquet_bytes, publish_all};
+
 pub struct Store {
     archive: PathBuf,
     tables: PathBuf,
