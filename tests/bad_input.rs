@@ -336,3 +336,53 @@ fn vntime_cells_inside_a_workbook_are_read_back_and_their_units_resolve() {
     let legacy = got.findings.iter().find(|f| f.rule.starts_with("Ô gõ bằng phông chữ cũ")).unwrap();
     assert_eq!((legacy.count, legacy.examples.len()), (1, 0), "counted, no cell text printed");
 }
+
+/// A workbook written by a program: its formulas carry no value Excel computed.
+#[test]
+fn formulas_without_a_computed_value_are_named_not_read_as_empty_silently() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Mã hồ sơ", "Đơn vị xử lý", "Ngày tiếp nhận", "Trạng thái", "Ngày hẹn trả"].iter().enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        ws.write_string(r, 0, format!("F{r}")).unwrap();
+        ws.write_string(r, 1, "Bộ phận Tư pháp - Hộ tịch").unwrap();
+        ws.write_string(r, 2, "05/09/2024 08:00:00").unwrap();
+        ws.write_string(r, 3, "Đang xử lý").unwrap();
+        ws.write_formula(r, 4, rust_xlsxwriter::Formula::new("=C2+1").set_result("")).unwrap();
+    }
+    // rust_xlsxwriter stores a result with each formula; take it out, as other programs write them.
+    let book = without_formula_results(&wb.save_to_buffer().unwrap());
+    let got = ingest_alone("cong-thuc.xlsx", &book).unwrap();
+    let f = got.findings.iter().find(|f| f.rule.starts_with("Ô có công thức nhưng không có giá trị đã tính")).unwrap();
+    assert_eq!(f.count, 3);
+    assert_eq!((f.examples[0].row, f.examples[0].detail.as_str()), (2, "cột E"));
+    assert_eq!(got.table(Dataset::Dossiers).unwrap().height(), 3, "the rows stay, their due date unknown");
+}
+
+/// The workbook with the cached value of every formula cell removed (`<f>…</f><v>…</v>` →
+/// `<f>…</f>`).
+fn without_formula_results(xlsx: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let mut text = String::from_utf8(data).unwrap();
+            while let Some(at) = text.find("</f><v>") {
+                let end = text[at..].find("</v>").unwrap() + at + 4;
+                text.replace_range(at + 4..end, "");
+            }
+            data = text.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}

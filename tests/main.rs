@@ -14,6 +14,7 @@ mod http_pull;
 mod httpd;
 mod index_methods;
 mod inspect;
+mod malformed;
 mod merger;
 mod monthly_fixture;
 mod monthly_sample;

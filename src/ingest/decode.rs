@@ -160,6 +160,16 @@ fn detect_legacy(bytes: &[u8]) -> Legacy {
     best.1
 }
 
+/// A cell's text for every output: NFC, with control characters (NUL, ESC, BEL, …) removed
+/// except line breaks and tabs. Without copying when there is nothing to change.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    let controls = s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    match (nfc(s), controls) {
+        (text, false) => text,
+        (text, true) => Cow::Owned(text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()),
+    }
+}
+
 /// NFC form of a string, without copying when it already is (the common case).
 pub fn nfc(s: &str) -> Cow<'_, str> {
     if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {

@@ -22,6 +22,7 @@ mod json;
 mod limits;
 mod prefilter;
 mod profile;
+mod records;
 mod schema;
 mod tabular;
 mod typing;
@@ -244,7 +245,7 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
     watch.lap("  read (in memory)");
     let before = findings.len();
     report_reading(&read, &file.name, findings);
-    let rows_checked: usize = read.parts.iter().map(DataFrame::height).sum();
+    let rows_checked: usize = read.parts.iter().map(DataFrame::height).sum::<usize>() + read.info.refused.len();
     let (typed, layouts) = type_parts(read.parts, &read.mapping, &read.profile, &file.name, ctx.tz, findings)?;
     watch.lap("  typing");
     let kept = checks::apply_rules(dataset, typed, &file.name, ctx.now, findings)?;
@@ -298,6 +299,40 @@ fn report_reading(read: &Read, file: &str, findings: &mut Vec<Finding>) {
                     row: read.info.header_row,
                     detail: format!("\"{name}\": {first} và {other}"),
                 })
+                .collect(),
+        });
+    }
+    // Records that did not fit: named by line and rule, never by their values.
+    let mut by_rule: BTreeMap<&'static str, Vec<(usize, String)>> = BTreeMap::new();
+    for (line, r) in &read.info.refused {
+        by_rule.entry(r.rule_vi()).or_default().push((*line, r.detail_vi()));
+    }
+    for (rule, rows) in by_rule {
+        findings.push(Finding {
+            dataset,
+            severity: Severity::Rejected,
+            rule: rule.to_string(),
+            count: rows.len(),
+            examples: rows
+                .into_iter()
+                .take(findings::MAX_EXAMPLES)
+                .map(|(line, detail)| Example { file: file.to_string(), row: line as u32, detail })
+                .collect(),
+        });
+    }
+    if !read.info.uncached_formulas.is_empty() {
+        findings.push(Finding {
+            dataset,
+            severity: Severity::Warning,
+            rule: "Ô có công thức nhưng không có giá trị đã tính (mở tệp bằng Excel rồi lưu lại; giá trị bỏ trống)"
+                .into(),
+            count: read.info.uncached_formulas.len(),
+            examples: read
+                .info
+                .uncached_formulas
+                .iter()
+                .take(findings::MAX_EXAMPLES)
+                .map(|(row, column)| Example { file: file.to_string(), row: *row, detail: column.clone() })
                 .collect(),
         });
     }
@@ -368,7 +403,7 @@ fn read_table(file: &Fetched, format: Format, cands: Vec<Profile>, choice: Choic
     let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
     let profile = settle(cands, choice, &keys(&headers))?;
     let mapping = typing::map_headers(&profile, &headers);
-    let rows_read = raw.df.height();
+    let rows_read = raw.df.height() + raw.info.refused.len();
     Ok(Read { parts: vec![raw.df], info: raw.info, rows_read, mapping, profile, records_at: None })
 }
 
@@ -458,6 +493,9 @@ fn read_streamed(path: &std::path::Path, cands: &[Profile], choice: Choice, ctx:
         prefilter::Window { first: ctx.period.first_day(), end: ctx.period.end_time().date(), today: ctx.now.date() };
     let mut watch = crate::stopwatch::Stopwatch::start();
     let Some(kept) = prefilter::filter(path, &head, &plan, window)? else { return Ok(None) };
+    if kept.frames.is_empty() {
+        return Ok(None); // an empty file: the whole-file reader says so
+    }
     watch.lap("  stream + period filter");
     let encoding = if head.bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
     let duplicates = tabular::duplicates(&head.header, |i| format!("cột thứ {}", i + 1));
@@ -466,6 +504,7 @@ fn read_streamed(path: &std::path::Path, cands: &[Profile], choice: Choice, ctx:
         encoding: Some(encoding),
         header_row: head.skip as u32 + 1,
         duplicates,
+        refused: kept.refused,
         ..tabular::ReadInfo::default()
     };
     Ok(Some(Read { parts: kept.frames, info, rows_read: kept.records, mapping, profile, records_at: None }))

@@ -22,7 +22,8 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::decode::{Encoding, nfc};
+use super::decode::{Encoding, clean};
+use super::records::{self, Refusal};
 
 /// Bytes read per block; records never straddle blocks.
 const BLOCK: usize = 4 << 20;
@@ -54,12 +55,14 @@ pub struct Head {
     pub skip: usize,
 }
 
-/// The period's records, block by block: the kept columns as text, and `__row`, each
-/// record's number in the file. Kept as blocks so that typing can free them as it goes.
+/// The period's records, block by block: the kept columns as text, and `__row`, the line
+/// each record starts on. Kept as blocks so that typing can free them as it goes.
 pub struct Kept {
     pub frames: Vec<DataFrame>,
-    /// Data records in the file.
+    /// Data records in the file (refused ones included).
     pub records: usize,
+    /// Records that do not fit the header, by line.
+    pub refused: Vec<(usize, Refusal)>,
 }
 
 /// Reads the header line (below any title lines); `None` when the file is not UTF-8 (or has
@@ -95,7 +98,7 @@ pub fn head(path: &Path, is_header: &dyn Fn(&str) -> bool) -> Result<Option<Head
 pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<Option<Kept>> {
     let mut file = File::open(path).with_context(|| format!("không đọc được {}", path.display()))?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-    let (block_tx, block_rx) = sync_channel::<(usize, Vec<u8>)>(workers);
+    let (block_tx, block_rx) = sync_channel::<Block>(workers);
     let block_rx = Arc::new(Mutex::new(block_rx));
     let mut header_line = Vec::new();
     put_record(&mut header_line, plan.keep.iter().map(|&i| head.header[i].as_bytes()));
@@ -107,7 +110,7 @@ pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<O
                 scope.spawn(move || work(&rx, head, header_line, plan, window))
             })
             .collect();
-        let read = split_blocks(&mut file, |index, block| block_tx.send((index, block)).is_ok());
+        let read = split_blocks(&mut file, |block| block_tx.send(block).is_ok());
         drop(block_tx);
         let mut parts = Vec::new();
         for h in handles {
@@ -121,32 +124,31 @@ pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<O
         Ok(parts.into_iter().map(|(_, part)| part).collect())
     })?;
 
-    let mut kept = Kept { frames: Vec::new(), records: 0 };
+    let mut kept = Kept { frames: Vec::new(), records: 0, refused: Vec::new() };
     for part in results {
         let Some(part) = part else { return Ok(None) };
-        // Records are numbered as lines: the title lines and the header were the first
-        // records of the first block, so a block's local index i is line number
-        // (records before the block) + 1 + i.
-        let offset = kept.records as u32 + 1;
-        let frame = part.frame.lazy().with_column(col("__row") + lit(offset)).collect()?;
-        kept.frames.push(frame);
+        kept.frames.push(part.frame);
         kept.records += part.records;
+        kept.refused.extend(part.refused);
     }
-    kept.records = kept.records.saturating_sub(head.skip + 1);
     Ok(Some(kept))
 }
+
+/// A block of whole records: its index, the line it starts on, its bytes.
+type Block = (usize, usize, Vec<u8>);
 
 /// One block's survivors; `None` when the block is not UTF-8.
 type Part = (usize, Option<BlockOut>);
 
 struct BlockOut {
-    /// The kept records, `__row` being the record's index within the block.
+    /// The kept records, `__row` being the line each starts on.
     frame: DataFrame,
     records: usize,
+    refused: Vec<(usize, Refusal)>,
 }
 
 fn work(
-    rx: &Mutex<Receiver<(usize, Vec<u8>)>>,
+    rx: &Mutex<Receiver<Block>>,
     head: &Head,
     header_line: &[u8],
     plan: &Plan,
@@ -155,13 +157,14 @@ fn work(
     let mut done = Vec::new();
     loop {
         let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
-        let Ok((index, block)) = next else { return Ok(done) };
+        let Ok((index, first_line, block)) = next else { return Ok(done) };
         let skip = if index == 0 { Some(head.skip) } else { None };
-        let out = match filter_block(&block, skip, head.separator, header_line, plan, window)? {
-            Some((csv, rows, records)) => {
+        let ctx = BlockCtx { first_line, skip, head, header_line, plan, window };
+        let out = match filter_block(&block, &ctx)? {
+            Some(f) => {
                 // Parsed here, on this core, so the kept text never piles up as CSV.
-                let frame = super::tabular::read_csv_text(csv, b',', Encoding::Utf8, Some(rows), 2)?.df;
-                Some(BlockOut { frame, records })
+                let frame = super::tabular::read_csv_text(f.csv, b',', Encoding::Utf8, Some(f.rows), 2)?.df;
+                Some(BlockOut { frame, records: f.records, refused: f.refused })
             }
             None => None,
         };
@@ -169,46 +172,67 @@ fn work(
     }
 }
 
-/// The kept records of one block as CSV text under `header_line`, their indices, and the
-/// block's record count.
-type Filtered = (Vec<u8>, Vec<u32>, usize);
+/// The kept records of one block as CSV text under `header_line`, the line each starts on,
+/// the block's data records, and those refused.
+struct Filtered {
+    csv: Vec<u8>,
+    rows: Vec<u32>,
+    records: usize,
+    refused: Vec<(usize, Refusal)>,
+}
 
-/// `skip`: in the first block, the number of title lines above the header.
-fn filter_block(
-    block: &[u8],
+/// What filtering one block needs to know.
+struct BlockCtx<'a> {
+    first_line: usize,
+    /// In the first block, the number of title lines above the header.
     skip: Option<usize>,
-    separator: u8,
-    header_line: &[u8],
-    plan: &Plan,
+    head: &'a Head,
+    header_line: &'a [u8],
+    plan: &'a Plan,
     window: Window,
-) -> Result<Option<Filtered>> {
-    let body = if skip.is_some() { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
-    let above = skip.map_or(0, |s| s + 1);
-    let mut csv = Vec::with_capacity(header_line.len() + body.len() / 8);
-    csv.extend_from_slice(header_line);
-    let (mut rows, mut records) = (Vec::new(), 0usize);
+}
+
+fn filter_block(block: &[u8], c: &BlockCtx<'_>) -> Result<Option<Filtered>> {
+    let mut body = if c.skip.is_some() { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
+    let mut first_line = c.first_line;
+    // The first block starts with the title lines and the header: not records.
+    if let Some(skip) = c.skip {
+        for _ in 0..=skip {
+            let cut = memchr::memchr(b'\n', body).map_or(body.len(), |i| i + 1);
+            body = &body[cut..];
+            first_line += 1;
+        }
+    }
+    let mut f = Filtered {
+        csv: Vec::with_capacity(c.header_line.len() + body.len() / 8),
+        rows: Vec::new(),
+        records: 0,
+        refused: Vec::new(),
+    };
+    f.csv.extend_from_slice(c.header_line);
     let mut utf8 = true;
-    each_record(body, separator, |fields| {
-        let index = records;
-        records += 1;
-        if index < above || !in_period(fields, plan, window) {
+    records::split(body, c.head.separator, c.head.header.len(), first_line, &mut f.refused, |line, fields| {
+        f.records += 1;
+        if !in_period(fields, c.plan, c.window) {
             return true;
         }
         // Only the kept fields must be UTF-8: bytes in dropped columns are never read.
-        let texts: Option<Vec<std::borrow::Cow<'_, str>>> = plan
+        let texts: Option<Vec<std::borrow::Cow<'_, str>>> = c
+            .plan
             .keep
             .iter()
-            .map(|&i| std::str::from_utf8(fields.get(i).copied().unwrap_or_default()).ok().map(nfc))
+            .map(|&i| std::str::from_utf8(fields.get(i).copied().unwrap_or_default()).ok().map(clean))
             .collect();
         let Some(texts) = texts else {
             utf8 = false;
             return false;
         };
-        put_record(&mut csv, texts.iter().map(|t| t.as_bytes()));
-        rows.push(index as u32);
+        put_record(&mut f.csv, texts.iter().map(|t| t.as_bytes()));
+        f.rows.push(line as u32);
         true
     });
-    Ok(utf8.then_some((csv, rows, records)))
+    f.records += f.refused.len();
+    Ok(utf8.then_some(f))
 }
 
 /// Splits CSV text into records (quotes and doubled quotes as RFC 4180, blank lines
@@ -308,10 +332,13 @@ fn read_day(s: &[u8]) -> Option<NaiveDate> {
 }
 
 /// Reads the file in blocks that end at a record end (a newline outside quotes) and hands
-/// each to `send`; stops early when `send` returns false.
-fn split_blocks(file: &mut File, mut send: impl FnMut(usize, Vec<u8>) -> bool) -> std::io::Result<()> {
+/// each, with the line it starts on, to `send`; stops early when `send` returns false. A
+/// quote that never closes would make the rest of the file one record: past
+/// [`records::MAX_RECORD`] without a record end, the block is cut at a line end instead.
+fn split_blocks(file: &mut File, mut send: impl FnMut(Block) -> bool) -> std::io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     let mut index = 0;
+    let mut line = 1;
     let mut eof = false;
     while !eof {
         let mut block = std::mem::take(&mut carry);
@@ -324,6 +351,10 @@ fn split_blocks(file: &mut File, mut send: impl FnMut(usize, Vec<u8>) -> bool) -
         if !eof {
             match last_record_end(&block) {
                 Some(cut) => carry = block.split_off(cut),
+                None if block.len() > records::MAX_RECORD + BLOCK => {
+                    let cut = memchr::memrchr(b'\n', &block).map_or(block.len(), |i| i + 1);
+                    carry = block.split_off(cut);
+                }
                 // One record longer than the block: read on.
                 None => {
                     carry = block;
@@ -334,9 +365,11 @@ fn split_blocks(file: &mut File, mut send: impl FnMut(usize, Vec<u8>) -> bool) -
         if block.is_empty() {
             break;
         }
-        if !send(index, block) {
+        let lines = memchr::memchr_iter(b'\n', &block).count();
+        if !send((index, line, block)) {
             break;
         }
+        line += lines;
         index += 1;
     }
     Ok(())
@@ -406,7 +439,7 @@ mod tests {
             df.vstack_mut(&f).unwrap();
         });
         let rows: Vec<u32> = df.column("__row").unwrap().u32().unwrap().into_no_null_iter().collect();
-        assert_eq!(rows, [2, 4, 6, 7]);
+        assert_eq!(rows, [2, 5, 7, 8], "the line each record starts on (A spans lines 2 and 3)");
         let text = |c: &str| -> Vec<String> {
             df.column(c).unwrap().str().unwrap().iter().map(|v| v.unwrap_or_default().to_string()).collect()
         };

@@ -34,6 +34,10 @@ pub struct ReadInfo {
     pub duplicates: Vec<(String, String, String)>,
     /// Workbook cells re-read from a legacy font (TCVN3, VNI).
     pub legacy_cells: usize,
+    /// CSV records that did not fit the header, by line (dropped, values unread).
+    pub refused: Vec<(usize, super::records::Refusal)>,
+    /// Workbook cells holding a formula with no value Excel computed: (row, column).
+    pub uncached_formulas: Vec<(u32, String)>,
 }
 
 /// Rows searched for the header line.
@@ -78,7 +82,7 @@ pub fn read(bytes: &[u8], format: Format, is_header: &dyn Fn(&str) -> bool) -> R
     match format {
         Format::Csv => read_csv(bytes, is_header),
         Format::Excel => {
-            let (grid, sheet, header_row, legacy_cells) = read_excel(bytes, is_header)?;
+            let (grid, sheet, header_row, legacy_cells, uncached_formulas) = read_excel(bytes, is_header)?;
             let duplicates = duplicates(&grid.header, excel_column);
             let info = ReadInfo {
                 format: "Excel",
@@ -86,6 +90,7 @@ pub fn read(bytes: &[u8], format: Format, is_header: &dyn Fn(&str) -> bool) -> R
                 header_row,
                 duplicates,
                 legacy_cells,
+                uncached_formulas,
                 ..ReadInfo::default()
             };
             Ok(RawFrame { df: grid_frame(grid)?, info })
@@ -152,17 +157,45 @@ pub fn split_line(line: &str) -> Vec<String> {
     cells
 }
 
+/// A whole CSV export: decoded, its header found below any title lines, its records split
+/// and checked against the header (see [`super::records`]), every cell cleaned.
 fn read_csv(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<RawFrame> {
     let (text, enc) = decode_text(bytes);
+    if text.trim().is_empty() {
+        bail!("tệp CSV rỗng");
+    }
     let (line, offset) = find_header_line(&text, is_header);
     let body = &text[offset..];
     let header_line = body.lines().next().unwrap_or("");
     let separator = guess_separator(header_line);
-    let dups = duplicates(&split_line(header_line), csv_column);
-    let mut raw = read_csv_text(body.as_bytes().to_vec(), separator, enc, None, line as u32 + 2)?;
-    raw.info.header_row = line as u32 + 1;
-    raw.info.duplicates = dups;
-    Ok(raw)
+    let header: Vec<String> = split_line(header_line)
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| if h.is_empty() { format!("__col{i}") } else { h })
+        .collect();
+    let mut grid = Grid { columns: vec![Vec::new(); header.len()], header, rows: Vec::new() };
+    let rest = &body.as_bytes()[header_line.len().min(body.len())..];
+    let rest = rest.strip_prefix(b"\r").unwrap_or(rest);
+    let rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+    let mut refused = Vec::new();
+    super::records::split(rest, separator, grid.header.len(), line + 2, &mut refused, |row, fields| {
+        for (column, f) in grid.columns.iter_mut().zip(fields) {
+            let t = super::decode::clean(String::from_utf8_lossy(f).trim()).into_owned();
+            column.push((!t.is_empty()).then_some(t));
+        }
+        grid.rows.push(row as u32);
+        true
+    });
+    let duplicates = duplicates(&grid.header, csv_column);
+    let info = ReadInfo {
+        format: "CSV",
+        encoding: Some(enc),
+        header_row: line as u32 + 1,
+        duplicates,
+        refused,
+        ..ReadInfo::default()
+    };
+    Ok(RawFrame { df: grid_frame(grid)?, info })
 }
 
 /// The separator of a CSV export: whichever of `,` `;` tab `|` its header line uses most.
@@ -212,9 +245,9 @@ fn cell_text(cell: &Data, legacy: &mut usize) -> Option<String> {
             match super::decode::repair_cell(t) {
                 Some(fixed) => {
                     *legacy += 1;
-                    Some(fixed)
+                    Some(super::decode::clean(&fixed).into_owned())
                 }
-                None => Some(nfc(t).into_owned()),
+                None => Some(super::decode::clean(t).into_owned()),
             }
         }
         Data::Int(i) => Some(i.to_string()),
@@ -229,7 +262,32 @@ fn cell_text(cell: &Data, legacy: &mut usize) -> Option<String> {
     }
 }
 
-fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, String, u32, usize)> {
+/// The cells of the chosen sheet below its header that hold a formula Excel never computed
+/// (a file written by a program, not saved from Excel): their value would read as empty.
+fn uncached_formulas(
+    book: &mut calamine::Sheets<Cursor<&[u8]>>,
+    sheet: &str,
+    range: &calamine::Range<Data>,
+    header_row: u32,
+) -> Vec<(u32, String)> {
+    let Ok(formulas) = book.worksheet_formula(sheet) else { return vec![] };
+    let (r0, c0) = formulas.start().unwrap_or((0, 0));
+    formulas
+        .cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .map(|(r, c, _)| (r0 + r as u32, c0 + c as u32))
+        .filter(|&(r, c)| {
+            r + 1 > header_row && matches!(range.get_value((r, c)), None | Some(Data::Empty))
+                || matches!(range.get_value((r, c)), Some(Data::String(s)) if s.is_empty() && r + 1 > header_row)
+        })
+        .map(|(r, c)| (r + 1, excel_column(c as usize)))
+        .collect()
+}
+
+/// A workbook as read: the grid, its sheet, header row, legacy-font cells, uncached formulas.
+type ExcelRead = (Grid, String, u32, usize, Vec<(u32, String)>);
+
+fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<ExcelRead> {
     let mut legacy = 0usize;
     super::limits::check_workbook(bytes, super::limits::MAX_WORKBOOK_BYTES)?;
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
@@ -277,7 +335,9 @@ fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<(Grid, S
         }
         grid.rows.push((start_row + i + 1) as u32);
     }
-    Ok((grid, sheet, (start_row + header_idx + 1) as u32, legacy))
+    let header_row = (start_row + header_idx + 1) as u32;
+    let uncached = uncached_formulas(&mut book, &sheet, &range, header_row);
+    Ok((grid, sheet, header_row, legacy, uncached))
 }
 
 /// The grid as a frame of text columns plus `__row`.

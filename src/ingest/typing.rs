@@ -39,6 +39,9 @@ impl Mapping {
     }
 }
 
+/// The longest value a field may hold (characters): longer is no real export's.
+pub const MAX_FIELD_CHARS: usize = 4000;
+
 /// Date layouts met per field: label → values read with it.
 pub type Layouts = BTreeMap<&'static str, BTreeMap<String, usize>>;
 
@@ -234,8 +237,18 @@ pub fn type_frame(
     let mut checks = Vec::new();
     for f in schema.fields {
         let raw_col = format!("__raw_{}", f.name);
-        let bad = text(&raw_col).is_not_null().and(col(f.name).is_null());
         let label = column_label(f, mapping);
+        // A value no real export has: dropped with its row, named by its length only.
+        let long = col(&raw_col).str().len_chars().gt(lit(MAX_FIELD_CHARS as u32)).fill_null(lit(false));
+        let length = col(&raw_col).str().len_chars().cast(DataType::String) + lit(" ký tự");
+        reject = reject.or(long.clone());
+        checks.push((
+            format!("Giá trị quá dài ở {label} (quá {MAX_FIELD_CHARS} ký tự; loại bỏ dòng)"),
+            long,
+            Severity::Rejected,
+            length,
+        ));
+        let bad = text(&raw_col).is_not_null().and(col(f.name).is_null());
         let check = if f.required {
             let cond = col(f.name).is_null().and(exempt(dataset, f).not());
             (format!("Thiếu hoặc sai giá trị bắt buộc ở {label} (loại bỏ dòng)"), cond, Severity::Rejected)
@@ -251,7 +264,7 @@ pub fn type_frame(
         if check.2 == Severity::Rejected {
             reject = reject.or(check.1.clone());
         }
-        checks.push((check.0, check.1, check.2, raw_col));
+        checks.push((check.0, check.1, check.2, col(&raw_col)));
     }
     // Every column's check counted in one pass; only those that caught rows are listed.
     let counts = df
@@ -259,12 +272,12 @@ pub fn type_frame(
         .lazy()
         .select(checks.iter().enumerate().map(|(i, c)| c.1.clone().sum().alias(format!("c{i}"))).collect::<Vec<_>>())
         .collect()?;
-    for (i, (rule, cond, severity, raw_col)) in checks.into_iter().enumerate() {
+    for (i, (rule, cond, severity, detail)) in checks.into_iter().enumerate() {
         let caught = counts.column(&format!("c{i}"))?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
         if caught == 0 {
             continue;
         }
-        if let Some(finding) = finding_for(&df, dataset, severity, rule, cond, &raw_col, file)? {
+        if let Some(finding) = finding_with(&df, dataset, severity, rule, cond, detail, file)? {
             findings.push(finding);
         }
     }

@@ -68,6 +68,24 @@ impl Formats {
     }
 }
 
+/// Excel keeps at most 32,767 characters in a cell (and rust_xlsxwriter refuses more).
+const CELL_LIMIT: usize = 32_000;
+
+/// Text as a cell may hold it: cut at Excel's limit with a marker, control characters
+/// (other than line breaks and tabs) removed.
+pub fn cell_text(v: &str) -> std::borrow::Cow<'_, str> {
+    let controls = v.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    if !controls && v.len() <= CELL_LIMIT {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    let kept: String = v.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').take(CELL_LIMIT).collect();
+    if kept.chars().count() == CELL_LIMIT && v.chars().count() > CELL_LIMIT {
+        std::borrow::Cow::Owned(kept + " …[đã cắt bớt]")
+    } else {
+        std::borrow::Cow::Owned(kept)
+    }
+}
+
 /// Days since 1899-12-30: how Excel stores a date and time.
 pub fn excel_serial(dt: NaiveDateTime) -> f64 {
     let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid").and_hms_opt(0, 0, 0).expect("valid");
@@ -109,7 +127,7 @@ fn write_column(ws: &mut Worksheet, first: u32, ci: u16, s: &Series, kind: Kind,
             let s = s.cast(&DataType::String)?;
             for (i, v) in s.str()?.iter().enumerate() {
                 match v {
-                    Some(v) => ws.write_string_with_format(first + i as u32, ci, v, &f.text)?,
+                    Some(v) => ws.write_string_with_format(first + i as u32, ci, cell_text(v).as_ref(), &f.text)?,
                     None => ws.write_blank(first + i as u32, ci, &f.text)?,
                 };
             }

@@ -1,0 +1,214 @@
+//! CSV records that do not fit are refused, not shifted.
+//!
+//! A row with a missing or an extra field would put every later value in the wrong column
+//! (a citizen's name in the rating column, then in a report); an unclosed quote would
+//! swallow the rest of the file as one field; a line of 200 MB would sit in memory. Each
+//! record is therefore split here (quotes as RFC 4180, by csv-core) and checked against the
+//! header's field count: a record that does not fit is dropped and reported by its line,
+//! never by its values (they may be personal data). A record spanning several lines that
+//! does not fit is an unclosed quote: only its first line is dropped and reading resumes on
+//! the next line, so the rows after it are kept. A record longer than [`MAX_RECORD`] is
+//! dropped without being held whole.
+
+use memchr::memchr;
+
+/// The longest record read (bytes): a dossier is a few hundred.
+pub const MAX_RECORD: usize = 1 << 20;
+
+/// Why a record was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Fields found, fields in the header.
+    FieldCount(usize, usize),
+    /// A quote opened on this line was never closed (the line is dropped).
+    UnclosedQuote,
+    /// Bytes in the record.
+    TooLong(usize),
+}
+
+impl Refusal {
+    /// The rule as the data-quality sheet names it.
+    pub fn rule_vi(&self) -> &'static str {
+        match self {
+            Refusal::FieldCount(..) => "Dòng có số cột khác dòng tiêu đề (loại bỏ dòng, không đọc giá trị)",
+            Refusal::UnclosedQuote => "Dấu ngoặc kép mở mà không đóng (loại bỏ dòng, đọc tiếp từ dòng sau)",
+            Refusal::TooLong(_) => "Dòng quá dài (loại bỏ dòng, không đọc giá trị)",
+        }
+    }
+
+    /// What is said about the row (never its values).
+    pub fn detail_vi(&self) -> String {
+        match self {
+            Refusal::FieldCount(got, want) => format!("{got} cột, dòng tiêu đề có {want}"),
+            Refusal::UnclosedQuote => "ngoặc kép không đóng".into(),
+            Refusal::TooLong(n) => format!("{n} byte, giới hạn {MAX_RECORD}"),
+        }
+    }
+}
+
+/// Splits `input` into records of `expected` fields (0: take the first record's count).
+/// `each(line, fields)` gets every record that fits with the 1-based line it starts on
+/// (counted from `first_line`), until it returns false; refused records go to `refused`.
+pub fn split(
+    input: &[u8],
+    separator: u8,
+    expected: usize,
+    first_line: usize,
+    refused: &mut Vec<(usize, Refusal)>,
+    mut each: impl FnMut(usize, &[&[u8]]) -> bool,
+) {
+    use csv_core::ReadRecordResult as R;
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(separator).build();
+    let (mut out, mut ends) = (vec![0u8; 64 << 10], vec![0usize; 64]);
+    let (mut out_len, mut ends_len) = (0, 0);
+    let mut expected = expected;
+    let mut pos = 0; // where the current record starts
+    let mut at = 0; // how far the reader has consumed
+    let mut line = first_line;
+    let lines_in = |bytes: &[u8]| memchr::memchr_iter(b'\n', bytes).count();
+    let next_line = |from: usize| memchr(b'\n', &input[from..]).map_or(input.len(), |i| from + i + 1);
+    loop {
+        if at - pos > MAX_RECORD {
+            // Too long: drop it through the end of its line, without reading it whole.
+            let cut = next_line(at);
+            refused.push((line, Refusal::TooLong(cut - pos)));
+            line += lines_in(&input[pos..cut]);
+            (pos, at, out_len, ends_len) = (cut, cut, 0, 0);
+            reader.reset();
+            continue;
+        }
+        // Fed a slice at a time, so that a record too long is seen before it is held whole.
+        let slice = &input[at..(at + (64 << 10)).min(input.len())];
+        let (res, nin, nout, nend) = reader.read_record(slice, &mut out[out_len..], &mut ends[ends_len..]);
+        at += nin;
+        out_len += nout;
+        ends_len += nend;
+        let last = match res {
+            R::InputEmpty if at < input.len() => continue,
+            R::OutputFull => {
+                out.resize(out.len() * 2, 0);
+                continue;
+            }
+            R::OutputEndsFull => {
+                ends.resize(ends.len() * 2, 0);
+                continue;
+            }
+            R::End => return,
+            R::Record => false,
+            R::InputEmpty => {
+                // The input ends inside a record: finish it.
+                let (res, _, nout, nend) = reader.read_record(&[], &mut out[out_len..], &mut ends[ends_len..]);
+                out_len += nout;
+                ends_len += nend;
+                if !matches!(res, R::Record) {
+                    return;
+                }
+                true
+            }
+        };
+        let fields = fields(&out[..out_len], &ends[..ends_len]);
+        let body = &input[pos..at];
+        if body.len() > MAX_RECORD {
+            refused.push((line, Refusal::TooLong(body.len())));
+            line += lines_in(body);
+            pos = at;
+            if last {
+                return;
+            }
+        } else if resync(&fields, expected, body) {
+            refused.push((line, Refusal::UnclosedQuote));
+            line += 1;
+            let next = next_line(pos);
+            (pos, at) = (next, next);
+            reader.reset();
+        } else {
+            let blank = fields.len() == 1 && fields[0].is_empty();
+            if !blank {
+                if expected == 0 {
+                    expected = fields.len();
+                }
+                if fields.len() != expected {
+                    refused.push((line, Refusal::FieldCount(fields.len(), expected)));
+                } else if !each(line, &fields) {
+                    return;
+                }
+            }
+            line += lines_in(body);
+            pos = at;
+            if last {
+                return;
+            }
+        }
+        (out_len, ends_len) = (0, 0);
+    }
+}
+
+fn fields<'a>(out: &'a [u8], ends: &[usize]) -> Vec<&'a [u8]> {
+    let mut start = 0;
+    ends.iter()
+        .map(|&end| {
+            let f = &out[start..end];
+            start = end;
+            f
+        })
+        .collect()
+}
+
+/// A record of the wrong width spanning lines: a quote that ran over them.
+fn resync(fields: &[&[u8]], expected: usize, body: &[u8]) -> bool {
+    let blank = fields.len() == 1 && fields[0].is_empty();
+    if expected == 0 || fields.len() == expected || blank {
+        return false;
+    }
+    // A newline inside the record, not only its own end.
+    memchr(b'\n', body).is_some_and(|i| i + 1 < body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Rows = Vec<(usize, Vec<String>)>;
+
+    fn read(text: &str) -> (Rows, Vec<(usize, Refusal)>) {
+        let mut refused = Vec::new();
+        let mut rows = Vec::new();
+        split(text.as_bytes(), b',', 0, 1, &mut refused, |line, f| {
+            rows.push((line, f.iter().map(|x| String::from_utf8_lossy(x).into_owned()).collect()));
+            true
+        });
+        (rows, refused)
+    }
+
+    #[test]
+    fn a_row_with_a_missing_or_an_extra_field_is_refused_by_its_line() {
+        let (rows, refused) = read("a,b,c\n1,2,3\n4,5\n6,7,8,Nguyễn Văn A\n\"x\ny\",9,10\n");
+        let lines: Vec<usize> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 2, 5], "the header, the good row, the quoted two-line row");
+        assert_eq!(refused, [(3, Refusal::FieldCount(2, 3)), (4, Refusal::FieldCount(4, 3))]);
+        assert_eq!(rows[2].1[0], "x\ny");
+    }
+
+    #[test]
+    fn an_unclosed_quote_loses_its_line_only() {
+        let mut text = String::from("a,b,c\n1,\"2,3\n");
+        for i in 0..50 {
+            text.push_str(&format!("{i},x,y\n"));
+        }
+        let (rows, refused) = read(&text);
+        assert_eq!(refused, [(2, Refusal::UnclosedQuote)]);
+        assert_eq!(rows.len(), 1 + 50, "the 50 rows after it are kept");
+        assert_eq!(rows[1].0, 3);
+    }
+
+    #[test]
+    fn a_line_too_long_is_refused_without_being_held() {
+        let mut text = String::from("a,b\n1,2\n");
+        text.push_str(&"x".repeat(MAX_RECORD + 10));
+        text.push_str(",3\n4,5\n");
+        let (rows, refused) = read(&text);
+        assert!(matches!(refused[..], [(3, Refusal::TooLong(n))] if n > MAX_RECORD), "{refused:?}");
+        assert_eq!(rows.last().unwrap().1, ["4", "5"]);
+        assert_eq!(rows.last().unwrap().0, 4);
+    }
+}
