@@ -17,7 +17,9 @@ Mã thoát (exit codes):
   2  sai cú pháp lệnh (usage error)
   3  lỗi cấu hình: tệp cấu hình hoặc pipeline sai (configuration problem)
   4  lỗi dữ liệu: không có tệp xuất cho kỳ, tệp hỏng, thiếu cột (data problem)
-  5  lỗi gửi báo cáo: SMTP hoặc hộp thư đi (delivery problem)";
+  5  lỗi gửi báo cáo: thư còn chờ, chưa chắc đã tới hoặc bị từ chối (delivery problem)
+  6  đang chạy: cùng pipeline, hoặc tiến trình khác đang gửi thư (busy)
+  7  lỗi lưu trữ: không ghi được tệp, đầy đĩa, không có quyền (storage problem)";
 
 /// thidua — bảng điểm cải cách hành chính, chuyển đổi số và khen thưởng phong trào thi đua.
 ///
