@@ -1,4 +1,5 @@
-//! Benchmark mode: one big S1 CSV streamed row by row.
+//! Benchmark mode: one big S1 CSV streamed row by row, with the flat pre-counted columns
+//! (SoLanYeuCauBoSung, CoPhiLePhi, ...) and TrangThaiHoSo as the national code.
 //!
 //! Only one day's dossiers are held at a time (they must be sorted to number them per
 //! agency and day), and rows are assembled into a reused byte buffer, so memory stays flat and
@@ -197,7 +198,7 @@ impl Rows<'_> {
         if !d.channel_blank {
             num(line, d.channel as i64);
         }
-        for ts in [Some(d.received), (!d.due_missing).then_some(d.due), v.finished, v.returned] {
+        for ts in [v.received, v.due, v.finished, v.returned] {
             line.push(b',');
             if let Some(ts) = ts {
                 let mut buf = [0u8; 19];
@@ -206,7 +207,7 @@ impl Rows<'_> {
             }
         }
         line.push(b',');
-        put(line, v.status.label());
+        num(line, i64::from(v.status.code()));
         let flags = [
             v.supplement_requests as i64,
             v.supplement_days as i64,

@@ -2,13 +2,16 @@
 //! download them from the systems the ward does not own (S1 dossiers, S3 documents, S4
 //! citizen feedback, S8 initiatives) and of the yearly index results the ward receives (S5 PAR
 //! appraisal, S6 DTI assessment and provincial ranking, S7 DDCI survey), with the messy cases
-//! real exports have. It ships a small
-//! offline sample with the repository and produces large S1 CSVs for benchmarks.
+//! real exports have. The dossiers come in the shapes of DATA-SOURCES.md: the provincial
+//! "Xuất Excel" for most months and the national sync payload (JSON) for one month. It ships a small offline
+//! sample with the repository and produces large S1 CSVs for benchmarks.
 //!
-//! Decision: every dossier's whole life (received, supplements, finish, return) is drawn once,
-//! up front, and each download only *shows* it as of its own download moment. Carried-over
-//! dossiers, late finishes shown in the earlier month's file and overlapping re-downloads
-//! therefore agree with each other the way real exports do, instead of being drawn anew.
+//! Decision: every dossier's whole life (filed, received or refused, supplements, payment,
+//! finish, return) is drawn once, up front, and each download only *shows* it as of its own
+//! download moment, with the national statuses (TrangThaiHoSo 1–10). Carried-over dossiers,
+//! online filings still waiting for reception, late finishes shown in the earlier month's
+//! file and overlapping re-downloads therefore agree with each other the way real exports
+//! do, instead of being drawn anew.
 
 mod bench;
 pub use bench::communes;
@@ -18,6 +21,7 @@ mod cham_diem;
 mod cp1258;
 mod ddci;
 mod dia_ban;
+mod dong_bo;
 mod dossier;
 mod dti;
 mod ho_so;
@@ -176,8 +180,11 @@ pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary
     let downloads = ho_so::downloads(&mut rng, &cal, ward.year, &mut dossiers);
     let rt = s1_xlsx::RowText { cal: &cal, ward, units: &units, agency: &ward.agency_code };
     let mut files = Vec::new();
-    for dl in downloads {
-        files.push(s1_xlsx::write_download(&rt, &dossiers, &dl, out)?);
+    for dl in &downloads {
+        files.push(match dl.shape {
+            ho_so::Shape::Excel(style) => s1_xlsx::write_download(&rt, &dossiers, dl, style, out)?,
+            ho_so::Shape::Sync => dong_bo::write_download(&rt, &dossiers, dl, out)?,
+        });
     }
     files.extend(van_ban::write_year(&mut stream(opts.seed, 3), ward, &ranks, out)?);
     files.extend(pakn::write_year(&mut stream(opts.seed, 4), &cal, ward, &units, &ranks, out)?);
