@@ -157,6 +157,13 @@ impl Calendar {
         String::from_utf8_lossy(&buf).into_owned()
     }
 
+    /// The local date and time of a moment.
+    pub fn datetime(&self, ts: Ts) -> chrono::NaiveDateTime {
+        self.start.and_hms_opt(0, 0, 0).expect("midnight")
+            + Duration::days(ts.day.into())
+            + Duration::seconds(ts.sec.into())
+    }
+
     pub fn fmt_ts(&self, ts: Ts) -> String {
         let mut buf = [0u8; 19];
         self.write_ts(ts, &mut buf);
@@ -195,6 +202,7 @@ mod tests {
         assert_eq!(cal.fmt_ts(Ts::new(fri, hms(7, 30, 5))), "30/08/2024 07:30:05");
         assert_eq!(cal.fmt_date(tue), "03/09/2024");
         assert_eq!(cal.fmt_compact(Ts::new(fri, hms(17, 0, 9))), "20240830170009");
+        assert_eq!(cal.datetime(Ts::new(tue, hms(8, 1, 2))).to_string(), "2024-09-03 08:01:02");
         assert_eq!(cal.prev_working(tue), fri);
     }
 }

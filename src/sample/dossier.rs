@@ -219,6 +219,12 @@ impl Dossier {
         out
     }
 
+    /// The due date as of `at`, after the supplements answered by then.
+    pub fn moved_due(&self, cal: &Calendar, at: Ts) -> Option<Ts> {
+        let moves = self.due_moves(cal, at);
+        moves.iter().rev().find_map(|m| m.2).or(self.first_due(at))
+    }
+
     /// Turns the dossier into one refused at reception: it ends there, never received.
     pub fn refuse(&mut self) {
         self.outcome = Outcome::Refused;

@@ -16,6 +16,8 @@ const SEASON: [f64; 12] = [1.15, 0.75, 1.0, 0.95, 1.0, 1.0, 1.05, 1.1, 1.0, 1.0,
 pub(crate) const RELOAD_MONTHS: [u32; 3] = [3, 7, 10];
 /// This month is the national sync payload (JSON), not an Excel download.
 pub(crate) const SYNC_MONTH: u32 = 6;
+/// This month is also written as the pages of VNPT iGate's dossier search.
+pub(crate) const IGATE_MONTH: u32 = 10;
 /// Excel downloads of these months carry the status codes ("Mã trạng thái"), not the words.
 pub(crate) const STATUS_CODE_MONTHS: [u32; 2] = [4, 9];
 /// Excel downloads of these months write the channel as 1/2/3, the others as words.

@@ -2,8 +2,9 @@
 //! download them from the systems the ward does not own (S1 dossiers, S3 documents, S4
 //! citizen feedback, S8 initiatives) and of the yearly index results the ward receives (S5 PAR
 //! appraisal, S6 DTI assessment and provincial ranking, S7 DDCI survey), with the messy cases
-//! real exports have. The dossiers come in the shapes of DATA-SOURCES.md: the provincial
-//! "Xuất Excel" for most months and the national sync payload (JSON) for one month. It ships a small offline
+//! real exports have. The dossiers come in the three shapes of DATA-SOURCES.md: the provincial
+//! "Xuất Excel" for most months, the national sync payload (JSON) for one month, and VNPT
+//! iGate's JSON pages for one month (beside that month's Excel). It ships a small offline
 //! sample with the repository and produces large S1 CSVs for benchmarks.
 //!
 //! Decision: every dossier's whole life (filed, received or refused, supplements, payment,
@@ -25,6 +26,7 @@ mod dong_bo;
 mod dossier;
 mod dti;
 mod ho_so;
+mod igate;
 mod pakn;
 mod people;
 mod s1_xlsx;
@@ -185,6 +187,9 @@ pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary
             ho_so::Shape::Excel(style) => s1_xlsx::write_download(&rt, &dossiers, dl, style, out)?,
             ho_so::Shape::Sync => dong_bo::write_download(&rt, &dossiers, dl, out)?,
         });
+        if dl.month == ho_so::IGATE_MONTH && !dl.reload {
+            files.extend(igate::write_pages(&rt, &dossiers, dl, out)?);
+        }
     }
     files.extend(van_ban::write_year(&mut stream(opts.seed, 3), ward, &ranks, out)?);
     files.extend(pakn::write_year(&mut stream(opts.seed, 4), &cal, ward, &units, &ranks, out)?);

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, NaiveDateTime, Weekday};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDateTime, Weekday};
 use serde_json::Value;
 
 use super::*;
@@ -56,6 +56,9 @@ const NATIONAL: [(u8, &str); 10] = [
     (10, "Đã trả kết quả"),
 ];
 
+/// The `igate-vnpt` profile's ASSUMED tables: dossierStatus.id and applyMethod.id.
+const IGATE_STATUS: [(u64, u8); 10] = [(0, 1), (1, 2), (2, 4), (3, 5), (4, 9), (5, 10), (6, 7), (7, 8), (8, 3), (9, 6)];
+const IGATE_CHANNEL: [(u64, &str); 3] = [(0, "Trực tuyến"), (1, "Trực tiếp"), (2, "Bưu chính công ích")];
 const CHANNEL_WORDS: [&str; 3] = ["Trực tiếp", "Trực tuyến", "Bưu chính công ích"];
 
 /// Every field of a national sync record (S1a), in the order written.
@@ -288,7 +291,8 @@ fn monthly_dossier_downloads_carry_the_messy_cases() {
     let dir = tempfile::tempdir().unwrap();
     let summary = run(dir.path(), None);
     let oct = Excel::read(&s1_path(dir.path(), 10, false));
-    assert_eq!(summary.files.len(), 15 + 12 + 12 + 1 + 2 + 2 + 1);
+    let pages = oct.data().count().div_ceil(100);
+    assert_eq!(summary.files.len(), 15 + pages + 12 + 12 + 1 + 2 + 2 + 1);
     assert_eq!(oct.top[0][0].to_string(), "ỦY BAN NHÂN DÂN PHƯỜNG GIẾNG ĐÁY");
     assert_eq!(oct.top[2][0].to_string(), "Từ ngày 01/10/2024 đến ngày 31/10/2024");
     let first = oct.data().next().unwrap().text("Mã hồ sơ");
@@ -506,6 +510,106 @@ fn the_sync_month_is_the_national_json_payload() {
     assert!(statuses.contains(&1) && statuses.contains(&3), "{statuses:?}");
 }
 
+/// An iGate instant: ISO 8601 with `+0700`, `+0000` or `Z`, as local time (Asia/Ho_Chi_Minh).
+fn igate_time(v: &Value) -> Option<(NaiveDateTime, &'static str)> {
+    let s = v.as_str()?;
+    let (t, kind): (DateTime<FixedOffset>, _) = if s.ends_with('Z') {
+        (DateTime::parse_from_rfc3339(s).unwrap(), "Z")
+    } else {
+        let t = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.3f%z").unwrap_or_else(|e| panic!("{s}: {e}"));
+        (t, if s.ends_with("+0700") { "+0700" } else { "+0000" })
+    };
+    assert!(s.contains(".000"), "{s}");
+    Some(((t + Duration::hours(7)).naive_utc(), kind))
+}
+
+#[test]
+fn igate_pages_are_the_october_download() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), None);
+    let folder = dir.path().join("igate/2024-10");
+    let n = fs::read_dir(&folder).unwrap().count();
+    assert!(n >= 2, "several pages");
+    let pages: Vec<Value> = (0..n)
+        .map(|i| serde_json::from_str(&fs::read_to_string(folder.join(format!("trang-{i}.json"))).unwrap()).unwrap())
+        .collect();
+    let total: usize = pages.iter().map(|p| p["content"].as_array().unwrap().len()).sum();
+    for (i, p) in pages.iter().enumerate() {
+        let k = p["content"].as_array().unwrap().len();
+        assert_eq!(p["totalElements"].as_u64(), Some(total as u64));
+        assert_eq!(p["totalPages"].as_u64(), Some(n as u64));
+        assert_eq!(p["number"].as_u64(), Some(i as u64));
+        assert_eq!(p["size"].as_u64(), Some(100));
+        assert_eq!(p["numberOfElements"].as_u64(), Some(k as u64));
+        assert_eq!(p["last"].as_bool(), Some(i + 1 == n), "last only on the last page");
+        assert!(if i + 1 < n { k == 100 } else { (1..=100).contains(&k) });
+    }
+
+    // The same dossiers as October's Excel download, as of the same moment.
+    let excel = Excel::read(&s1_path(dir.path(), 10, false));
+    let rows: Vec<&Row> = excel.data().collect();
+    let records: Vec<&Value> = pages.iter().flat_map(|p| p["content"].as_array().unwrap()).collect();
+    assert_eq!(records.len(), rows.len());
+    let names: BTreeSet<String> = ward().units.iter().filter(|u| u.handles_dossiers).map(|u| u.name.clone()).collect();
+    let days = Days::new();
+    let mut offsets = BTreeSet::new();
+    for (r, x) in records.iter().zip(&rows) {
+        assert_eq!(r["code"].as_str().unwrap(), x.text("Mã hồ sơ"));
+        assert!(r["id"].as_str().is_some_and(|id| id.len() == 24));
+        let id = r["dossierStatus"]["id"].as_u64().unwrap();
+        let national = IGATE_STATUS.iter().find(|s| s.0 == id).map(|s| s.1);
+        assert_eq!(national, Some(x.status()), "{r}");
+        assert!(r["dossierStatus"]["name"].is_string());
+        match x.text("Kênh thực hiện").as_str() {
+            "" => assert!(r.get("applyMethod").is_none()),
+            word => {
+                let id = r["applyMethod"]["id"].as_u64().unwrap();
+                assert_eq!(IGATE_CHANNEL.iter().find(|c| c.0 == id).map(|c| c.1), Some(word));
+                assert_eq!(r["applyMethod"]["name"].as_str(), Some(word));
+            }
+        }
+        let agency = r["agency"].as_object().unwrap();
+        assert!(agency.get("code").is_none() && names.contains(agency["name"].as_str().unwrap()), "{r}");
+        assert_eq!(r["procedure"]["code"].as_str().unwrap(), x.text("Mã TTHC"));
+        assert_eq!(r["procedure"]["translate"][0]["name"].as_str().unwrap(), x.text("Tên thủ tục hành chính"));
+        assert_eq!(r["procedure"]["sector"]["code"].as_str().unwrap(), x.text("Mã lĩnh vực"));
+        assert_eq!(r["procedure"]["sector"]["name"].as_str().unwrap(), x.text("Lĩnh vực"));
+        let task = r["currentTask"].as_array().unwrap();
+        let officer = task.first().map_or(String::new(), |t| t["assignee"]["fullname"].as_str().unwrap().to_string());
+        assert_eq!(officer, x.text("Người xử lý"));
+        let mut date = |key: &str| {
+            igate_time(&r[key]).map(|(t, kind)| {
+                offsets.insert(kind);
+                t
+            })
+        };
+        assert_eq!(date("appliedDate"), x.when("Ngày nộp"));
+        assert_eq!(date("acceptedDate"), x.when("Ngày tiếp nhận"));
+        assert_eq!(date("completedDate"), x.when("Ngày kết thúc xử lý"));
+        assert_eq!(date("returnedDate"), x.when("Ngày trả kết quả"));
+        // appointmentDate: the due date after the supplements, as the Excel's "Ngày hẹn trả"
+        // moved by its "Số ngày bổ sung".
+        let due = x.when("Ngày hẹn trả").map(|d| days.add(d, x.number("Số ngày bổ sung")));
+        assert_eq!(date("appointmentDate"), due, "{r}");
+        let asks = r["additionalRequirement"].as_array().unwrap();
+        assert_eq!(asks.len() as u32, x.number("Số lần yêu cầu bổ sung"));
+        if let Some(last) = asks.iter().rev().find_map(|a| igate_time(&a["newAppointmentDate"])) {
+            assert_eq!(Some(last.0), due);
+        }
+        let fee = r["fee"].as_array().unwrap().iter().any(|f| f["amount"].as_u64().unwrap() > 0);
+        assert_eq!(u32::from(fee), x.number("Có phí, lệ phí"));
+        assert_eq!(r["paymentMethod"]["id"].as_u64().unwrap() as u32, x.number("Thanh toán trực tuyến"));
+        assert_eq!(u32::from(r["digitizedInput"].as_bool().unwrap()), x.number("Thành phần hồ sơ số hóa"));
+        assert_eq!(r["electronicResult"].as_u64().unwrap() as u32, x.number("Kết quả điện tử"));
+        assert_eq!(r["dataReused"].as_u64().unwrap() as u32, x.number("Tái sử dụng dữ liệu"));
+        let person = &r["applicant"]["data"];
+        assert_eq!(person["fullname"].as_str().unwrap(), x.text("Chủ hồ sơ"));
+        assert_eq!(person["phoneNumber"].as_str().unwrap(), x.text("Số điện thoại"));
+        assert!(person["identityNumber"].is_string() && person["address"].is_string());
+    }
+    assert_eq!(offsets, BTreeSet::from(["+0700", "+0000", "Z"]));
+}
+
 #[test]
 fn benchmark_csv_has_field_names_and_plain_values() {
     let dir = tempfile::tempdir().unwrap();
@@ -549,9 +653,15 @@ fn benchmark_csv_has_field_names_and_plain_values() {
 }
 
 #[test]
-fn statuses_and_fees_match_the_profiles() {
+fn statuses_fees_and_igate_tables_match_the_profiles() {
     for (s, (code, word)) in dossier::Status::ALL.iter().zip(NATIONAL) {
         assert_eq!((s.code(), s.word()), (code, word));
+        let id = IGATE_STATUS.iter().find(|x| x.1 == code).unwrap().0;
+        assert_eq!(u64::from(igate::status(*s).0), id);
+    }
+    for (id, word) in IGATE_CHANNEL {
+        let channel = [1, 2, 3].into_iter().find(|&c| s1_xlsx::channel_word(c) == word).unwrap();
+        assert_eq!(u64::from(igate::apply_method(channel)), id);
     }
     for p in &catalog::CATALOG {
         assert_eq!(catalog::fee(p).is_some_and(|f| f.1 > 0), p.has_fee, "{}", p.code);
@@ -577,6 +687,12 @@ fn statuses_and_fees_match_the_profiles() {
         let status = p["codes"]["status"].as_table().unwrap();
         for (code, word) in NATIONAL {
             assert_eq!(status[word].as_integer(), Some(i64::from(code)));
+        }
+    }
+    if let Some(p) = profile("igate-vnpt.toml") {
+        let status = p["codes"]["status"].as_table().unwrap();
+        for (id, code) in IGATE_STATUS {
+            assert_eq!(status[&id.to_string()].as_integer(), Some(i64::from(code)));
         }
     }
 }
