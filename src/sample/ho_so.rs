@@ -4,9 +4,9 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use super::Units;
 use super::calendar::{Calendar, Ts, hms};
 use super::dossier::{Dossier, Label, Outcome, office_time, pick_procedure, simulate};
+use super::{Units, tcvn3};
 
 /// Relative volume by month: a rush before Tết (January), a dip during it (February) and the
 /// school-enrolment rush of copies and certificates in August.
@@ -26,6 +26,8 @@ pub(crate) const CHANNEL_CODE_MONTHS: [u32; 3] = [4, 7, 9];
 /// date cells; the re-download of [`RELOAD_DATE_CELLS_MONTH`] has date cells again.
 pub(crate) const TEXT_DATE_MONTHS: [u32; 3] = [3, 7, 11];
 pub(crate) const RELOAD_DATE_CELLS_MONTH: u32 = 7;
+/// A few unit cells of this month's download were typed in the legacy .VnTime font (TCVN3).
+pub(crate) const TCVN3_MONTH: u32 = 8;
 /// The main download of this month has an empty row in the middle.
 pub(crate) const BLANK_ROW_MONTH: u32 = 5;
 /// A dossier of this month carries the malformed received date `31/02/yyyy 08:00:00`.
@@ -197,6 +199,8 @@ pub(crate) struct Download {
     pub reload: bool,
     pub shape: Shape,
     pub blank_row_after: Option<usize>,
+    /// Positions in `rows` whose unit cell is typed in TCVN3 (.VnTime).
+    pub tcvn3_rows: Vec<usize>,
 }
 
 fn style(month: u32, reload: bool) -> Style {
@@ -209,7 +213,13 @@ fn style(month: u32, reload: bool) -> Style {
 
 /// A month's download holds the dossiers filed in the month plus the older ones still
 /// unfinished when it began, as of the third working day of the following month.
-pub(crate) fn downloads(rng: &mut StdRng, cal: &Calendar, year: i32, ds: &mut [Dossier]) -> Vec<Download> {
+pub(crate) fn downloads(
+    rng: &mut StdRng,
+    cal: &Calendar,
+    year: i32,
+    units: &Units,
+    ds: &mut [Dossier],
+) -> Vec<Download> {
     let mut out = Vec::new();
     for month in 1..=12u32 {
         let days = cal.month_days(year, month);
@@ -223,7 +233,8 @@ pub(crate) fn downloads(rng: &mut StdRng, cal: &Calendar, year: i32, ds: &mut [D
             .collect();
         let shape = if month == SYNC_MONTH { Shape::Sync } else { Shape::Excel(style(month, false)) };
         let blank_row_after = (month == BLANK_ROW_MONTH).then_some(rows.len() / 2);
-        let main = Download { month, at, rows, reload: false, shape, blank_row_after };
+        let tcvn3_rows = if month == TCVN3_MONTH { legacy_font_rows(rng, units, ds, &rows) } else { Vec::new() };
+        let main = Download { month, at, rows, reload: false, shape, blank_row_after, tcvn3_rows };
         if !RELOAD_MONTHS.contains(&month) {
             out.push(main);
             continue;
@@ -253,11 +264,26 @@ pub(crate) fn downloads(rng: &mut StdRng, cal: &Calendar, year: i32, ds: &mut [D
             reload: true,
             shape: Shape::Excel(style(month, true)),
             blank_row_after: None,
+            tcvn3_rows: Vec::new(),
         };
         out.push(main);
         out.push(again);
     }
     out
+}
+
+/// A few rows (four at most) whose unit, written by its registry name, TCVN3 can spell.
+fn legacy_font_rows(rng: &mut StdRng, units: &Units, ds: &[Dossier], rows: &[usize]) -> Vec<usize> {
+    let fits: Vec<usize> = (0..rows.len())
+        .filter(|&p| {
+            let d = &ds[rows[p]];
+            d.label == Label::Clean && tcvn3::vntime_cell(&units.handling[d.unit as usize].name).is_some()
+        })
+        .collect();
+    let mut picked: Vec<usize> =
+        rand::seq::index::sample(rng, fits.len(), fits.len().min(4)).into_iter().map(|k| fits[k]).collect();
+    picked.sort_unstable();
+    picked
 }
 
 /// A re-download is made because something changed. When every dossier of the month had

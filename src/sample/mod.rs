@@ -31,6 +31,7 @@ mod pakn;
 mod people;
 mod s1_xlsx;
 mod sang_kien;
+mod tcvn3;
 mod van_ban;
 mod xlsx;
 
@@ -179,7 +180,7 @@ pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary
     let ranks = units.ranks(ward);
     let mut rng = stream(opts.seed, 1);
     let mut dossiers = ho_so::simulate_year(&mut rng, &cal, ward.year, &units, opts.per_unit_month);
-    let downloads = ho_so::downloads(&mut rng, &cal, ward.year, &mut dossiers);
+    let downloads = ho_so::downloads(&mut rng, &cal, ward.year, &units, &mut dossiers);
     let rt = s1_xlsx::RowText { cal: &cal, ward, units: &units, agency: &ward.agency_code };
     let mut files = Vec::new();
     for dl in &downloads {

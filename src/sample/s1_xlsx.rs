@@ -2,6 +2,7 @@
 //! officer downloads by hand: three title rows, the Vietnamese header on row 4, the national
 //! statuses by their words (or their codes), dates as cells or text, depending on the month.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -11,7 +12,7 @@ use super::calendar::{Calendar, Ts};
 use super::catalog::{CATALOG, FIELDS};
 use super::dossier::{Dossier, Label, Status};
 use super::ho_so::{Download, Style};
-use super::{SampleWard, Units, xlsx};
+use super::{SampleWard, Units, tcvn3, xlsx};
 
 /// The header, by the names the `xuat-excel-tinh` format profile reads.
 pub(crate) const HEADERS: [&str; 29] = [
@@ -97,6 +98,15 @@ impl RowText<'_> {
         }
     }
 
+    /// The unit cell of a row: as [`Self::unit_name`], or the registry name typed in .VnTime.
+    pub fn unit_cell(&self, d: &Dossier, vntime: bool) -> Cow<'_, str> {
+        let name = &self.units.handling[d.unit as usize].name;
+        match tcvn3::vntime_cell(name) {
+            Some(cell) if vntime => Cow::Owned(cell),
+            _ => Cow::Borrowed(self.unit_name(d)),
+        }
+    }
+
     /// NguoiXuLy: nobody yet while the dossier waits for reception.
     pub fn officer(&self, d: &Dossier, status: Status) -> &str {
         if status == Status::Registered {
@@ -137,7 +147,7 @@ pub(crate) fn write_download(
             row += 1;
         }
         let cells = Cells { rt, ws: &mut *ws, row, style, dl, date_format: &date_format };
-        cells.write(n + 1, &ds[i])?;
+        cells.write(n + 1, &ds[i], dl.tcvn3_rows.binary_search(&n).is_ok())?;
         row += 1;
     }
     xlsx::save(&mut wb, &path)?;
@@ -174,7 +184,7 @@ impl Cells<'_, '_> {
         Ok(())
     }
 
-    fn write(mut self, stt: usize, d: &Dossier) -> Result<()> {
+    fn write(mut self, stt: usize, d: &Dossier, vntime: bool) -> Result<()> {
         let (rt, row) = (self.rt, self.row);
         let proc_ = &CATALOG[d.procedure as usize];
         let v = d.view(self.dl.at);
@@ -184,7 +194,7 @@ impl Cells<'_, '_> {
         self.ws.write_string(row, 3, proc_.name)?;
         self.ws.write_string(row, 4, FIELDS[proc_.field].code)?;
         self.ws.write_string(row, 5, FIELDS[proc_.field].name)?;
-        self.ws.write_string(row, 6, rt.unit_name(d))?;
+        self.ws.write_string(row, 6, rt.unit_cell(d, vntime))?;
         xlsx::text(self.ws, row, 7, rt.officer(d, v.status))?;
         if !d.channel_blank {
             if self.style.channel_words {

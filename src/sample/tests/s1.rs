@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDateTime, Weekday};
+use encoding_rs::WINDOWS_1252;
 use serde_json::Value;
 
 use super::*;
@@ -608,6 +609,53 @@ fn igate_pages_are_the_october_download() {
         assert!(person["identityNumber"].is_string() && person["address"].is_string());
     }
     assert_eq!(offsets, BTreeSet::from(["+0700", "+0000", "Z"]));
+}
+
+/// A .VnTime cell read back: the Windows-1252 characters as TCVN3 bytes.
+fn from_vntime(cell: &str) -> String {
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(cell);
+    assert!(!unmappable, "{cell}");
+    let text: String = bytes
+        .iter()
+        .map(|&b| if b < 0x80 { char::from(b) } else { tcvn3::TCVN3_HIGH[usize::from(b - 0x80)] })
+        .collect();
+    text.nfc().collect()
+}
+
+#[test]
+fn vntime_unit_cells_in_one_month_read_back_as_registry_names() {
+    assert_eq!(from_vntime("Bé phËn T\u{AD} ph¸p - Hé tÞch"), "Bộ phận Tư pháp - Hộ tịch");
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), None);
+    let ward = ward();
+    let key = |s: &str| s.nfc().collect::<String>().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let known: BTreeSet<String> = ward
+        .units
+        .iter()
+        .map(|u| key(&u.name))
+        .chain(["Phòng Tài nguyên và Môi trường TP", "UBND phường Giếng Đáy"].map(key))
+        .collect();
+    let names: BTreeSet<&str> = ward.units.iter().map(|u| u.name.as_str()).collect();
+    let mut legacy = BTreeMap::new();
+    for m in (1..=12).filter(|&m| m != 6) {
+        for reload in [false, true] {
+            let path = s1_path(dir.path(), m, reload);
+            if !path.exists() {
+                continue;
+            }
+            for r in Excel::read(&path).data() {
+                let cell = r.text("Đơn vị xử lý");
+                if known.contains(&key(&cell)) {
+                    continue;
+                }
+                let name = from_vntime(&cell);
+                assert!(names.contains(name.as_str()), "month {m}: unit cell {cell:?} reads {name:?}");
+                *legacy.entry(m).or_insert(0) += 1;
+            }
+        }
+    }
+    assert_eq!(legacy.keys().copied().collect::<Vec<_>>(), [8], "{legacy:?}");
+    assert!((2..=4).contains(&legacy[&8]), "{legacy:?}");
 }
 
 #[test]
