@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::cli::load_config;
 use crate::config::Config;
-use crate::sample::{SampleCriterion, SampleIndices, SampleOptions, SampleUnit, SampleWard, generate};
+use crate::sample::{BenchShape, SampleCriterion, SampleIndices, SampleOptions, SampleUnit, SampleWard, generate};
 use crate::score::{IndexKind, IndexMethod};
 
 /// The leaves of the ward's PAR, DTI and DDCI methodologies valid in the year, by source.
@@ -83,7 +83,10 @@ pub fn sample(
         indices: Some(sample_indices(&config, first, last)),
     };
     let out_dir = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir()?.join(out) };
-    let mut summary = generate(&ward, &SampleOptions { seed, out_dir: out_dir.clone(), dossiers, per_unit_month })?;
+    let mut summary = generate(
+        &ward,
+        &SampleOptions { seed, out_dir: out_dir.clone(), dossiers, bench_shape: BenchShape::Flat, per_unit_month },
+    )?;
     if let Some(n) = dossiers.filter(|&n| crate::sample::communes(n) > 1) {
         summary.files.extend(province_registry(&config, first, last, crate::sample::communes(n), &out_dir)?);
     }

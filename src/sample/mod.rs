@@ -15,7 +15,7 @@
 //! do, instead of being drawn anew.
 
 mod bench;
-pub use bench::communes;
+pub use bench::{BenchShape, communes};
 mod calendar;
 mod catalog;
 mod cham_diem;
@@ -99,6 +99,8 @@ pub struct SampleOptions {
     pub out_dir: PathBuf,
     /// Some(n): write only one big S1 CSV with n dossiers spread over the year (benchmark mode).
     pub dossiers: Option<usize>,
+    /// How the benchmark CSV writes its dates.
+    pub bench_shape: BenchShape,
     /// Dossiers per month per dossier-handling unit on average in the normal (per-month) mode.
     pub per_unit_month: usize,
 }
@@ -173,8 +175,11 @@ pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary
     let units = Units::new(ward)?;
     let out = &opts.out_dir;
     if let Some(n) = opts.dossiers {
-        let path = out.join(format!("ho-so-{n}.csv"));
-        bench::write(ward, &cal, &units, opts.seed, n, &path)?;
+        let path = match opts.bench_shape {
+            BenchShape::Flat => out.join(format!("ho-so-{n}.csv")),
+            BenchShape::National => out.join(format!("ho-so-{n}-dvcqg.csv")),
+        };
+        bench::write(ward, &cal, &units, opts.seed, n, opts.bench_shape, &path)?;
         return Ok(SampleSummary { files: vec![path], dossiers: n });
     }
     let ranks = units.ranks(ward);

@@ -83,7 +83,13 @@ fn indices() -> SampleIndices {
 }
 
 fn run(dir: &Path, dossiers: Option<usize>) -> SampleSummary {
-    let opts = SampleOptions { seed: 42, out_dir: dir.to_path_buf(), dossiers, per_unit_month: 40 };
+    let opts = SampleOptions {
+        seed: 42,
+        out_dir: dir.to_path_buf(),
+        dossiers,
+        bench_shape: BenchShape::Flat,
+        per_unit_month: 40,
+    };
     generate(&ward(), &opts).unwrap()
 }
 
@@ -222,7 +228,13 @@ fn procedures_are_mapped_to_every_handling_unit() {
 #[test]
 fn without_indices_no_index_files() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = SampleOptions { seed: 42, out_dir: dir.path().to_path_buf(), dossiers: None, per_unit_month: 10 };
+    let opts = SampleOptions {
+        seed: 42,
+        out_dir: dir.path().to_path_buf(),
+        dossiers: None,
+        bench_shape: BenchShape::Flat,
+        per_unit_month: 10,
+    };
     let summary = generate(&SampleWard { indices: None, ..ward() }, &opts).unwrap();
     // One page of iGate JSON for October at this volume.
     assert_eq!(summary.files.len(), 15 + 1 + 12 + 12 + 1);

@@ -701,6 +701,39 @@ fn benchmark_csv_has_field_names_and_plain_values() {
 }
 
 #[test]
+fn national_benchmark_shape_differs_only_in_its_dates() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run(a.path(), Some(3000));
+    let opts = SampleOptions {
+        seed: 42,
+        out_dir: b.path().to_path_buf(),
+        dossiers: Some(3000),
+        bench_shape: BenchShape::National,
+        per_unit_month: 40,
+    };
+    let summary = generate(&ward(), &opts).unwrap();
+    assert_eq!(summary.files, vec![b.path().join("ho-so-3000-dvcqg.csv")]);
+    let flat = fs::read_to_string(a.path().join("ho-so-3000.csv")).unwrap();
+    let national = fs::read_to_string(&summary.files[0]).unwrap();
+    assert_eq!(flat.lines().count(), national.lines().count());
+    assert_eq!(national.lines().next(), Some(bench::HEADER));
+    let mut dates = 0;
+    for (f, n) in flat.lines().skip(1).zip(national.lines().skip(1)) {
+        let (f, n) = (split_csv(f), split_csv(n));
+        for (col, (x, y)) in f.iter().zip(&n).enumerate() {
+            if (8..=11).contains(&col) && !x.is_empty() {
+                let t = NaiveDateTime::parse_from_str(x, "%d/%m/%Y %H:%M:%S").unwrap();
+                assert_eq!(compact(y), Some(t));
+                dates += 1;
+            } else {
+                assert_eq!(x, y, "column {col}");
+            }
+        }
+    }
+    assert!(dates > 3000 * 3);
+}
+
+#[test]
 fn statuses_fees_and_igate_tables_match_the_profiles() {
     for (s, (code, word)) in dossier::Status::ALL.iter().zip(NATIONAL) {
         assert_eq!((s.code(), s.word()), (code, word));
