@@ -140,6 +140,9 @@ pub enum Command {
         /// Write one large S1 CSV with this many dossiers instead (benchmark format).
         #[arg(long)]
         dossiers: Option<usize>,
+        /// Dates of that CSV: flat (dd/MM/yyyy HH:mm:ss) or national (yyyyMMddHHmmss).
+        #[arg(long, default_value = "flat", value_parser = ["flat", "national"], requires = "dossiers")]
+        shape: String,
         /// Dossiers per unit per month on average (normal mode).
         #[arg(long, default_value_t = 100)]
         per_unit_month: usize,
@@ -187,8 +190,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain { unit, period, pipeline } => {
             crate::explain_cmd::explain(&cli.config, &pipeline, &unit, period, &mut std::io::stdout().lock())
         }
-        Command::Sample { out, seed, year, dossiers, per_unit_month } => {
-            crate::sample_cmd::sample(&cli.config, &out, seed, year, dossiers, per_unit_month)
+        Command::Sample { out, seed, year, dossiers, shape, per_unit_month } => {
+            crate::sample_cmd::sample(&cli.config, &out, seed, year, dossiers, &shape, per_unit_month)
         }
         Command::ParseOnly { file } => crate::sample_cmd::parse_only(&file),
     }

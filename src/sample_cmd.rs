@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::cli::load_config;
 use crate::config::Config;
-use crate::sample::{SampleCriterion, SampleIndices, SampleOptions, SampleUnit, SampleWard, generate};
+use crate::sample::{BenchShape, SampleCriterion, SampleIndices, SampleOptions, SampleUnit, SampleWard, generate};
 use crate::score::{IndexKind, IndexMethod};
 
 /// The leaves of the ward's PAR, DTI and DDCI methodologies valid in the year, by source.
@@ -44,14 +44,21 @@ fn sample_indices(config: &Config, first: NaiveDate, last: NaiveDate) -> SampleI
     }
 }
 
+/// `shape`: how the benchmark CSV (`dossiers`) writes its dates, "flat" or "national".
 pub fn sample(
     config_path: &Path,
     out: &Path,
     seed: u64,
     year: i32,
     dossiers: Option<usize>,
+    shape: &str,
     per_unit_month: usize,
 ) -> Result<()> {
+    let bench_shape = match shape {
+        "flat" => BenchShape::Flat,
+        "national" => BenchShape::National,
+        other => anyhow::bail!("--shape phải là flat hoặc national, không phải {other:?}"),
+    };
     let config = load_config(config_path)?;
     let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
@@ -83,7 +90,8 @@ pub fn sample(
         indices: Some(sample_indices(&config, first, last)),
     };
     let out_dir = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir()?.join(out) };
-    let mut summary = generate(&ward, &SampleOptions { seed, out_dir: out_dir.clone(), dossiers, per_unit_month })?;
+    let mut summary =
+        generate(&ward, &SampleOptions { seed, out_dir: out_dir.clone(), dossiers, bench_shape, per_unit_month })?;
     if let Some(n) = dossiers.filter(|&n| crate::sample::communes(n) > 1) {
         summary.files.extend(province_registry(&config, first, last, crate::sample::communes(n), &out_dir)?);
     }

@@ -1,4 +1,5 @@
-//! Benchmark mode: one big S1 CSV streamed row by row.
+//! Benchmark mode: one big S1 CSV streamed row by row, with the flat pre-counted columns
+//! (SoLanYeuCauBoSung, CoPhiLePhi, ...) and TrangThaiHoSo as the national code.
 //!
 //! Only one day's dossiers are held at a time (they must be sorted to number them per
 //! agency and day), and rows are assembled into a reused byte buffer, so memory stays flat and
@@ -37,7 +38,15 @@ pub fn communes(n: usize) -> usize {
     if n > PROVINCE_SCALE { COMMUNES } else { 1 }
 }
 
-pub(crate) fn write(ward: &SampleWard, cal: &Calendar, units: &Units, seed: u64, n: usize, path: &Path) -> Result<()> {
+pub(crate) fn write(
+    ward: &SampleWard,
+    cal: &Calendar,
+    units: &Units,
+    seed: u64,
+    n: usize,
+    shape: BenchShape,
+    path: &Path,
+) -> Result<()> {
     let communes = communes(n);
     let t = units.handling.len();
     let mut agencies = Vec::new();
@@ -96,7 +105,7 @@ pub(crate) fn write(ward: &SampleWard, cal: &Calendar, units: &Units, seed: u64,
         let (mut cum, mut written) = (0.0, 0usize);
         let mut day_rows: Vec<Dossier> = Vec::new();
         let mut line = Vec::with_capacity(1024);
-        let mut rows = Rows { cal, at, ward: &ward_in_address, email: String::new() };
+        let mut rows = Rows { cal, at, shape, ward: &ward_in_address, email: String::new() };
         for day in year_days.clone() {
             cum += weight(day);
             let upto = if day + 1 == year_days.end { n } else { ((n as f64) * cum / total) as usize };
@@ -165,10 +174,21 @@ pub(crate) fn write(ward: &SampleWard, cal: &Calendar, units: &Units, seed: u64,
     })
 }
 
+/// How the benchmark file writes its dates; every other column is the same in both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BenchShape {
+    /// `dd/MM/yyyy HH:mm:ss`, as Excel downloads saved as CSV show them.
+    #[default]
+    Flat,
+    /// `yyyyMMddHHmmss`, as the national sync (DVCQG) writes them.
+    National,
+}
+
 /// What every row of the file shares.
 struct Rows<'a> {
     cal: &'a Calendar,
     at: Ts,
+    shape: BenchShape,
     ward: &'a str,
     email: String,
 }
@@ -197,16 +217,24 @@ impl Rows<'_> {
         if !d.channel_blank {
             num(line, d.channel as i64);
         }
-        for ts in [Some(d.received), (!d.due_missing).then_some(d.due), v.finished, v.returned] {
+        for ts in [v.received, v.due, v.finished, v.returned] {
             line.push(b',');
-            if let Some(ts) = ts {
-                let mut buf = [0u8; 19];
-                cal.write_ts(ts, &mut buf);
-                line.extend_from_slice(&buf);
+            match ts {
+                Some(ts) if self.shape == BenchShape::National => {
+                    let mut buf = [0u8; 14];
+                    cal.write_compact(ts, &mut buf);
+                    line.extend_from_slice(&buf);
+                }
+                Some(ts) => {
+                    let mut buf = [0u8; 19];
+                    cal.write_ts(ts, &mut buf);
+                    line.extend_from_slice(&buf);
+                }
+                None => {}
             }
         }
         line.push(b',');
-        put(line, v.status.label());
+        num(line, i64::from(v.status.code()));
         let flags = [
             v.supplement_requests as i64,
             v.supplement_days as i64,

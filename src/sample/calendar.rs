@@ -84,6 +84,15 @@ impl Calendar {
         day
     }
 
+    /// The last working day before `day`.
+    pub fn prev_working(&self, day: u32) -> u32 {
+        let mut d = day.saturating_sub(1);
+        while !self.is_working(d) && d > 0 {
+            d -= 1;
+        }
+        d
+    }
+
     /// The day `n` working days after `day` (n = 0: `day` or the next working day).
     pub fn add_working(&self, day: u32, n: u32) -> u32 {
         let mut d = self.next_working(day);
@@ -133,6 +142,28 @@ impl Calendar {
         two(&mut buf[17..19], s);
     }
 
+    /// `yyyyMMddHHmmss`, the national sync's date format.
+    pub fn write_compact(&self, ts: Ts, buf: &mut [u8; 14]) {
+        let (y, m, d) = self.ymd(ts.day);
+        let (h, mi, s) = (ts.sec / 3600, ts.sec / 60 % 60, ts.sec % 60);
+        for (k, v) in [y as u32 / 100, y as u32 % 100, m as u32, d as u32, h, mi, s].into_iter().enumerate() {
+            two(&mut buf[2 * k..2 * k + 2], v);
+        }
+    }
+
+    pub fn fmt_compact(&self, ts: Ts) -> String {
+        let mut buf = [0u8; 14];
+        self.write_compact(ts, &mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    /// The local date and time of a moment.
+    pub fn datetime(&self, ts: Ts) -> chrono::NaiveDateTime {
+        self.start.and_hms_opt(0, 0, 0).expect("midnight")
+            + Duration::days(ts.day.into())
+            + Duration::seconds(ts.sec.into())
+    }
+
     pub fn fmt_ts(&self, ts: Ts) -> String {
         let mut buf = [0u8; 19];
         self.write_ts(ts, &mut buf);
@@ -170,5 +201,8 @@ mod tests {
         assert_eq!(cal.add_working(sat, 2), tue + 1);
         assert_eq!(cal.fmt_ts(Ts::new(fri, hms(7, 30, 5))), "30/08/2024 07:30:05");
         assert_eq!(cal.fmt_date(tue), "03/09/2024");
+        assert_eq!(cal.fmt_compact(Ts::new(fri, hms(17, 0, 9))), "20240830170009");
+        assert_eq!(cal.datetime(Ts::new(tue, hms(8, 1, 2))).to_string(), "2024-09-03 08:01:02");
+        assert_eq!(cal.prev_working(tue), fri);
     }
 }

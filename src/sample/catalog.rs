@@ -98,6 +98,25 @@ pub(crate) static CATALOG: [Entry; 17] = [
     e("1.000954.000.00.00.H15", "Xét tặng danh hiệu Gia đình văn hóa hằng năm", 6, 5, false, 1),
 ];
 
+/// The fee or charge a procedure's dossiers list (name, amount in VND): plausible sample
+/// values. Civil-status registrations that are free list their charge at 0; None: nothing
+/// listed. An amount above 0 exactly when the procedure has a fee.
+pub(crate) fn fee(p: &Entry) -> Option<(&'static str, u32)> {
+    let code = p.code.split_once(".000.").map_or(p.code, |c| c.0);
+    Some(match code {
+        "2.000815" => ("Phí chứng thực bản sao từ bản chính", 10_000),
+        "2.000884" => ("Phí chứng thực chữ ký", 10_000),
+        "2.001035" => ("Phí chứng thực hợp đồng, giao dịch", 50_000),
+        "1.004873" => ("Lệ phí cấp Giấy xác nhận tình trạng hôn nhân", 15_000),
+        "2.000635" => ("Phí cấp bản sao Trích lục hộ tịch", 8_000),
+        "1.004859" => ("Lệ phí thay đổi, cải chính, bổ sung thông tin hộ tịch", 15_000),
+        "1.001022" => ("Lệ phí đăng ký nhận cha, mẹ, con", 15_000),
+        "1.001990" => ("Phí xác nhận hợp đồng chuyển nhượng, tặng cho", 50_000),
+        "1.001193" | "1.000894" | "1.000656" => ("Lệ phí đăng ký hộ tịch (miễn)", 0),
+        _ => return None,
+    })
+}
+
 /// The sample's procedure catalogue.
 pub fn procedures() -> Vec<SampleProcedure> {
     CATALOG

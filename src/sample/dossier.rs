@@ -11,9 +11,11 @@ use super::people::Citizen;
 const OPEN: u32 = hms(7, 30, 0);
 const CLOSE: u32 = hms(17, 0, 0);
 
+/// How a dossier's life ends.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Outcome {
     Done,
+    /// Not accepted at reception (online submissions only): the dossier is never received.
     Refused,
     Withdrawn,
     Stopped,
@@ -29,10 +31,11 @@ pub(crate) enum Label {
     Variant(u8),
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Supplement {
     pub asked: Ts,
     pub resumed: Ts,
+    /// Working days the citizen took: `resumed` is this many working days after `asked`.
     pub days: u32,
 }
 
@@ -45,15 +48,21 @@ pub(crate) struct Dossier {
     pub seq: u32,
     pub channel: u8,
     pub channel_blank: bool,
+    /// NgayNopHoSo: before `received` for online submissions, the same moment otherwise.
+    pub submitted: Ts,
+    /// When the one-stop officer accepted the dossier (with `Outcome::Refused`: refused it).
     pub received: Ts,
-    /// Before this day nobody has opened the dossier ("Đã tiếp nhận").
+    /// Before this day nobody has opened the dossier (status 2, "Được tiếp nhận").
     pub opened_day: u32,
     pub due: Ts,
     pub due_missing: bool,
+    /// The end of processing; with `Outcome::Refused` the refusal, equal to `received`.
     pub finished: Ts,
     pub returned: Option<Ts>,
     pub outcome: Outcome,
     pub supplements: [Option<Supplement>; 2],
+    /// A short wait for the citizen's payment (asked, paid) before the finish (status 6).
+    pub payment: Option<(Ts, Ts)>,
     pub paid_online: u8,
     pub digitised: bool,
     pub result_e: bool,
@@ -65,29 +74,53 @@ pub(crate) struct Dossier {
     pub malformed_received: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// TrangThaiHoSo: the national status codes, set by the national portal.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub(crate) enum Status {
-    Received,
-    Processing,
-    Supplement,
-    Processed,
-    Returned,
-    Refused,
-    Withdrawn,
-    Stopped,
+    Registered = 1,
+    Received = 2,
+    Refused = 3,
+    Processing = 4,
+    Supplement = 5,
+    Payment = 6,
+    Withdrawn = 7,
+    Stopped = 8,
+    Processed = 9,
+    Returned = 10,
 }
 
 impl Status {
-    pub fn label(self) -> &'static str {
+    #[cfg(test)]
+    pub const ALL: [Status; 10] = [
+        Status::Registered,
+        Status::Received,
+        Status::Refused,
+        Status::Processing,
+        Status::Supplement,
+        Status::Payment,
+        Status::Withdrawn,
+        Status::Stopped,
+        Status::Processed,
+        Status::Returned,
+    ];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The national word, as Excel downloads show it.
+    pub fn word(self) -> &'static str {
         match self {
-            Status::Received => "Đã tiếp nhận",
+            Status::Registered => "Mới đăng ký",
+            Status::Received => "Được tiếp nhận",
+            Status::Refused => "Không được tiếp nhận",
             Status::Processing => "Đang xử lý",
-            Status::Supplement => "Chờ bổ sung",
+            Status::Supplement => "Yêu cầu bổ sung giấy tờ",
+            Status::Payment => "Yêu cầu thực hiện nghĩa vụ tài chính",
+            Status::Withdrawn => "Công dân yêu cầu rút hồ sơ",
+            Status::Stopped => "Dừng xử lý",
             Status::Processed => "Đã xử lý xong",
             Status::Returned => "Đã trả kết quả",
-            Status::Refused => "Từ chối",
-            Status::Withdrawn => "Công dân rút hồ sơ",
-            Status::Stopped => "Dừng xử lý",
         }
     }
 }
@@ -96,9 +129,15 @@ impl Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct View {
     pub status: Status,
+    /// NgayTiepNhan: none while the dossier waits for reception (1) or when it was refused (3).
+    pub received: Option<Ts>,
+    /// NgayHenTra as first set at reception (supplements move it, see [`Dossier::due_moves`]).
+    pub due: Option<Ts>,
+    pub refused: Option<Ts>,
     pub finished: Option<Ts>,
     pub returned: Option<Ts>,
     pub supplement_requests: u8,
+    /// Working days of the supplements the citizen has answered.
     pub supplement_days: u32,
     pub result_e: bool,
     pub signed: bool,
@@ -107,37 +146,50 @@ pub(crate) struct View {
 
 impl Dossier {
     pub fn view(&self, at: Ts) -> View {
-        let asked = self.supplements.iter().flatten().filter(|s| s.asked <= at);
-        let supplement_requests = asked.clone().count() as u8;
-        let supplement_days = asked.clone().filter(|s| s.resumed <= at).map(|s| s.days).sum();
-        let waiting = asked.clone().any(|s| s.resumed > at);
         let mut v = View {
-            status: Status::Processing,
+            status: Status::Registered,
+            received: None,
+            due: None,
+            refused: None,
             finished: None,
             returned: None,
-            supplement_requests,
-            supplement_days,
+            supplement_requests: 0,
+            supplement_days: 0,
             result_e: false,
             signed: false,
             rating: None,
         };
+        if at < self.received {
+            return v;
+        }
+        if self.outcome == Outcome::Refused {
+            v.status = Status::Refused;
+            v.refused = Some(self.received);
+            return v;
+        }
+        v.received = Some(self.received);
+        v.due = (!self.due_missing).then_some(self.due);
+        let asked = self.supplements.iter().flatten().filter(|s| s.asked <= at);
+        v.supplement_requests = asked.clone().count() as u8;
+        v.supplement_days = asked.clone().filter(|s| s.resumed <= at).map(|s| s.days).sum();
+        let waiting = asked.clone().any(|s| s.resumed > at);
         if at < self.finished {
-            if waiting {
-                v.status = Status::Supplement;
+            v.status = if waiting {
+                Status::Supplement
+            } else if self.payment.is_some_and(|(asked, paid)| asked <= at && at < paid) {
+                Status::Payment
             } else if at.day < self.opened_day {
-                v.status = Status::Received;
-            }
+                Status::Received
+            } else {
+                Status::Processing
+            };
             return v;
         }
         v.finished = Some(self.finished);
         v.status = match self.outcome {
-            Outcome::Refused => {
-                v.returned = Some(self.finished);
-                Status::Refused
-            }
             Outcome::Withdrawn => Status::Withdrawn,
             Outcome::Stopped => Status::Stopped,
-            Outcome::Done => {
+            Outcome::Done | Outcome::Refused => {
                 v.result_e = self.result_e;
                 v.signed = self.signed;
                 match self.returned {
@@ -151,6 +203,41 @@ impl Dossier {
             }
         };
         v
+    }
+
+    /// Every supplement requested by `at`, with the due date before it and, once the citizen
+    /// has supplied the papers, the due date it moved to: the one before, moved forward by the
+    /// supplement's working days (DanhSachHoSoBoSung: NgayHenTraTruoc, NgayHenTraMoi).
+    pub fn due_moves(&self, cal: &Calendar, at: Ts) -> Vec<(Supplement, Option<Ts>, Option<Ts>)> {
+        let mut due = self.first_due(at);
+        let mut out = Vec::new();
+        for s in self.supplements.iter().flatten().filter(|s| s.asked <= at) {
+            let moved = due.filter(|_| s.resumed <= at).map(|d| Ts::new(cal.add_working(d.day, s.days), d.sec));
+            out.push((*s, due, moved));
+            due = moved.or(due);
+        }
+        out
+    }
+
+    /// The due date as of `at`, after the supplements answered by then.
+    pub fn moved_due(&self, cal: &Calendar, at: Ts) -> Option<Ts> {
+        let moves = self.due_moves(cal, at);
+        moves.iter().rev().find_map(|m| m.2).or(self.first_due(at))
+    }
+
+    /// Turns the dossier into one refused at reception: it ends there, never received.
+    pub fn refuse(&mut self) {
+        self.outcome = Outcome::Refused;
+        self.finished = self.received;
+        self.returned = None;
+        self.supplements = [None, None];
+        self.payment = None;
+        self.paid_online = 0;
+    }
+
+    /// The due date set at reception, once the dossier has been received.
+    fn first_due(&self, at: Ts) -> Option<Ts> {
+        (at >= self.received && self.outcome != Outcome::Refused && !self.due_missing).then_some(self.due)
     }
 }
 
@@ -187,6 +274,7 @@ pub(crate) fn simulate(
         3
     };
     let channel_blank = channel == 1 && rng.random_bool(0.04);
+    let submitted = if channel == 2 { online_submission(rng, received) } else { received };
 
     let due = if proc_.max_days > 0 {
         Ts::new(cal.add_working(received.day, proc_.max_days), received.sec)
@@ -240,13 +328,20 @@ pub(crate) fn simulate(
 
     let r: f64 = rng.random();
     let outcome = match r {
-        _ if r < 0.008 => Outcome::Refused,
-        _ if r < 0.012 => Outcome::Withdrawn,
-        _ if r < 0.014 => Outcome::Stopped,
+        _ if r < 0.004 => Outcome::Withdrawn,
+        _ if r < 0.006 => Outcome::Stopped,
+        // Refused at reception: a small share of what citizens file online.
+        _ if channel == 2 && r < 0.031 => Outcome::Refused,
         _ => Outcome::Done,
     };
+    if outcome == Outcome::Refused {
+        finished = received;
+        supplements = [None, None];
+    }
     let result_e = rng.random_bool(p.result_e);
-    let returned = if channel == 2 && result_e {
+    let returned = if outcome == Outcome::Refused {
+        None
+    } else if channel == 2 && result_e {
         Some(finished)
     } else if rng.random_bool(0.03) {
         None
@@ -260,10 +355,18 @@ pub(crate) fn simulate(
         Some(t)
     };
     let pay_share = 0.3 + 0.65 * progress;
-    let paid_online = if proc_.has_fee && rng.random_bool(if channel == 2 { pay_share } else { pay_share * 0.7 }) {
+    let paid_online = if proc_.has_fee
+        && outcome != Outcome::Refused
+        && rng.random_bool(if channel == 2 { pay_share } else { pay_share * 0.7 })
+    {
         if rng.random_bool(0.7) { 1 } else { 2 }
     } else {
         0
+    };
+    let payment = if proc_.has_fee && outcome == Outcome::Done && rng.random_bool(0.25) {
+        payment_wait(rng, cal, proc_.max_days, after, finished)
+    } else {
+        None
     };
     let rating = match rng.random::<f64>() {
         r if r < 0.58 => None,
@@ -279,6 +382,7 @@ pub(crate) fn simulate(
         seq: 0,
         channel,
         channel_blank,
+        submitted,
         received,
         opened_day,
         due,
@@ -287,6 +391,7 @@ pub(crate) fn simulate(
         returned,
         outcome,
         supplements,
+        payment,
         paid_online,
         digitised: channel == 2 && rng.random_bool(0.99) || rng.random_bool(p.digitised),
         result_e,
@@ -297,6 +402,31 @@ pub(crate) fn simulate(
         label: Label::Clean,
         malformed_received: false,
     }
+}
+
+/// When an online dossier was filed: most are filed outside office hours, up to three days
+/// before an officer accepts them, the rest earlier the same day.
+fn online_submission(rng: &mut StdRng, received: Ts) -> Ts {
+    if received.sec > hms(8, 0, 0) && rng.random_bool(0.4) {
+        let before = rng.random_range(600..(received.sec - hms(7, 0, 0)).min(4 * 3600));
+        Ts::new(received.day, received.sec - before)
+    } else {
+        Ts::new(received.day.saturating_sub(rng.random_range(1..=3)), rng.random_range(hms(6, 0, 0)..hms(23, 59, 0)))
+    }
+}
+
+/// The citizen is asked to pay (status 6) shortly before the finish: the same day for quick
+/// procedures, sometimes the working day before for longer ones. None when no wait fits
+/// between `after` (reception or the last supplement) and the finish.
+fn payment_wait(rng: &mut StdRng, cal: &Calendar, max_days: u32, after: Ts, finished: Ts) -> Option<(Ts, Ts)> {
+    let paid = Ts::new(finished.day, finished.sec.saturating_sub(rng.random_range(300..1800)));
+    let asked = if max_days > 0 && rng.random_bool(0.5) {
+        office_time(rng, cal, cal.prev_working(finished.day))
+    } else {
+        Ts::new(paid.day, paid.sec.saturating_sub(rng.random_range(600..5400)))
+    };
+    let asked = asked.max(Ts::new(after.day, after.sec + 300));
+    (asked < paid).then_some((asked, paid))
 }
 
 /// Picks a procedure index from a unit's cumulative-weight list.

@@ -2,29 +2,36 @@
 //! download them from the systems the ward does not own (S1 dossiers, S3 documents, S4
 //! citizen feedback, S8 initiatives) and of the yearly index results the ward receives (S5 PAR
 //! appraisal, S6 DTI assessment and provincial ranking, S7 DDCI survey), with the messy cases
-//! real exports have. It ships a small
-//! offline sample with the repository and produces large S1 CSVs for benchmarks.
+//! real exports have. The dossiers come in the three shapes of DATA-SOURCES.md: the provincial
+//! "Xuất Excel" for most months, the national sync payload (JSON) for one month, and VNPT
+//! iGate's JSON pages for one month (beside that month's Excel). It ships a small offline
+//! sample with the repository and produces large S1 CSVs for benchmarks.
 //!
-//! Decision: every dossier's whole life (received, supplements, finish, return) is drawn once,
-//! up front, and each download only *shows* it as of its own download moment. Carried-over
-//! dossiers, late finishes shown in the earlier month's file and overlapping re-downloads
-//! therefore agree with each other the way real exports do, instead of being drawn anew.
+//! Decision: every dossier's whole life (filed, received or refused, supplements, payment,
+//! finish, return) is drawn once, up front, and each download only *shows* it as of its own
+//! download moment, with the national statuses (TrangThaiHoSo 1–10). Carried-over dossiers,
+//! online filings still waiting for reception, late finishes shown in the earlier month's
+//! file and overlapping re-downloads therefore agree with each other the way real exports
+//! do, instead of being drawn anew.
 
 mod bench;
-pub use bench::communes;
+pub use bench::{BenchShape, communes};
 mod calendar;
 mod catalog;
 mod cham_diem;
 mod cp1258;
 mod ddci;
 mod dia_ban;
+mod dong_bo;
 mod dossier;
 mod dti;
 mod ho_so;
+mod igate;
 mod pakn;
 mod people;
 mod s1_xlsx;
 mod sang_kien;
+mod tcvn3;
 mod van_ban;
 mod xlsx;
 
@@ -92,6 +99,8 @@ pub struct SampleOptions {
     pub out_dir: PathBuf,
     /// Some(n): write only one big S1 CSV with n dossiers spread over the year (benchmark mode).
     pub dossiers: Option<usize>,
+    /// How the benchmark CSV writes its dates.
+    pub bench_shape: BenchShape,
     /// Dossiers per month per dossier-handling unit on average in the normal (per-month) mode.
     pub per_unit_month: usize,
 }
@@ -166,18 +175,27 @@ pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary
     let units = Units::new(ward)?;
     let out = &opts.out_dir;
     if let Some(n) = opts.dossiers {
-        let path = out.join(format!("ho-so-{n}.csv"));
-        bench::write(ward, &cal, &units, opts.seed, n, &path)?;
+        let path = match opts.bench_shape {
+            BenchShape::Flat => out.join(format!("ho-so-{n}.csv")),
+            BenchShape::National => out.join(format!("ho-so-{n}-dvcqg.csv")),
+        };
+        bench::write(ward, &cal, &units, opts.seed, n, opts.bench_shape, &path)?;
         return Ok(SampleSummary { files: vec![path], dossiers: n });
     }
     let ranks = units.ranks(ward);
     let mut rng = stream(opts.seed, 1);
     let mut dossiers = ho_so::simulate_year(&mut rng, &cal, ward.year, &units, opts.per_unit_month);
-    let downloads = ho_so::downloads(&mut rng, &cal, ward.year, &mut dossiers);
+    let downloads = ho_so::downloads(&mut rng, &cal, ward.year, &units, &mut dossiers);
     let rt = s1_xlsx::RowText { cal: &cal, ward, units: &units, agency: &ward.agency_code };
     let mut files = Vec::new();
-    for dl in downloads {
-        files.push(s1_xlsx::write_download(&rt, &dossiers, &dl, out)?);
+    for dl in &downloads {
+        files.push(match dl.shape {
+            ho_so::Shape::Excel(style) => s1_xlsx::write_download(&rt, &dossiers, dl, style, out)?,
+            ho_so::Shape::Sync => dong_bo::write_download(&rt, &dossiers, dl, out)?,
+        });
+        if dl.month == ho_so::IGATE_MONTH && !dl.reload {
+            files.extend(igate::write_pages(&rt, &dossiers, dl, out)?);
+        }
     }
     files.extend(van_ban::write_year(&mut stream(opts.seed, 3), ward, &ranks, out)?);
     files.extend(pakn::write_year(&mut stream(opts.seed, 4), &cal, ward, &units, &ranks, out)?);

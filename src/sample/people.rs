@@ -105,6 +105,14 @@ impl Citizen {
         self.phone
     }
 
+    /// A 12-digit citizen identity number (CCCD): province 022, the century-and-sex digit,
+    /// the year of birth and six digits, all derived from the stored fields.
+    pub fn identity(&self) -> String {
+        let born = 1950 + self.phone % 56;
+        let century_sex = u32::from(self.female) + if born >= 2000 { 2 } else { 0 };
+        format!("022{century_sex}{:02}{:06}", born % 100, self.phone / 7 % 1_000_000)
+    }
+
     /// Appends the e-mail address (nothing when the citizen gave none).
     pub fn push_email(&self, out: &mut String) {
         if self.mail == 0 {

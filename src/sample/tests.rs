@@ -1,4 +1,5 @@
-//! Whole-module tests: determinism, and that every messy case reaches the files.
+//! Whole-module tests: determinism, and that every messy case reaches the files (the S1
+//! dossier shapes in `tests/s1.rs`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,6 +10,8 @@ use encoding_rs::WINDOWS_1258;
 use unicode_normalization::UnicodeNormalization;
 
 use super::*;
+
+mod s1;
 
 fn ward() -> SampleWard {
     let unit = |code: &str, name: &str, handles: bool, officers: &[&str]| SampleUnit {
@@ -80,7 +83,13 @@ fn indices() -> SampleIndices {
 }
 
 fn run(dir: &Path, dossiers: Option<usize>) -> SampleSummary {
-    let opts = SampleOptions { seed: 42, out_dir: dir.to_path_buf(), dossiers, per_unit_month: 40 };
+    let opts = SampleOptions {
+        seed: 42,
+        out_dir: dir.to_path_buf(),
+        dossiers,
+        bench_shape: BenchShape::Flat,
+        per_unit_month: 40,
+    };
     generate(&ward(), &opts).unwrap()
 }
 
@@ -125,69 +134,6 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
     }
     out
-}
-
-#[test]
-fn monthly_dossier_workbooks_carry_the_messy_cases() {
-    let dir = tempfile::tempdir().unwrap();
-    let summary = run(dir.path(), None);
-    assert_eq!(summary.files.len(), 15 + 12 + 12 + 1 + 2 + 2 + 1);
-    let s1 = |name: &str| dir.path().join("ho-so").join(&name[11..18]).join(name);
-    let oct = sheet(&s1("ho-so-tthc-2024-10.xlsx"));
-    assert_eq!(oct[0][0], "ỦY BAN NHÂN DÂN PHƯỜNG GIẾNG ĐÁY");
-    assert_eq!(oct[2][0], "Từ ngày 01/10/2024 đến ngày 31/10/2024");
-    assert!(oct[3].iter().all(String::is_empty));
-    assert_eq!(oct[4], s1_xlsx::HEADERS.map(String::from));
-    assert!(oct[5][1].starts_with("H15.50.05.13-24") && oct[5][1].len() == 24, "{}", oct[5][1]);
-
-    let (mut rows, mut ids, mut finished_next_month) = (Vec::new(), BTreeSet::new(), false);
-    for m in 1..=12 {
-        let data: Vec<Vec<String>> = sheet(&s1(&format!("ho-so-tthc-2024-{m:02}.xlsx"))).into_iter().skip(5).collect();
-        // Shown as of the next month's download: finishes early next month are already there.
-        let (this, next) = (format!("/{m:02}/2024"), format!("/{:02}/", m % 12 + 1));
-        finished_next_month |= data.iter().any(|r| r[8].contains(&this) && r[10].contains(&next));
-        let blank = data.iter().filter(|r| r[1].is_empty()).count();
-        assert_eq!(blank, usize::from(m == 5), "empty rows in month {m}");
-        for r in data.into_iter().filter(|r| !r[1].is_empty()) {
-            ids.insert(r[1].clone());
-            rows.push(r);
-        }
-    }
-    assert_eq!(ids.len(), summary.dossiers, "every dossier appears in some month");
-    assert!(finished_next_month);
-    let any = |f: &dyn Fn(&Vec<String>) -> bool| rows.iter().any(f);
-    assert!(any(&|r| r[9].is_empty()), "missing due date");
-    assert!(any(&|r| r[7].is_empty()), "empty channel");
-    assert!(any(&|r| r[13] != "0" && r[14] != "0"), "supplement");
-    assert!(any(&|r| r[12] == "Đang xử lý" || r[12] == "Chờ bổ sung"), "unfinished");
-    assert!(any(&|r| r[8] == "31/02/2024 08:00:00"), "malformed date");
-    for unknown in ["Phòng Tài nguyên và Môi trường TP", "UBND phường Giếng Đáy"] {
-        assert!(any(&|r| r[5] == unknown), "unknown unit {unknown}");
-    }
-    assert!(any(&|r| r[5].ends_with(' ')), "trailing space");
-    assert!(any(&|r| r[5].contains("  ")), "double space");
-    assert!(any(&|r| r[5].starts_with("BỘ PHẬN")), "upper case");
-    assert!(any(&|r| r[5].starts_with("bộ phận")), "lower case");
-    assert!(any(&|r| r[5] != r[5].nfc().collect::<String>()), "NFD name");
-    let late =
-        rows.iter().filter(|r| !r[9].is_empty() && !r[10].is_empty() && r[13] == "0" && after(&r[10], &r[9])).count();
-    assert!(late > 0, "late dossiers");
-
-    for m in [3, 7, 10] {
-        let main = sheet(&s1(&format!("ho-so-tthc-2024-{m:02}.xlsx")));
-        let again = sheet(&s1(&format!("ho-so-tthc-2024-{m:02}-tai-lai.xlsx")));
-        let main: Vec<&Vec<String>> = main.iter().skip(5).filter(|r| !r[1].is_empty()).collect();
-        let again: Vec<&Vec<String>> = again.iter().skip(5).collect();
-        assert!(again.len() * 5 < main.len() * 2 && again.len() * 5 > main.len(), "about 30% re-downloaded");
-        let find = |id: &str| main.iter().find(|r| r[1] == id).copied();
-        assert!(again.iter().all(|r| find(&r[1]).is_some()), "nothing new in the re-download");
-        if m == 7 {
-            assert!(again.iter().all(|r| r[8].starts_with("DATETIME:")), "real date cells");
-        } else {
-            assert!(again.iter().any(|r| r[2..] == find(&r[1]).unwrap()[2..]), "identical rows");
-            assert!(again.iter().any(|r| r[2..] != find(&r[1]).unwrap()[2..]), "moved-on rows");
-        }
-    }
 }
 
 /// `a` later than `b`, both `dd/MM/yyyy HH:mm:ss`.
@@ -252,35 +198,6 @@ fn feedback_and_initiatives_workbooks() {
     assert!(units.len() < ward().units.len() && !units.contains("Bộ phận Văn hóa - Xã hội"));
 }
 
-#[test]
-fn benchmark_csv_has_field_names_and_plain_values() {
-    let dir = tempfile::tempdir().unwrap();
-    let summary = run(dir.path(), Some(5000));
-    assert_eq!(summary.files, vec![dir.path().join("ho-so-5000.csv")]);
-    let text = fs::read_to_string(&summary.files[0]).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), bench::HEADER);
-    let rows: Vec<Vec<String>> = lines.map(split_csv).collect();
-    assert_eq!(rows.len(), 5000);
-    let ids: BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(ids.len(), 5000, "unique dossier ids");
-    for r in &rows {
-        assert_eq!(r.len(), 26);
-        let b = r[8].as_bytes();
-        assert!(b.len() == 19 && b[2] == b'/' && b[5] == b'/' && b[10] == b' ' && r[8][6..10] == *"2024", "{}", r[8]);
-        for col in [13, 14, 15, 16, 17, 18, 19, 20] {
-            assert!(r[col].parse::<u32>().is_ok(), "column {col}: {}", r[col]);
-        }
-        assert!(["", "-1", "0", "1"].contains(&r[21].as_str()));
-        assert!(r[23].len() == 10 && r[23].starts_with("09"));
-        assert!(r[25].starts_with("Tổ ") && r[25].ends_with("phường Giếng Đáy"));
-    }
-    let online = rows.iter().filter(|r| r[7] == "2").count() as f64 / 5000.0;
-    assert!((0.3..0.65).contains(&online), "online share {online}");
-    let missing_due = rows.iter().filter(|r| r[9].is_empty()).count();
-    assert!((10..=100).contains(&missing_due), "missing due dates {missing_due}");
-}
-
 /// Splits one CSV line with standard quoting.
 fn split_csv(line: &str) -> Vec<String> {
     let (mut out, mut cur, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
@@ -311,9 +228,16 @@ fn procedures_are_mapped_to_every_handling_unit() {
 #[test]
 fn without_indices_no_index_files() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = SampleOptions { seed: 42, out_dir: dir.path().to_path_buf(), dossiers: None, per_unit_month: 10 };
+    let opts = SampleOptions {
+        seed: 42,
+        out_dir: dir.path().to_path_buf(),
+        dossiers: None,
+        bench_shape: BenchShape::Flat,
+        per_unit_month: 10,
+    };
     let summary = generate(&SampleWard { indices: None, ..ward() }, &opts).unwrap();
-    assert_eq!(summary.files.len(), 15 + 12 + 12 + 1);
+    // One page of iGate JSON for October at this volume.
+    assert_eq!(summary.files.len(), 15 + 1 + 12 + 12 + 1);
     for folder in ["par", "dti", "ddci"] {
         assert!(!dir.path().join(folder).exists(), "{folder}");
     }

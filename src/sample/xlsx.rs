@@ -1,5 +1,6 @@
-//! The layout every sample workbook shares, as the ward's systems export it: three merged
-//! title rows, an empty row, the header on row 5 and data from row 6.
+//! The layout the sample workbooks share, as the ward's systems export it: three merged
+//! title rows, an empty row, the header on row 5 and data from row 6 (the dossier downloads
+//! have no empty row: their header is on row 4).
 
 use std::path::Path;
 
@@ -39,6 +40,19 @@ pub(crate) fn titled_sheet<'a>(
     headers: &[&str],
     widths: &[f64],
 ) -> Result<&'a mut Worksheet> {
+    titled_sheet_at(wb, name, titles, headers, widths, FIRST_DATA_ROW - 1)
+}
+
+/// Like [`titled_sheet`], with the header on the given zero-based row (3: right below the
+/// title rows).
+pub(crate) fn titled_sheet_at<'a>(
+    wb: &'a mut Workbook,
+    name: &str,
+    titles: [&str; 3],
+    headers: &[&str],
+    widths: &[f64],
+    header_row: u32,
+) -> Result<&'a mut Worksheet> {
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
     let title = Format::new().set_bold().set_align(FormatAlign::Center);
@@ -48,7 +62,7 @@ pub(crate) fn titled_sheet<'a>(
         ws.merge_range(row as u32, 0, row as u32, last, text, &title)?;
     }
     for (col, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(FIRST_DATA_ROW - 1, col as u16, *h, &header)?;
+        ws.write_string_with_format(header_row, col as u16, *h, &header)?;
     }
     for (col, w) in widths.iter().enumerate() {
         ws.set_column_width(col as u16, *w)?;
