@@ -283,11 +283,13 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
         workbook: None,
         delivery: None,
         headline: format!(
-            "{} tệp, {} hồ sơ, {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, {} vấn đề dữ liệu.",
+            "{} tệp, {} hồ sơ trong kỳ (đọc {} dòng), {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, \
+             {} vấn đề dữ liệu.",
             ingested.files.len(),
+            summary.active,
             dossiers.height(),
             summary.units.len(),
-            summary.ward_score.map_or_else(|| "—".into(), |x| format!("{x:.2}")),
+            summary.ward_score.map_or_else(|| "không có hồ sơ".into(), |x| crate::report::number(x, 2)),
             scorecard.overdue.height(),
             ingested.findings.len()
         ),

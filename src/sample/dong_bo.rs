@@ -164,12 +164,12 @@ fn record<'a>(rt: &'a RowText, d: &Dossier, at: Ts) -> HoSo<'a> {
             .enumerate()
             .map(|(k, file)| TaiLieu {
                 TepDinhKemId: format!("{id}-TP{}", k + 1),
-                TenTepDinhKem: *file,
+                TenTepDinhKem: file,
                 MaThanhPhanHoSo: format!("{short_code}.TP{}", k + 1),
                 DuongDanTaiTepTin: if on_file { format!("{FILES_URL}/{id}/{file}") } else { String::new() },
                 DuocSoHoa: flag(d.digitised),
                 DuocTaiSuDung: flag(d.reused && k == 0),
-                DuocLayTuKhoDMQG: flag(d.reused && k == 0 && d.seq % 2 == 0),
+                DuocLayTuKhoDMQG: flag(d.reused && k == 0 && d.seq.is_multiple_of(2)),
             })
             .collect(),
         DanhSachLePhi: fee(proc_)
