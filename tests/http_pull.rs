@@ -89,14 +89,69 @@ fn a_next_link_is_followed_until_empty() {
 
 /// The tiny fixture with its dossiers pulled from `url` with a bearer token (`auth` table).
 pub fn http_project(url: &str, auth: &str) -> tempfile::TempDir {
+    http_source_project(&format!(
+        "url = \"{url}\"\nformat = \"csv\"\nquery = {{ tuNgay = \"{{from}}\", denNgay = \"{{to}}\" }}\nauth = {auth}\n"
+    ))
+}
+
+/// The tiny fixture with its dossiers pulled over HTTP as `table` (the lines of `[source.http]`) says.
+fn http_source_project(table: &str) -> tempfile::TempDir {
     let dir = project("tiny");
     let p = dir.path().join("pipelines/monthly.toml");
     let text = std::fs::read_to_string(&p).unwrap();
-    let http = format!(
-        "type = \"http\"\n\n[source.http]\nurl = \"{url}\"\nformat = \"csv\"\nquery = {{ tuNgay = \"{{from}}\", denNgay = \"{{to}}\" }}\nauth = {auth}\n"
-    );
+    let http = format!("type = \"http\"\n\n[source.http]\n{table}");
     std::fs::write(&p, text.replace("type = \"file\"\nglob = \"drop/{period}/*\"\n", &http)).unwrap();
     dir
+}
+
+/// A secret in a file of its own, for `Secret::File`.
+fn secret_file(value: &str) -> tempfile::NamedTempFile {
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), value).unwrap();
+    f
+}
+
+/// The origin (`http://127.0.0.1:port`) of a test server: two ports are two origins.
+fn origin(server: &TestHttp) -> String {
+    server.url("")
+}
+
+#[test]
+fn a_next_link_to_another_origin_is_refused_before_any_secret_goes_there() {
+    let other = TestHttp::start(|_, _| Reply::new(200, "application/json", r#"{"items":[2],"next":""}"#));
+    let next = other.url("/api?cursor=2");
+    let server =
+        TestHttp::start(move |_, _| Reply::new(200, "application/json", format!(r#"{{"items":[1],"next":"{next}"}}"#)));
+    let token = secret_file("ma-bi-mat");
+    for auth in [
+        Auth::Bearer(Secret::File(token.path().to_path_buf())),
+        Auth::Header("X-Api-Key".into(), Secret::File(token.path().to_path_buf())),
+    ] {
+        let mut h = source(server.url("/api"));
+        h.pagination = Pagination::NextLink("next".into());
+        h.auth = Some(auth);
+        let err = format!("{:#}", fetch("api", &h, period(), &BTreeMap::new(), &|_| None).unwrap_err());
+        assert!(err.contains("nguồn \"api\"") && err.contains(&origin(&other)), "{err}");
+        assert!(!err.contains("ma-bi-mat"), "{err}");
+    }
+    assert!(other.requests().is_empty(), "the other origin is never asked: {:?}", other.requests());
+
+    // As a user meets it: `thidua pull` fails on its data (exit 4) and names both.
+    let dir = http_source_project(&format!(
+        "url = \"{}\"\nformat = \"json\"\npagination = {{ type = \"next_link\", field = \"next\" }}\n\
+         auth = {{ type = \"header\", name = \"X-Api-Key\", value_env = \"THIDUA_API_KEY\" }}\n",
+        server.url("/api")
+    ));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .env("THIDUA_API_KEY", "ma-bi-mat")
+        .args(["pull", "monthly", "--period", "2024-09"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains(&origin(&other)), "{err}");
+    assert!(other.requests().is_empty(), "{:?}", other.requests());
 }
 
 #[test]

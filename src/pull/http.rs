@@ -348,6 +348,29 @@ fn next_link(bytes: &[u8], field: &str) -> Option<String> {
     v.get(field)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+fn parse_url(id: &str, url: &str) -> Result<reqwest::Url> {
+    reqwest::Url::parse(url).with_context(|| format!("nguồn \"{id}\": url không hợp lệ {url}"))
+}
+
+/// Scheme, host and port, as `https://host:port` (the port only when not the scheme's own).
+fn origin(url: &reqwest::Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// A next link is followed only to the origin (scheme, host, port) the source is configured
+/// for: every request carries its token or key, which must never reach another server.
+fn same_origin(id: &str, link: &str, own: &str) -> Result<reqwest::Url> {
+    let url = parse_url(id, link)?;
+    if origin(&url) != own {
+        bail!(
+            "nguồn \"{id}\": liên kết trang sau dẫn sang {}, khác máy chủ đã cấu hình ({own}); \
+             không theo để mã truy cập không bị gửi tới máy chủ khác",
+            origin(&url)
+        );
+    }
+    Ok(url)
+}
+
 /// What a Spring page says about the paging: (more pages follow, total records announced).
 fn spring(bytes: &[u8]) -> (bool, Option<usize>) {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else { return (false, None) };
@@ -393,17 +416,20 @@ pub fn fetch(
             _ => (0, 1),
         };
         let mut page = first;
-        let mut next: Option<String> = None;
+        let mut next: Option<reqwest::Url> = None;
         let mut previous: Option<Vec<u8>> = None;
+        let own = origin(&parse_url(id, &fill(&h.url, period, page, size))?);
         loop {
-            let base_url = next.clone().unwrap_or_else(|| fill(&h.url, period, page, size));
-            let mut url = reqwest::Url::parse(&base_url)
-                .with_context(|| format!("nguồn \"{id}\": url không hợp lệ {base_url}"))?;
-            if next.is_none() {
-                for (k, v) in &h.query {
-                    url.query_pairs_mut().append_pair(k, &fill(v, period, page, size));
+            let url = match next.take() {
+                Some(link) => link,
+                None => {
+                    let mut url = parse_url(id, &fill(&h.url, period, page, size))?;
+                    for (k, v) in &h.query {
+                        url.query_pairs_mut().append_pair(k, &fill(v, period, page, size));
+                    }
+                    url
                 }
-            }
+            };
             let body = h.body.as_ref().map(|b| fill(b.template(), period, page, size));
             let key = format!("{url}|{}", body.as_deref().unwrap_or(""));
             let f =
@@ -439,7 +465,7 @@ pub fn fetch(
             }
             match (&h.pagination, more, link) {
                 (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) => page += 1,
-                (Pagination::NextLink(_), _, Some(l)) => next = Some(l),
+                (Pagination::NextLink(_), _, Some(l)) => next = Some(same_origin(id, &l, &own)?),
                 _ => break,
             }
             previous = Some(bytes);
