@@ -396,3 +396,37 @@ fn the_provinces_766_ranking_from_the_portal_with_the_ward_and_its_groups_beside
         .collect();
     assert!(body.contains("Chỉ số 766 trên Cổng Dịch vụ công quốc gia: hạng 3/5 trong tỉnh"), "{body}");
 }
+
+#[test]
+fn a_redirect_is_followed_on_the_same_origin_only_and_never_carries_a_secret_elsewhere() {
+    let other = TestHttp::start(|_, _| Reply::new(200, "application/json", r#"["của máy chủ khác"]"#));
+    let elsewhere = other.url("/lay-ma");
+    let server = TestHttp::start(move |req, _| match req.target.as_str() {
+        "/cu" => Reply::new(302, "text/plain", "").header("Location", "/moi"),
+        "/moi" => Reply::new(200, "application/json", "[1]"),
+        "/vong" => Reply::new(302, "text/plain", "").header("Location", "/vong"),
+        _ => Reply::new(302, "text/plain", "").header("Location", &elsewhere),
+    });
+    let key = secret_file("khoa-api");
+    let mut h = source(server.url("/cu"));
+    h.auth = Some(Auth::Header("X-Api-Key".into(), Secret::File(key.path().to_path_buf())));
+    let pages = fetch("api", &h, period(), &BTreeMap::new(), &|_| None).unwrap();
+    assert_eq!(bodies(&pages), ["[1]"], "a move on the same server is followed");
+    assert_eq!(server.requests()[1].header("X-Api-Key"), Some("khoa-api"));
+
+    let token = secret_file("ma-bi-mat");
+    for auth in [
+        Auth::Header("X-Api-Key".into(), Secret::File(key.path().to_path_buf())),
+        Auth::Bearer(Secret::File(token.path().to_path_buf())),
+    ] {
+        let mut h = source(server.url("/di-noi-khac"));
+        h.auth = Some(auth);
+        let err = format!("{:#}", fetch("api", &h, period(), &BTreeMap::new(), &|_| None).unwrap_err());
+        assert!(err.contains("nguồn \"api\"") && err.contains(&other.url("/lay-ma")), "{err}");
+    }
+    assert!(other.requests().is_empty(), "the other origin is never asked: {:?}", other.requests());
+
+    let err =
+        format!("{:#}", fetch("api", &source(server.url("/vong")), period(), &BTreeMap::new(), &|_| None).unwrap_err());
+    assert!(err.contains("chuyển hướng quá 5 lần"), "{err}");
+}

@@ -8,7 +8,9 @@
 //! off; unchanged exports are not downloaded again (ETag / Last-Modified). A page that comes
 //! back 304 is read from the archive to decide whether more pages follow, so an unchanged
 //! first page never ends the pull; the records of every page are counted, and a server that
-//! announced more records than arrived fails the pull.
+//! announced more records than arrived fails the pull. Requests never leave the configured
+//! origin (scheme, host, port): a next link or a redirect elsewhere fails the pull, as every
+//! request carries the source's token or key.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -174,8 +176,60 @@ pub fn fill(template: &str, period: Period, page: u32, page_size: usize) -> Stri
         .replace("{page}", &page.to_string())
 }
 
+/// How many redirects on the source's own server are followed before giving up.
+const MAX_REDIRECTS: usize = 5;
+
+/// Why a redirect was not followed, carried through reqwest's error to the message.
+#[derive(Debug)]
+struct RedirectRefused(String);
+
+impl std::fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
+
+/// Redirects are followed on the origin of the first request only: reqwest drops the
+/// `Authorization` header on a move to another host, but not a custom key header, and the
+/// body of another server would be archived as the source's export.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(origin).unwrap_or_default();
+        let to = attempt.url();
+        if origin(to) != first {
+            let shown = format!("{}{}", origin(to), to.path());
+            attempt.error(RedirectRefused(format!(
+                "máy chủ chuyển hướng sang {shown}, khác máy chủ đã cấu hình ({first}); không theo để mã truy cập \
+                 không bị gửi tới máy chủ khác"
+            )))
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(RedirectRefused(format!("máy chủ chuyển hướng quá {MAX_REDIRECTS} lần")))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The refused redirect behind a reqwest error, if that is what it is.
+fn refused_redirect(e: &reqwest::Error) -> Option<&RedirectRefused> {
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(r) = c.downcast_ref::<RedirectRefused>() {
+            return Some(r);
+        }
+        cause = c.source();
+    }
+    None
+}
+
 fn client(h: &HttpSource) -> Result<reqwest::Client> {
-    let mut b = reqwest::Client::builder().connect_timeout(h.connect_timeout).timeout(h.timeout).https_only(false);
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(h.connect_timeout)
+        .timeout(h.timeout)
+        .https_only(false)
+        .redirect(redirect_policy());
     if let Some(ca) = &h.ca_file {
         let pem = std::fs::read(ca).with_context(|| format!("không đọc được chứng chỉ CA {}", ca.display()))?;
         b = b
@@ -226,6 +280,10 @@ async fn attempt(
     }
     let mut resp = match req.send().await {
         Ok(r) => r,
+        Err(e) if refused_redirect(&e).is_some() => {
+            let why = refused_redirect(&e).map(ToString::to_string).unwrap_or_default();
+            return Err(Attempt::Fail(anyhow!("nguồn \"{id}\": {why}")));
+        }
         Err(e) if e.is_timeout() => return Err(Attempt::Retry("hết thời gian chờ".into(), None)),
         Err(e) if e.is_connect() || e.is_request() => {
             return Err(Attempt::Retry(format!("không kết nối được: {e}"), None));
@@ -292,7 +350,8 @@ async fn attempt(
             Err(e) => return Err(Attempt::Retry(format!("phản hồi bị cắt ngang: {e}"), None)),
         }
     }
-    Ok(Fetched::Body { bytes, url: url.to_string(), validator })
+    // After a redirect on the same server, the archive names where the bytes came from.
+    Ok(Fetched::Body { bytes, url: resp.url().to_string(), validator })
 }
 
 async fn with_retries(
