@@ -532,3 +532,19 @@ pub fn fetch(
         Ok(out)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_goes_only_to_this_machine_by_the_parsed_host() {
+        for refused in ["http://127.0.0.1.example.invalid/x", "http://localhost@example.invalid/x"] {
+            let err = check_url(refused).unwrap_err();
+            assert!(err.contains("phải dùng https://"), "{refused}: {err}");
+        }
+        for accepted in ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]/x", "https://a.example/x"] {
+            assert_eq!(check_url(accepted), Ok(()), "{accepted}");
+        }
+    }
+}
