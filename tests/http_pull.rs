@@ -28,6 +28,8 @@ fn source(url: String) -> HttpSource {
         connect_timeout: Duration::from_secs(2),
         max_bytes: 1_000_000,
         retries: 2,
+        max_pages: 1000,
+        max_duration: Duration::from_secs(60),
         ca_file: None,
         any_content_type: false,
     }
@@ -429,4 +431,61 @@ fn a_redirect_is_followed_on_the_same_origin_only_and_never_carries_a_secret_els
     let err =
         format!("{:#}", fetch("api", &source(server.url("/vong")), period(), &BTreeMap::new(), &|_| None).unwrap_err());
     assert!(err.contains("chuyển hướng quá 5 lần"), "{err}");
+}
+
+#[test]
+fn a_server_that_ignores_the_page_number_is_asked_twice() {
+    let server = TestHttp::start(|_, _| Reply::new(200, "application/json", r#"{"data":[1,2]}"#));
+    let mut h = source(server.url("/ho-so"));
+    h.query = [("page".to_string(), "{page}".to_string())].into();
+    h.pagination = Pagination::Page { size: 2, first: 1 };
+    let err = format!("{:#}", fetch("ho-so", &h, period(), &BTreeMap::new(), &|_| None).unwrap_err());
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains("giống hệt trang trước"), "{err}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// A server with new full pages forever (two records a page, numbered by `page`), slow or not.
+fn endless(delay: Duration) -> TestHttp {
+    TestHttp::start(move |req, _| {
+        let page: u64 = req.query("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+        let mut r = Reply::new(200, "application/json", format!(r#"{{"data":[{},{}]}}"#, 2 * page, 2 * page + 1));
+        r.delay = delay;
+        r
+    })
+}
+
+/// `thidua pull` of the tiny fixture from `server`, paged by `page`, with `limits` lines.
+fn pull_endless(server: &TestHttp, limits: &str) -> std::process::Output {
+    let dir = http_source_project(&format!(
+        "url = \"{}\"\nformat = \"json\"\nquery = {{ page = \"{{page}}\" }}\n\
+         pagination = {{ type = \"page\", size = 2 }}\n{limits}",
+        server.url("/ho-so")
+    ));
+    std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .args(["pull", "monthly", "--period", "2024-09"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_source_stops_at_its_page_limit() {
+    let server = endless(Duration::ZERO);
+    let out = pull_endless(&server, "max_pages = 5\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains("max_pages = 5"), "{err}");
+    assert_eq!(server.requests().len(), 5);
+}
+
+#[test]
+fn a_source_stops_at_its_time_budget() {
+    let server = endless(Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    let out = pull_endless(&server, "max_seconds = 1\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains("max_seconds = 1"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(4), "{:?}", start.elapsed());
+    assert!((2..=5).contains(&server.requests().len()), "{}", server.requests().len());
 }

@@ -120,6 +120,10 @@ pub struct HttpSource {
     pub connect_timeout: Duration,
     pub max_bytes: u64,
     pub retries: u32,
+    /// Pages one pull may fetch.
+    pub max_pages: usize,
+    /// The time one pull may take, every page and retry included.
+    pub max_duration: Duration,
     pub ca_file: Option<PathBuf>,
     /// Take any content type (the body is checked when read): the national portal's JSP
     /// endpoint does not label its JSON.
@@ -453,12 +457,17 @@ pub struct Pages {
     pub announced: Option<usize>,
 }
 
-/// A server that ignores the page number would be asked forever: a page whose records are
-/// the same bytes as the page before ends the pull.
-const MAX_PAGES: usize = 10_000;
+/// Pages a source may have unless its `[source.http]` says otherwise (`max_pages`).
+pub const DEFAULT_MAX_PAGES: usize = 1000;
+/// The time a source's whole pull may take unless it says otherwise (`max_seconds`).
+pub const DEFAULT_MAX_SECONDS: u64 = 900;
 
 /// Fetches every page for the period. `last` gives the validators of earlier fetches by key,
 /// `cached` the body archived for a key (to read a page that comes back 304).
+///
+/// A server that ignores the page number would be asked forever: a page whose records are
+/// the same bytes as the page before ends the pull, and so do the source's page limit and
+/// its time budget (which covers retries and their waits too).
 pub fn fetch(
     id: &str,
     h: &HttpSource,
@@ -468,69 +477,91 @@ pub fn fetch(
 ) -> Result<Pages> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
-        let c = client(h)?;
-        let mut out = Pages { pages: Vec::new(), records: 0, announced: None };
-        let (size, first) = match h.pagination {
-            Pagination::Page { size, first } | Pagination::Spring { size, first } => (size, first),
-            _ => (0, 1),
-        };
-        let mut page = first;
-        let mut next: Option<reqwest::Url> = None;
-        let mut previous: Option<Vec<u8>> = None;
-        let own = origin(&parse_url(id, &fill(&h.url, period, page, size))?);
-        loop {
-            let url = match next.take() {
-                Some(link) => link,
-                None => {
-                    let mut url = parse_url(id, &fill(&h.url, period, page, size))?;
-                    for (k, v) in &h.query {
-                        url.query_pairs_mut().append_pair(k, &fill(v, period, page, size));
-                    }
-                    url
-                }
-            };
-            let body = h.body.as_ref().map(|b| fill(b.template(), period, page, size));
-            let key = format!("{url}|{}", body.as_deref().unwrap_or(""));
-            let f =
-                with_retries(&c, id, h, url.as_str(), body.as_deref(), last.get(&key).unwrap_or(&Validator::default()))
-                    .await?;
-            let bytes = match &f {
-                Fetched::Body { bytes, .. } => bytes.clone(),
-                Fetched::NotModified { .. } => cached(&key)
-                    .with_context(|| format!("nguồn \"{id}\": máy chủ trả 304 cho trang chưa từng tải ({url})"))?,
-            };
-            let n = records(h.format, &bytes);
-            out.records += n;
-            let repeated = previous.as_ref().is_some_and(|p| *p == bytes);
-            let (more, link) = match &h.pagination {
-                Pagination::Page { size, .. } => (n >= *size, None),
-                Pagination::NextLink(field) => (true, next_link(&bytes, field)),
-                Pagination::Spring { .. } => {
-                    let (more, total) = spring(&bytes);
-                    out.announced = out.announced.or(total);
-                    (more && n > 0, None)
-                }
-                Pagination::None => (false, None),
-            };
-            if repeated {
-                bail!(
-                    "nguồn \"{id}\": trang {page} giống hệt trang trước ({url}): máy chủ có vẻ bỏ qua số trang; \
-                     dừng để không tải mãi"
-                );
+        match tokio::time::timeout(h.max_duration, fetch_pages(id, h, period, last, cached)).await {
+            Ok(pages) => pages,
+            Err(_) => {
+                bail!("nguồn \"{id}\": quá thời gian cho phép (max_seconds = {}); dừng tải", h.max_duration.as_secs())
             }
-            out.pages.push((key, f));
-            if out.pages.len() >= MAX_PAGES {
-                bail!("nguồn \"{id}\": quá {MAX_PAGES} trang, dừng lại");
-            }
-            match (&h.pagination, more, link) {
-                (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) => page += 1,
-                (Pagination::NextLink(_), _, Some(l)) => next = Some(same_origin(id, &l, &own)?),
-                _ => break,
-            }
-            previous = Some(bytes);
         }
-        Ok(out)
     })
+}
+
+async fn fetch_pages(
+    id: &str,
+    h: &HttpSource,
+    period: Period,
+    last: &BTreeMap<String, Validator>,
+    cached: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Pages> {
+    let c = client(h)?;
+    let mut out = Pages { pages: Vec::new(), records: 0, announced: None };
+    let (size, first) = match h.pagination {
+        Pagination::Page { size, first } | Pagination::Spring { size, first } => (size, first),
+        _ => (0, 1),
+    };
+    let mut page = first;
+    let mut next: Option<reqwest::Url> = None;
+    let mut previous: Option<Vec<u8>> = None;
+    let own = origin(&parse_url(id, &fill(&h.url, period, page, size))?);
+    loop {
+        let url = match next.take() {
+            Some(link) => link,
+            None => {
+                let mut url = parse_url(id, &fill(&h.url, period, page, size))?;
+                for (k, v) in &h.query {
+                    url.query_pairs_mut().append_pair(k, &fill(v, period, page, size));
+                }
+                url
+            }
+        };
+        let body = h.body.as_ref().map(|b| fill(b.template(), period, page, size));
+        let key = format!("{url}|{}", body.as_deref().unwrap_or(""));
+        let f = with_retries(&c, id, h, url.as_str(), body.as_deref(), last.get(&key).unwrap_or(&Validator::default()))
+            .await?;
+        let bytes = match &f {
+            Fetched::Body { bytes, .. } => bytes.clone(),
+            Fetched::NotModified { .. } => cached(&key)
+                .with_context(|| format!("nguồn \"{id}\": máy chủ trả 304 cho trang chưa từng tải ({url})"))?,
+        };
+        let n = records(h.format, &bytes);
+        out.records += n;
+        let repeated = previous.as_ref().is_some_and(|p| *p == bytes);
+        let (more, link) = match &h.pagination {
+            Pagination::Page { size, .. } => (n >= *size, None),
+            Pagination::NextLink(field) => (true, next_link(&bytes, field)),
+            Pagination::Spring { .. } => {
+                let (more, total) = spring(&bytes);
+                out.announced = out.announced.or(total);
+                (more && n > 0, None)
+            }
+            Pagination::None => (false, None),
+        };
+        if repeated {
+            bail!(
+                "nguồn \"{id}\": trang {page} giống hệt trang trước ({url}): máy chủ có vẻ bỏ qua số trang; \
+                 dừng để không tải mãi"
+            );
+        }
+        out.pages.push((key, f));
+        let follows = matches!(
+            (&h.pagination, more, &link),
+            (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) | (Pagination::NextLink(_), _, Some(_))
+        );
+        if follows && out.pages.len() >= h.max_pages {
+            bail!(
+                "nguồn \"{id}\": đã tải {} trang mà máy chủ vẫn báo còn trang sau (max_pages = {}); dừng tải",
+                out.pages.len(),
+                h.max_pages
+            );
+        }
+        match (&h.pagination, more, link) {
+            (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) => page += 1,
+            (Pagination::NextLink(_), _, Some(l)) => next = Some(same_origin(id, &l, &own)?),
+            _ => break,
+        }
+        previous = Some(bytes);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -110,6 +110,8 @@ pub fn portal766(url: Option<&str>, province_id: Option<&str>) -> std::result::R
         connect_timeout: std::time::Duration::from_secs(10),
         max_bytes: 50 * 1024 * 1024,
         retries: 4,
+        max_pages: http::DEFAULT_MAX_PAGES,
+        max_duration: std::time::Duration::from_secs(http::DEFAULT_MAX_SECONDS),
         ca_file: None,
         any_content_type: true,
     })
