@@ -9,6 +9,7 @@ mod config_files;
 mod crash;
 mod daemon;
 mod delivery;
+mod files;
 mod http_pull;
 mod httpd;
 mod index_methods;

@@ -182,7 +182,9 @@ impl Store {
     /// Archives a file from a drop folder, streaming: copied and hashed in one pass, or
     /// recognised from the manifest when the same file was archived before.
     pub fn archive_file(&self, got: &Received<'_>, from: &Path) -> Result<Archived> {
-        let meta = fs::metadata(from).with_context(|| format!("không đọc được {}", from.display()))?;
+        let meta = fs::symlink_metadata(from).with_context(|| format!("không đọc được {}", from.display()))?;
+        // The puller skips links already; the archive never copies through one either.
+        anyhow::ensure!(!meta.file_type().is_symlink(), "không lưu {}: là liên kết tượng trưng", from.display());
         let stamp = FileStamp::of(&meta);
         private_dir(&self.archive)?;
         if let Some(known) = self.known_copy(got.origin, &stamp) {
@@ -356,6 +358,27 @@ mod tests {
         assert_eq!(fs::read(store.archived_path(&changed.stored)).unwrap(), b"abd");
         let lines = fs::read_to_string(dir.path().join("archive/manifest.jsonl")).unwrap().lines().count();
         assert_eq!(lines, 3);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_never_archived() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(&dir.path().join("archive"), &dir.path().join("store"));
+        let target = dir.path().join("elsewhere.csv");
+        fs::write(&target, b"secret").unwrap();
+        let link = dir.path().join("x.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let got = Received {
+            source: "ho-so",
+            dataset: "dossiers",
+            period: Period::new(2024, 10).unwrap(),
+            origin: "drop/x.csv",
+            file_name: "x.csv",
+            fetched_at: chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh),
+        };
+        let err = format!("{:#}", store.archive_file(&got, &link).unwrap_err());
+        assert!(err.contains("liên kết tượng trưng"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,66 @@
+//! The drop folder as a user leaves it: a symbolic link is never followed, so a file from
+//! elsewhere on the machine (another ward's export, a system file) is never archived, read
+//! or scored.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::{Sheet, files_under, project};
+
+const DROP: &str = "drop/2024-09/ho-so-thang-09.csv";
+
+fn run(dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir)
+        .args(["run", "monthly", "--period", "2024-09"])
+        .output()
+        .unwrap()
+}
+
+/// Asserts no file under the project's `archive/` holds `bytes` or names `target`.
+fn assert_not_archived(project: &Path, target: &Path, bytes: &[u8]) {
+    for f in files_under(&project.join("archive")) {
+        let held = std::fs::read(&f).unwrap();
+        assert!(held != bytes, "{} is a copy of {}", f.display(), target.display());
+        let text = String::from_utf8_lossy(&held);
+        assert!(!text.contains(&*target.to_string_lossy()), "{} names {}", f.display(), target.display());
+    }
+}
+
+#[test]
+fn a_drop_file_that_is_a_symlink_is_not_followed() {
+    let dir = project("tiny");
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("ho-so-phuong-khac.csv");
+    let bytes = std::fs::read(dir.path().join(DROP)).unwrap();
+    std::fs::write(&target, &bytes).unwrap();
+    std::fs::remove_file(dir.path().join(DROP)).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join(DROP)).unwrap();
+
+    let out = run(dir.path());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("nguồn \"ho-so\" không có tệp nào cho kỳ 2024-09"), "{err}");
+    assert!(err.contains(DROP), "the skipped link is named: {err}");
+    assert_not_archived(dir.path(), &target, &bytes);
+}
+
+#[test]
+fn a_symlink_beside_real_files_is_skipped_with_a_finding() {
+    let dir = project("tiny");
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("mat-khau.csv");
+    let bytes = b"MaHoSo;TrangThai\nBI-MAT;10\n".to_vec();
+    std::fs::write(&target, &bytes).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("drop/2024-09/lien-ket.csv")).unwrap();
+
+    let out = run(dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_not_archived(dir.path(), &target, &bytes);
+    let book = files_under(&dir.path().join("output"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .expect("a workbook");
+    let dq = Sheet::read(&book, "Chất lượng dữ liệu", 3).all_text();
+    assert!(dq.contains("drop/2024-09/lien-ket.csv") && dq.contains("liên kết tượng trưng"), "{dq}");
+}
