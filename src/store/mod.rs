@@ -4,7 +4,8 @@
 //! named by their SHA-256, with a JSON-lines manifest saying where and when each came from.
 //! Exports carry citizens' personal data that ingest drops, so the raw archive is a folder
 //! of its own, readable by the owner only (0700/0600), apart from the tables, which hold
-//! none.
+//! none. The store folder is the owner's only too: it also holds the delivery ledger, with
+//! every message sent ([`restrict`] is what both use).
 //! Tables are plain Parquet partitioned by dataset and period (`tables/dossiers/period=2024-10/`)
 //! so that DuckDB, Spark or Polars can read them without this program. Every file is written
 //! under a temporary name and renamed, so a crash never leaves half a file in view.
@@ -151,15 +152,27 @@ fn archive_name(source: &str, period: Period, sha256: &str, file_name: &str) -> 
     format!("{source}/{period}/{}-{safe_name}", &sha256[..16])
 }
 
-/// Makes a folder (and its parents) and restricts it to its owner.
-fn private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+/// Takes the group's and others' permissions off a file or folder, keeping the owner's
+/// (a folder made 0755 becomes 0700; one its owner made 0500 stays so). The store's
+/// folders and files, and the delivery ledger, are the owner's only.
+pub fn restrict(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        let mode =
+            fs::metadata(path).with_context(|| format!("không đọc được {}", path.display()))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o7700))
+                .with_context(|| format!("không đổi được quyền của {}", path.display()))?;
+        }
     }
     Ok(())
+}
+
+/// Makes a folder (and its parents) and restricts it to its owner.
+pub fn private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    restrict(dir)
 }
 
 impl Store {
@@ -257,11 +270,13 @@ impl Store {
         let mut line = serde_json::to_string(entry)?;
         line.push('\n');
         // One write of one line with O_APPEND: concurrent runs never interleave within a line.
-        let mut f = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("không ghi được sổ lưu trữ {}", path.display()))?;
+        let mut options = fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&path).with_context(|| format!("không ghi được sổ lưu trữ {}", path.display()))?;
+        // A manifest written by an earlier version may be readable by others.
+        restrict(&path)?;
         f.write_all(line.as_bytes())?;
         Ok(())
     }
@@ -283,6 +298,7 @@ impl Store {
     }
 
     pub fn write_state(&self, source: &str, period: Period, bytes: &[u8]) -> Result<()> {
+        private_dir(&self.tables)?;
         write_atomic(&self.tables.join(format!("http/{source}/{period}.json")), bytes)
     }
 
@@ -299,6 +315,7 @@ impl Store {
             .finish(df)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("không ghi được bảng {dataset} {period}"))?;
+        private_dir(&self.tables)?;
         write_atomic(&path, &buf)?;
         Ok(path)
     }
