@@ -91,3 +91,49 @@ fn the_archive_and_the_store_are_the_owners_only() {
         assert_eq!(mode(&f) & 0o077, 0, "{} is {:o}", f.display(), mode(&f));
     }
 }
+
+#[test]
+fn an_archive_that_cannot_be_written_is_named_with_the_cause() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project("tiny");
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).unwrap();
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let mut thidua = Command::new(env!("CARGO_BIN_EXE_thidua"));
+    thidua.current_dir(dir.path()).args(["run", "monthly", "--period", "2024-09"]);
+    if std::fs::write(archive.join("thu"), b"").is_ok() {
+        // Root writes anyway: run as nobody, who owns the project but not the write bit.
+        use std::os::unix::process::CommandExt;
+        std::fs::remove_file(archive.join("thu")).unwrap();
+        let mut all = std::iter::once(dir.path().to_path_buf()).chain(walk(dir.path()));
+        if let Err(e) = all.try_for_each(|f| std::os::unix::fs::lchown(&f, Some(65534), Some(65534))) {
+            eprintln!("note: skipped, root bypasses permissions and cannot hand the project to nobody here ({e})");
+            return;
+        }
+        thidua.uid(65534).gid(65534);
+    }
+    let out = match thidua.output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("note: skipped, root bypasses permissions and cannot run as nobody here ({e})");
+            return;
+        }
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    // The project is the working folder: paths are shown from it.
+    assert!(err.contains("không ghi được ./archive/ho-so/2024-09: không có quyền ghi"), "{err}");
+}
+
+/// Every file and folder under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}

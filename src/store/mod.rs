@@ -89,18 +89,38 @@ impl FileStamp {
 /// recognised and removed by the next one ([`sweep_temporary`]).
 const TEMP_PREFIX: &str = ".thidua-tmp-";
 
+/// Why a write failed, in the words an officer acts on; other causes as the OS says them.
+fn write_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => "đĩa đầy".into(),
+        ErrorKind::QuotaExceeded => "hết hạn mức dung lượng (quota)".into(),
+        ErrorKind::PermissionDenied => "không có quyền ghi".into(),
+        ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ cho đọc".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Names the path a write failed on and why: `không ghi được archive/…: đĩa đầy`.
+trait Writing<T> {
+    fn writing(self, path: &Path) -> Result<T>;
+}
+
+impl<T> Writing<T> for std::io::Result<T> {
+    fn writing(self, path: &Path) -> Result<T> {
+        self.map_err(|e| anyhow::anyhow!("không ghi được {}: {}", path.display(), write_cause(&e)))
+    }
+}
+
 /// A temporary file in `dir` (created 0600), to be renamed over its final name.
 fn temporary_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("không tạo được tệp tạm trong {}", dir.display()))
+    tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).writing(dir)
 }
 
 /// Renames a finished temporary file over `path` and makes the rename durable.
 fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("không ghi được {}", path.display()))?;
+    tmp.as_file().sync_all().writing(path)?;
+    tmp.persist(path).map_err(|e| e.error).writing(path)?;
     // The rename lives in the folder: sync it too, so a power cut cannot undo it.
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
@@ -113,9 +133,9 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
 /// The file is readable by its owner only (tempfile creates it 0600).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().context("đường dẫn không có thư mục")?;
-    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    fs::create_dir_all(dir).writing(dir)?;
     let mut tmp = temporary_in(dir)?;
-    tmp.write_all(bytes)?;
+    tmp.write_all(bytes).writing(path)?;
     persist(tmp, path)
 }
 
@@ -162,8 +182,7 @@ pub fn restrict(path: &Path) -> Result<()> {
         let mode =
             fs::metadata(path).with_context(|| format!("không đọc được {}", path.display()))?.permissions().mode();
         if mode & 0o077 != 0 {
-            fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o7700))
-                .with_context(|| format!("không đổi được quyền của {}", path.display()))?;
+            fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o7700)).writing(path)?;
         }
     }
     Ok(())
@@ -171,7 +190,7 @@ pub fn restrict(path: &Path) -> Result<()> {
 
 /// Makes a folder (and its parents) and restricts it to its owner.
 pub fn private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    fs::create_dir_all(dir).writing(dir)?;
     restrict(dir)
 }
 
@@ -205,7 +224,7 @@ impl Store {
         }
         let mut input = fs::File::open(from).with_context(|| format!("không đọc được {}", from.display()))?;
         let dir = self.archive.join(format!("{}/{}", got.source, got.period));
-        fs::create_dir_all(&dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+        fs::create_dir_all(&dir).writing(&dir)?;
         let mut tmp = temporary_in(&dir)?;
         let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
         let mut buf = vec![0u8; 1 << 20];
@@ -218,7 +237,7 @@ impl Store {
                 Err(e) => return Err(e).with_context(|| format!("không đọc được {}", from.display())),
             };
             ctx.update(&buf[..n]);
-            tmp.write_all(&buf[..n])?;
+            tmp.write_all(&buf[..n]).writing(&dir)?;
             len += n as u64;
         }
         let sha256 = hex::encode(ctx.finish());
@@ -274,10 +293,10 @@ impl Store {
         options.create(true).append(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut f = options.open(&path).with_context(|| format!("không ghi được sổ lưu trữ {}", path.display()))?;
+        let mut f = options.open(&path).writing(&path)?;
         // A manifest written by an earlier version may be readable by others.
         restrict(&path)?;
-        f.write_all(line.as_bytes())?;
+        f.write_all(line.as_bytes()).writing(&path)?;
         Ok(())
     }
 
@@ -375,6 +394,20 @@ mod tests {
         assert_eq!(fs::read(store.archived_path(&changed.stored)).unwrap(), b"abd");
         let lines = fs::read_to_string(dir.path().join("archive/manifest.jsonl")).unwrap().lines().count();
         assert_eq!(lines, 3);
+    }
+
+    #[test]
+    fn a_failed_write_names_its_path_and_cause() {
+        use std::io::{Error, ErrorKind};
+        let path = Path::new("archive/ho-so/2024-09/x.csv");
+        let said = |kind: ErrorKind| format!("{:#}", Err::<(), _>(Error::from(kind)).writing(path).unwrap_err());
+        assert_eq!(said(ErrorKind::StorageFull), "không ghi được archive/ho-so/2024-09/x.csv: đĩa đầy");
+        assert_eq!(said(ErrorKind::PermissionDenied), "không ghi được archive/ho-so/2024-09/x.csv: không có quyền ghi");
+        let other = format!("{:#}", Err::<(), _>(Error::from_raw_os_error(5)).writing(path).unwrap_err());
+        assert!(
+            other.starts_with("không ghi được archive/ho-so/2024-09/x.csv: ") && other.contains("os error 5"),
+            "{other}"
+        );
     }
 
     #[cfg(unix)]
