@@ -176,7 +176,7 @@ pub fn run(cli: Cli) -> Result<()> {
             &crate::inspect_cmd::Options { file: &file, profile, dataset, json },
             &mut std::io::stdout().lock(),
         ),
-        Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit),
+        Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit, &mut std::io::stdout().lock()),
         Command::Outbox { flush } => crate::ledger_cmd::outbox(&cli.config, flush),
         Command::Daemon => crate::schedule::daemon(&cli.config),
         Command::Score { method, input, year } => {

@@ -42,3 +42,35 @@ fn help_documents_exit_codes() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("lỗi dữ liệu") && stdout.contains("check") && stdout.contains("sample"), "{stdout}");
 }
+
+#[test]
+fn history_into_a_pipe_that_closes_early_ends_quietly() {
+    use std::io::Read;
+    let dir = project("tiny");
+    let out = thidua().current_dir(dir.path()).args(["run", "monthly", "--period", "2024-09"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // More runs, with long messages (a list of problems), so that the output is more than
+    // a pipe holds and `history` is still writing when the reader goes away.
+    let ledger = thidua::deliver::Ledger::open(&dir.path().join("store/ledger.sqlite")).unwrap();
+    let problems = "pipelines/monthly.toml:12: nguồn \"dvc\" không tồn tại\n".repeat(40);
+    for _ in 0..60 {
+        let id = ledger.start_run("monthly", "2024-09", &[]).unwrap();
+        ledger.finish_run(id, "config", &problems, &[], &[]).unwrap();
+    }
+    drop(ledger);
+
+    let mut child = thidua()
+        .current_dir(dir.path())
+        .args(["history", "--limit", "50"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The reader has closed (as `head` does); history goes on writing into the closed pipe.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
