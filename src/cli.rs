@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::config::{self, Config, Diagnostics};
@@ -209,6 +209,9 @@ fn check(path: &std::path::Path) -> Result<()> {
         for year in years {
             config::load_facts(&config.root, &config.settings.paths.facts, year, &config.registry, &targets, &mut diag);
         }
+        // This year's runs count working days with this year's holidays.
+        let today = Utc::now().with_timezone(&config.settings.ward.time_zone);
+        config.calendar.require_year(&config.root, &config.settings.paths.holidays, today.year(), &mut diag);
     }
     if !diag.is_empty() {
         for p in diag.problems() {

@@ -89,11 +89,14 @@ fn a_next_link_is_followed_until_empty() {
     assert!(server.requests()[1].target.ends_with("/api?cursor=2"));
 }
 
-/// The tiny fixture with its dossiers pulled from `url` with a bearer token (`auth` table).
+/// The tiny fixture with its dossiers pulled from `url` with a bearer token (`auth` table),
+/// and holidays for the current year, so that `thidua check` passes on it.
 pub fn http_project(url: &str, auth: &str) -> tempfile::TempDir {
-    http_source_project(&format!(
+    let dir = http_source_project(&format!(
         "url = \"{url}\"\nformat = \"csv\"\nquery = {{ tuNgay = \"{{from}}\", denNgay = \"{{to}}\" }}\nauth = {auth}\n"
-    ))
+    ));
+    crate::cli::holidays_for_this_year(dir.path());
+    dir
 }
 
 /// The tiny fixture with its dossiers pulled over HTTP as `table` (the lines of `[source.http]`) says.
