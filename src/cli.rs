@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::config::{self, Config, Diagnostics};
@@ -181,7 +181,7 @@ pub fn run(cli: Cli) -> Result<()> {
             &crate::inspect_cmd::Options { file: &file, profile, dataset, json },
             &mut std::io::stdout().lock(),
         ),
-        Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit),
+        Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit, &mut std::io::stdout().lock()),
         Command::Outbox { flush } => crate::ledger_cmd::outbox(&cli.config, flush),
         Command::Daemon => crate::schedule::daemon(&cli.config),
         Command::Score { method, input, year } => {
@@ -214,6 +214,9 @@ fn check(path: &std::path::Path) -> Result<()> {
         for year in years {
             config::load_facts(&config.root, &config.settings.paths.facts, year, &config.registry, &targets, &mut diag);
         }
+        // This year's runs count working days with this year's holidays.
+        let today = Utc::now().with_timezone(&config.settings.ward.time_zone);
+        config.calendar.require_year(&config.root, &config.settings.paths.holidays, today.year(), &mut diag);
     }
     if !diag.is_empty() {
         for p in diag.problems() {

@@ -1,10 +1,12 @@
 //! `thidua history` and `thidua outbox`: what the ledger knows, and flushing what waits.
 
+use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::load_config;
+use crate::deliver::ledger::{RunRow, SendRow};
 use crate::deliver::{Ledger, flush};
 use crate::outcome::{Failure, Tag};
 
@@ -20,12 +22,23 @@ fn local(ts: &str, tz: chrono_tz::Tz) -> String {
         .map_or_else(|_| ts.to_string(), |t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string())
 }
 
-pub fn history(config_path: &Path, limit: usize) -> Result<()> {
+/// Prints the runs and sends, newest first. A reader that stops early (`thidua history |
+/// head`) closes the pipe: that ends the output, it is not an error.
+pub fn history(config_path: &Path, limit: usize, out: &mut dyn Write) -> Result<()> {
     let (config, l) = ledger(config_path)?;
     let tz = config.settings.ward.time_zone;
-    println!("Các lần chạy (mới nhất trước):");
-    for r in l.runs(limit)? {
-        println!(
+    let (runs, sends) = (l.runs(limit)?, l.sends_with(limit, resend_after(&config))?);
+    match write_history(&runs, &sends, tz, out) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => written.context("không ghi được ra đầu ra chuẩn"),
+    }
+}
+
+fn write_history(runs: &[RunRow], sends: &[SendRow], tz: chrono_tz::Tz, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "Các lần chạy (mới nhất trước):")?;
+    for r in runs {
+        writeln!(
+            out,
             "  #{} {} {} bắt đầu {} kết thúc {} — {}: {}",
             r.id,
             r.pipeline,
@@ -34,11 +47,10 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
             r.finished_at.as_deref().map_or_else(|| "(chưa)".to_string(), |t| local(t, tz)),
             r.outcome.as_deref().unwrap_or("đang chạy hoặc bị dừng"),
             r.message.as_deref().unwrap_or("")
-        );
+        )?;
     }
-    println!("Thư (mới nhất trước):");
-    let after = resend_after(&config);
-    for s in l.sends_with(limit, after)? {
+    writeln!(out, "Thư (mới nhất trước):")?;
+    for s in sends {
         let rule = match (&s.resend_due, s.status.as_str()) {
             (Some(due), _) => format!(
                 " — chưa chắc đã tới: sẽ gửi lại một lần, cùng Message-ID, từ {} (hoặc thidua run --resend)",
@@ -49,7 +61,8 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
             }
             _ => String::new(),
         };
-        println!(
+        writeln!(
+            out,
             "  {} {} {} → {}: {} (lần thử {}, {}, {}){}{rule}",
             s.pipeline,
             s.period,
@@ -59,10 +72,10 @@ pub fn history(config_path: &Path, limit: usize) -> Result<()> {
             s.attempts,
             s.message_id,
             local(&s.updated_at, tz),
-            s.last_error.map_or(String::new(), |e| format!(" — {e}"))
-        );
+            s.last_error.as_deref().map_or(String::new(), |e| format!(" — {e}"))
+        )?;
     }
-    Ok(())
+    out.flush()
 }
 
 fn status_vi(s: &str) -> &str {

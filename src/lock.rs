@@ -18,13 +18,14 @@ pub struct RunLock {
 fn open(store: &Path, name: &str) -> Result<(File, std::path::PathBuf)> {
     let dir = store.join("locks");
     std::fs::create_dir_all(&dir).with_context(|| format!("không tạo được {}", dir.display()))?;
+    crate::store::restrict(store)?;
+    crate::store::restrict(&dir)?;
     let path = dir.join(format!("{name}.lock"));
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("không mở được tệp khóa {}", path.display()))?;
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).with_context(|| format!("không mở được tệp khóa {}", path.display()))?;
     Ok((file, path))
 }
 

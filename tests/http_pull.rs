@@ -28,6 +28,8 @@ fn source(url: String) -> HttpSource {
         connect_timeout: Duration::from_secs(2),
         max_bytes: 1_000_000,
         retries: 2,
+        max_pages: 1000,
+        max_duration: Duration::from_secs(60),
         ca_file: None,
         any_content_type: false,
     }
@@ -87,16 +89,74 @@ fn a_next_link_is_followed_until_empty() {
     assert!(server.requests()[1].target.ends_with("/api?cursor=2"));
 }
 
-/// The tiny fixture with its dossiers pulled from `url` with a bearer token (`auth` table).
+/// The tiny fixture with its dossiers pulled from `url` with a bearer token (`auth` table),
+/// and holidays for the current year, so that `thidua check` passes on it.
 pub fn http_project(url: &str, auth: &str) -> tempfile::TempDir {
+    let dir = http_source_project(&format!(
+        "url = \"{url}\"\nformat = \"csv\"\nquery = {{ tuNgay = \"{{from}}\", denNgay = \"{{to}}\" }}\nauth = {auth}\n"
+    ));
+    crate::cli::holidays_for_this_year(dir.path());
+    dir
+}
+
+/// The tiny fixture with its dossiers pulled over HTTP as `table` (the lines of `[source.http]`) says.
+fn http_source_project(table: &str) -> tempfile::TempDir {
     let dir = project("tiny");
     let p = dir.path().join("pipelines/monthly.toml");
     let text = std::fs::read_to_string(&p).unwrap();
-    let http = format!(
-        "type = \"http\"\n\n[source.http]\nurl = \"{url}\"\nformat = \"csv\"\nquery = {{ tuNgay = \"{{from}}\", denNgay = \"{{to}}\" }}\nauth = {auth}\n"
-    );
+    let http = format!("type = \"http\"\n\n[source.http]\n{table}");
     std::fs::write(&p, text.replace("type = \"file\"\nglob = \"drop/{period}/*\"\n", &http)).unwrap();
     dir
+}
+
+/// A secret in a file of its own, for `Secret::File`.
+fn secret_file(value: &str) -> tempfile::NamedTempFile {
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), value).unwrap();
+    f
+}
+
+/// The origin (`http://127.0.0.1:port`) of a test server: two ports are two origins.
+fn origin(server: &TestHttp) -> String {
+    server.url("")
+}
+
+#[test]
+fn a_next_link_to_another_origin_is_refused_before_any_secret_goes_there() {
+    let other = TestHttp::start(|_, _| Reply::new(200, "application/json", r#"{"items":[2],"next":""}"#));
+    let next = other.url("/api?cursor=2");
+    let server =
+        TestHttp::start(move |_, _| Reply::new(200, "application/json", format!(r#"{{"items":[1],"next":"{next}"}}"#)));
+    let token = secret_file("ma-bi-mat");
+    for auth in [
+        Auth::Bearer(Secret::File(token.path().to_path_buf())),
+        Auth::Header("X-Api-Key".into(), Secret::File(token.path().to_path_buf())),
+    ] {
+        let mut h = source(server.url("/api"));
+        h.pagination = Pagination::NextLink("next".into());
+        h.auth = Some(auth);
+        let err = format!("{:#}", fetch("api", &h, period(), &BTreeMap::new(), &|_| None).unwrap_err());
+        assert!(err.contains("nguồn \"api\"") && err.contains(&origin(&other)), "{err}");
+        assert!(!err.contains("ma-bi-mat"), "{err}");
+    }
+    assert!(other.requests().is_empty(), "the other origin is never asked: {:?}", other.requests());
+
+    // As a user meets it: `thidua pull` fails on its data (exit 4) and names both.
+    let dir = http_source_project(&format!(
+        "url = \"{}\"\nformat = \"json\"\npagination = {{ type = \"next_link\", field = \"next\" }}\n\
+         auth = {{ type = \"header\", name = \"X-Api-Key\", value_env = \"THIDUA_API_KEY\" }}\n",
+        server.url("/api")
+    ));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .env("THIDUA_API_KEY", "ma-bi-mat")
+        .args(["pull", "monthly", "--period", "2024-09"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains(&origin(&other)), "{err}");
+    assert!(other.requests().is_empty(), "{:?}", other.requests());
 }
 
 #[test]
@@ -340,4 +400,95 @@ fn the_provinces_766_ranking_from_the_portal_with_the_ward_and_its_groups_beside
         .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
         .collect();
     assert!(body.contains("Chỉ số 766 trên Cổng Dịch vụ công quốc gia: hạng 3/5 trong tỉnh"), "{body}");
+}
+
+#[test]
+fn a_redirect_is_followed_on_the_same_origin_only_and_never_carries_a_secret_elsewhere() {
+    let other = TestHttp::start(|_, _| Reply::new(200, "application/json", r#"["của máy chủ khác"]"#));
+    let elsewhere = other.url("/lay-ma");
+    let server = TestHttp::start(move |req, _| match req.target.as_str() {
+        "/cu" => Reply::new(302, "text/plain", "").header("Location", "/moi"),
+        "/moi" => Reply::new(200, "application/json", "[1]"),
+        "/vong" => Reply::new(302, "text/plain", "").header("Location", "/vong"),
+        _ => Reply::new(302, "text/plain", "").header("Location", &elsewhere),
+    });
+    let key = secret_file("khoa-api");
+    let mut h = source(server.url("/cu"));
+    h.auth = Some(Auth::Header("X-Api-Key".into(), Secret::File(key.path().to_path_buf())));
+    let pages = fetch("api", &h, period(), &BTreeMap::new(), &|_| None).unwrap();
+    assert_eq!(bodies(&pages), ["[1]"], "a move on the same server is followed");
+    assert_eq!(server.requests()[1].header("X-Api-Key"), Some("khoa-api"));
+
+    let token = secret_file("ma-bi-mat");
+    for auth in [
+        Auth::Header("X-Api-Key".into(), Secret::File(key.path().to_path_buf())),
+        Auth::Bearer(Secret::File(token.path().to_path_buf())),
+    ] {
+        let mut h = source(server.url("/di-noi-khac"));
+        h.auth = Some(auth);
+        let err = format!("{:#}", fetch("api", &h, period(), &BTreeMap::new(), &|_| None).unwrap_err());
+        assert!(err.contains("nguồn \"api\"") && err.contains(&other.url("/lay-ma")), "{err}");
+    }
+    assert!(other.requests().is_empty(), "the other origin is never asked: {:?}", other.requests());
+
+    let err =
+        format!("{:#}", fetch("api", &source(server.url("/vong")), period(), &BTreeMap::new(), &|_| None).unwrap_err());
+    assert!(err.contains("chuyển hướng quá 5 lần"), "{err}");
+}
+
+#[test]
+fn a_server_that_ignores_the_page_number_is_asked_twice() {
+    let server = TestHttp::start(|_, _| Reply::new(200, "application/json", r#"{"data":[1,2]}"#));
+    let mut h = source(server.url("/ho-so"));
+    h.query = [("page".to_string(), "{page}".to_string())].into();
+    h.pagination = Pagination::Page { size: 2, first: 1 };
+    let err = format!("{:#}", fetch("ho-so", &h, period(), &BTreeMap::new(), &|_| None).unwrap_err());
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains("giống hệt trang trước"), "{err}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// A server with new full pages forever (two records a page, numbered by `page`), slow or not.
+fn endless(delay: Duration) -> TestHttp {
+    TestHttp::start(move |req, _| {
+        let page: u64 = req.query("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+        let mut r = Reply::new(200, "application/json", format!(r#"{{"data":[{},{}]}}"#, 2 * page, 2 * page + 1));
+        r.delay = delay;
+        r
+    })
+}
+
+/// `thidua pull` of the tiny fixture from `server`, paged by `page`, with `limits` lines.
+fn pull_endless(server: &TestHttp, limits: &str) -> std::process::Output {
+    let dir = http_source_project(&format!(
+        "url = \"{}\"\nformat = \"json\"\nquery = {{ page = \"{{page}}\" }}\n\
+         pagination = {{ type = \"page\", size = 2 }}\n{limits}",
+        server.url("/ho-so")
+    ));
+    std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .args(["pull", "monthly", "--period", "2024-09"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_source_stops_at_its_page_limit() {
+    let server = endless(Duration::ZERO);
+    let out = pull_endless(&server, "max_pages = 5\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains("max_pages = 5"), "{err}");
+    assert_eq!(server.requests().len(), 5);
+}
+
+#[test]
+fn a_source_stops_at_its_time_budget() {
+    let server = endless(Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    let out = pull_endless(&server, "max_seconds = 1\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("nguồn \"ho-so\"") && err.contains("max_seconds = 1"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(4), "{:?}", start.elapsed());
+    assert!((2..=5).contains(&server.requests().len()), "{}", server.requests().len());
 }

@@ -97,6 +97,21 @@ impl Calendar {
         self.years.contains(&year)
     }
 
+    /// A problem naming the file `year` needs (`config/holidays/2026.toml`) when it has
+    /// none: `thidua check` asks for the current year, as every run in it counts working days.
+    pub fn require_year(&self, root: &Path, dir: &Path, year: i32, diag: &mut Diagnostics) {
+        if !self.has_year(year) {
+            let file = dir.join(format!("{year}.toml"));
+            diag.file(
+                file.strip_prefix(root).unwrap_or(&file),
+                format!(
+                    "chưa có lịch nghỉ lễ, Tết năm {year}: cần để tính ngày làm việc; \
+                     thêm tệp theo thông báo lịch nghỉ của năm, như các năm trước"
+                ),
+            );
+        }
+    }
+
     pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
         self.holidays.iter().copied()
     }
@@ -127,6 +142,18 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_without_its_file_is_a_problem_naming_the_file() {
+        let cal = Calendar::from_holidays([d(2025, 1, 1)]);
+        let mut diag = Diagnostics::default();
+        cal.require_year(Path::new("/p"), Path::new("/p/config/holidays"), 2025, &mut diag);
+        assert!(diag.is_empty());
+        cal.require_year(Path::new("/p"), Path::new("/p/config/holidays"), 2026, &mut diag);
+        let shown: Vec<String> = diag.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1);
+        assert!(shown[0].starts_with("config/holidays/2026.toml: chưa có lịch nghỉ lễ, Tết năm 2026"), "{shown:?}");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::config::Secret;
-use crate::pull::http::{Auth, HttpFormat, HttpSource, Method, Pagination};
+use crate::pull::http::{Auth, DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, HttpFormat, HttpSource, Method, Pagination};
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +28,10 @@ pub(super) struct HttpSpec {
     pub connect_timeout_seconds: Option<u64>,
     pub max_bytes: Option<u64>,
     pub retries: Option<u32>,
+    /// Pages one pull may fetch (1000).
+    pub max_pages: Option<usize>,
+    /// Seconds one pull may take, every page and retry included (900).
+    pub max_seconds: Option<u64>,
     pub ca_file: Option<PathBuf>,
 }
 
@@ -88,6 +92,11 @@ impl HttpSpec {
             }
             Some(PaginationSpec::NextLink { field }) => Pagination::NextLink(field),
         };
+        let max_pages = self.max_pages.unwrap_or(DEFAULT_MAX_PAGES);
+        let max_seconds = self.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS);
+        if max_pages == 0 || max_seconds == 0 {
+            return Err(format!("nguồn \"{id}\": max_pages và max_seconds phải dương"));
+        }
         let abs = |p: PathBuf| if p.is_absolute() { p } else { root.join(p) };
         Ok(HttpSource {
             url,
@@ -101,6 +110,8 @@ impl HttpSpec {
             connect_timeout: std::time::Duration::from_secs(self.connect_timeout_seconds.unwrap_or(10)),
             max_bytes: self.max_bytes.unwrap_or(200 * 1024 * 1024),
             retries: self.retries.unwrap_or(4),
+            max_pages,
+            max_duration: std::time::Duration::from_secs(max_seconds),
             ca_file: self.ca_file.map(abs),
             any_content_type: false,
         })

@@ -8,7 +8,9 @@
 //! off; unchanged exports are not downloaded again (ETag / Last-Modified). A page that comes
 //! back 304 is read from the archive to decide whether more pages follow, so an unchanged
 //! first page never ends the pull; the records of every page are counted, and a server that
-//! announced more records than arrived fails the pull.
+//! announced more records than arrived fails the pull. Requests never leave the configured
+//! origin (scheme, host, port): a next link or a redirect elsewhere fails the pull, as every
+//! request carries the source's token or key.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -118,6 +120,10 @@ pub struct HttpSource {
     pub connect_timeout: Duration,
     pub max_bytes: u64,
     pub retries: u32,
+    /// Pages one pull may fetch.
+    pub max_pages: usize,
+    /// The time one pull may take, every page and retry included.
+    pub max_duration: Duration,
     pub ca_file: Option<PathBuf>,
     /// Take any content type (the body is checked when read): the national portal's JSP
     /// endpoint does not label its JSON.
@@ -174,8 +180,60 @@ pub fn fill(template: &str, period: Period, page: u32, page_size: usize) -> Stri
         .replace("{page}", &page.to_string())
 }
 
+/// How many redirects on the source's own server are followed before giving up.
+const MAX_REDIRECTS: usize = 5;
+
+/// Why a redirect was not followed, carried through reqwest's error to the message.
+#[derive(Debug)]
+struct RedirectRefused(String);
+
+impl std::fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
+
+/// Redirects are followed on the origin of the first request only: reqwest drops the
+/// `Authorization` header on a move to another host, but not a custom key header, and the
+/// body of another server would be archived as the source's export.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(origin).unwrap_or_default();
+        let to = attempt.url();
+        if origin(to) != first {
+            let shown = format!("{}{}", origin(to), to.path());
+            attempt.error(RedirectRefused(format!(
+                "máy chủ chuyển hướng sang {shown}, khác máy chủ đã cấu hình ({first}); không theo để mã truy cập \
+                 không bị gửi tới máy chủ khác"
+            )))
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(RedirectRefused(format!("máy chủ chuyển hướng quá {MAX_REDIRECTS} lần")))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The refused redirect behind a reqwest error, if that is what it is.
+fn refused_redirect(e: &reqwest::Error) -> Option<&RedirectRefused> {
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(r) = c.downcast_ref::<RedirectRefused>() {
+            return Some(r);
+        }
+        cause = c.source();
+    }
+    None
+}
+
 fn client(h: &HttpSource) -> Result<reqwest::Client> {
-    let mut b = reqwest::Client::builder().connect_timeout(h.connect_timeout).timeout(h.timeout).https_only(false);
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(h.connect_timeout)
+        .timeout(h.timeout)
+        .https_only(false)
+        .redirect(redirect_policy());
     if let Some(ca) = &h.ca_file {
         let pem = std::fs::read(ca).with_context(|| format!("không đọc được chứng chỉ CA {}", ca.display()))?;
         b = b
@@ -226,6 +284,10 @@ async fn attempt(
     }
     let mut resp = match req.send().await {
         Ok(r) => r,
+        Err(e) if refused_redirect(&e).is_some() => {
+            let why = refused_redirect(&e).map(ToString::to_string).unwrap_or_default();
+            return Err(Attempt::Fail(anyhow!("nguồn \"{id}\": {why}")));
+        }
         Err(e) if e.is_timeout() => return Err(Attempt::Retry("hết thời gian chờ".into(), None)),
         Err(e) if e.is_connect() || e.is_request() => {
             return Err(Attempt::Retry(format!("không kết nối được: {e}"), None));
@@ -292,7 +354,8 @@ async fn attempt(
             Err(e) => return Err(Attempt::Retry(format!("phản hồi bị cắt ngang: {e}"), None)),
         }
     }
-    Ok(Fetched::Body { bytes, url: url.to_string(), validator })
+    // After a redirect on the same server, the archive names where the bytes came from.
+    Ok(Fetched::Body { bytes, url: resp.url().to_string(), validator })
 }
 
 async fn with_retries(
@@ -348,6 +411,29 @@ fn next_link(bytes: &[u8], field: &str) -> Option<String> {
     v.get(field)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+fn parse_url(id: &str, url: &str) -> Result<reqwest::Url> {
+    reqwest::Url::parse(url).with_context(|| format!("nguồn \"{id}\": url không hợp lệ {url}"))
+}
+
+/// Scheme, host and port, as `https://host:port` (the port only when not the scheme's own).
+fn origin(url: &reqwest::Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// A next link is followed only to the origin (scheme, host, port) the source is configured
+/// for: every request carries its token or key, which must never reach another server.
+fn same_origin(id: &str, link: &str, own: &str) -> Result<reqwest::Url> {
+    let url = parse_url(id, link)?;
+    if origin(&url) != own {
+        bail!(
+            "nguồn \"{id}\": liên kết trang sau dẫn sang {}, khác máy chủ đã cấu hình ({own}); \
+             không theo để mã truy cập không bị gửi tới máy chủ khác",
+            origin(&url)
+        );
+    }
+    Ok(url)
+}
+
 /// What a Spring page says about the paging: (more pages follow, total records announced).
 fn spring(bytes: &[u8]) -> (bool, Option<usize>) {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else { return (false, None) };
@@ -371,12 +457,17 @@ pub struct Pages {
     pub announced: Option<usize>,
 }
 
-/// A server that ignores the page number would be asked forever: a page whose records are
-/// the same bytes as the page before ends the pull.
-const MAX_PAGES: usize = 10_000;
+/// Pages a source may have unless its `[source.http]` says otherwise (`max_pages`).
+pub const DEFAULT_MAX_PAGES: usize = 1000;
+/// The time a source's whole pull may take unless it says otherwise (`max_seconds`).
+pub const DEFAULT_MAX_SECONDS: u64 = 900;
 
 /// Fetches every page for the period. `last` gives the validators of earlier fetches by key,
 /// `cached` the body archived for a key (to read a page that comes back 304).
+///
+/// A server that ignores the page number would be asked forever: a page whose records are
+/// the same bytes as the page before ends the pull, and so do the source's page limit and
+/// its time budget (which covers retries and their waits too).
 pub fn fetch(
     id: &str,
     h: &HttpSource,
@@ -386,64 +477,105 @@ pub fn fetch(
 ) -> Result<Pages> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
-        let c = client(h)?;
-        let mut out = Pages { pages: Vec::new(), records: 0, announced: None };
-        let (size, first) = match h.pagination {
-            Pagination::Page { size, first } | Pagination::Spring { size, first } => (size, first),
-            _ => (0, 1),
-        };
-        let mut page = first;
-        let mut next: Option<String> = None;
-        let mut previous: Option<Vec<u8>> = None;
-        loop {
-            let base_url = next.clone().unwrap_or_else(|| fill(&h.url, period, page, size));
-            let mut url = reqwest::Url::parse(&base_url)
-                .with_context(|| format!("nguồn \"{id}\": url không hợp lệ {base_url}"))?;
-            if next.is_none() {
+        match tokio::time::timeout(h.max_duration, fetch_pages(id, h, period, last, cached)).await {
+            Ok(pages) => pages,
+            Err(_) => {
+                bail!("nguồn \"{id}\": quá thời gian cho phép (max_seconds = {}); dừng tải", h.max_duration.as_secs())
+            }
+        }
+    })
+}
+
+async fn fetch_pages(
+    id: &str,
+    h: &HttpSource,
+    period: Period,
+    last: &BTreeMap<String, Validator>,
+    cached: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Pages> {
+    let c = client(h)?;
+    let mut out = Pages { pages: Vec::new(), records: 0, announced: None };
+    let (size, first) = match h.pagination {
+        Pagination::Page { size, first } | Pagination::Spring { size, first } => (size, first),
+        _ => (0, 1),
+    };
+    let mut page = first;
+    let mut next: Option<reqwest::Url> = None;
+    let mut previous: Option<Vec<u8>> = None;
+    let own = origin(&parse_url(id, &fill(&h.url, period, page, size))?);
+    loop {
+        let url = match next.take() {
+            Some(link) => link,
+            None => {
+                let mut url = parse_url(id, &fill(&h.url, period, page, size))?;
                 for (k, v) in &h.query {
                     url.query_pairs_mut().append_pair(k, &fill(v, period, page, size));
                 }
+                url
             }
-            let body = h.body.as_ref().map(|b| fill(b.template(), period, page, size));
-            let key = format!("{url}|{}", body.as_deref().unwrap_or(""));
-            let f =
-                with_retries(&c, id, h, url.as_str(), body.as_deref(), last.get(&key).unwrap_or(&Validator::default()))
-                    .await?;
-            let bytes = match &f {
-                Fetched::Body { bytes, .. } => bytes.clone(),
-                Fetched::NotModified { .. } => cached(&key)
-                    .with_context(|| format!("nguồn \"{id}\": máy chủ trả 304 cho trang chưa từng tải ({url})"))?,
-            };
-            let n = records(h.format, &bytes);
-            out.records += n;
-            let repeated = previous.as_ref().is_some_and(|p| *p == bytes);
-            let (more, link) = match &h.pagination {
-                Pagination::Page { size, .. } => (n >= *size, None),
-                Pagination::NextLink(field) => (true, next_link(&bytes, field)),
-                Pagination::Spring { .. } => {
-                    let (more, total) = spring(&bytes);
-                    out.announced = out.announced.or(total);
-                    (more && n > 0, None)
-                }
-                Pagination::None => (false, None),
-            };
-            if repeated {
-                bail!(
-                    "nguồn \"{id}\": trang {page} giống hệt trang trước ({url}): máy chủ có vẻ bỏ qua số trang; \
-                     dừng để không tải mãi"
-                );
+        };
+        let body = h.body.as_ref().map(|b| fill(b.template(), period, page, size));
+        let key = format!("{url}|{}", body.as_deref().unwrap_or(""));
+        let f = with_retries(&c, id, h, url.as_str(), body.as_deref(), last.get(&key).unwrap_or(&Validator::default()))
+            .await?;
+        let bytes = match &f {
+            Fetched::Body { bytes, .. } => bytes.clone(),
+            Fetched::NotModified { .. } => cached(&key)
+                .with_context(|| format!("nguồn \"{id}\": máy chủ trả 304 cho trang chưa từng tải ({url})"))?,
+        };
+        let n = records(h.format, &bytes);
+        out.records += n;
+        let repeated = previous.as_ref().is_some_and(|p| *p == bytes);
+        let (more, link) = match &h.pagination {
+            Pagination::Page { size, .. } => (n >= *size, None),
+            Pagination::NextLink(field) => (true, next_link(&bytes, field)),
+            Pagination::Spring { .. } => {
+                let (more, total) = spring(&bytes);
+                out.announced = out.announced.or(total);
+                (more && n > 0, None)
             }
-            out.pages.push((key, f));
-            if out.pages.len() >= MAX_PAGES {
-                bail!("nguồn \"{id}\": quá {MAX_PAGES} trang, dừng lại");
-            }
-            match (&h.pagination, more, link) {
-                (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) => page += 1,
-                (Pagination::NextLink(_), _, Some(l)) => next = Some(l),
-                _ => break,
-            }
-            previous = Some(bytes);
+            Pagination::None => (false, None),
+        };
+        if repeated {
+            bail!(
+                "nguồn \"{id}\": trang {page} giống hệt trang trước ({url}): máy chủ có vẻ bỏ qua số trang; \
+                 dừng để không tải mãi"
+            );
         }
-        Ok(out)
-    })
+        out.pages.push((key, f));
+        let follows = matches!(
+            (&h.pagination, more, &link),
+            (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) | (Pagination::NextLink(_), _, Some(_))
+        );
+        if follows && out.pages.len() >= h.max_pages {
+            bail!(
+                "nguồn \"{id}\": đã tải {} trang mà máy chủ vẫn báo còn trang sau (max_pages = {}); dừng tải",
+                out.pages.len(),
+                h.max_pages
+            );
+        }
+        match (&h.pagination, more, link) {
+            (Pagination::Page { .. } | Pagination::Spring { .. }, true, _) => page += 1,
+            (Pagination::NextLink(_), _, Some(l)) => next = Some(same_origin(id, &l, &own)?),
+            _ => break,
+        }
+        previous = Some(bytes);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_goes_only_to_this_machine_by_the_parsed_host() {
+        for refused in ["http://127.0.0.1.example.invalid/x", "http://localhost@example.invalid/x"] {
+            let err = check_url(refused).unwrap_err();
+            assert!(err.contains("phải dùng https://"), "{refused}: {err}");
+        }
+        for accepted in ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]/x", "https://a.example/x"] {
+            assert_eq!(check_url(accepted), Ok(()), "{accepted}");
+        }
+    }
 }

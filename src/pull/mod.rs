@@ -110,6 +110,8 @@ pub fn portal766(url: Option<&str>, province_id: Option<&str>) -> std::result::R
         connect_timeout: std::time::Duration::from_secs(10),
         max_bytes: 50 * 1024 * 1024,
         retries: 4,
+        max_pages: http::DEFAULT_MAX_PAGES,
+        max_duration: std::time::Duration::from_secs(http::DEFAULT_MAX_SECONDS),
         ca_file: None,
         any_content_type: true,
     })
@@ -120,7 +122,7 @@ pub fn pull(pipeline: &Pipeline, period: Period, config: &Config, store: &Store,
     let mut pulled = Pulled { files: Vec::new(), absent: Vec::new(), notes: Vec::new() };
     for source in &pipeline.sources {
         let files = match &source.location {
-            Location::File { glob } => pull_files(source, glob, period, config, store, now)?,
+            Location::File { glob } => pull_files(source, glob, period, config, store, now, &mut pulled.notes)?,
             Location::Http(h) => pull_http(source, h, period, store, now, &mut pulled.notes).tag(Failure::Data)?,
         };
         match files {
@@ -139,6 +141,10 @@ pub fn pull(pipeline: &Pipeline, period: Period, config: &Config, store: &Store,
 }
 
 /// The period's files of a drop folder; `Err(pattern)` when there are none.
+///
+/// A symbolic link is never followed (a note names it): whoever can write to the drop
+/// folder could otherwise have any file this program can read archived, e-mailed as
+/// evidence and scored.
 fn pull_files(
     source: &Source,
     glob: &str,
@@ -146,22 +152,43 @@ fn pull_files(
     config: &Config,
     store: &Store,
     now: DateTime<Tz>,
+    notes: &mut Vec<(String, String)>,
 ) -> Result<std::result::Result<Vec<Fetched>, String>> {
     let pattern = config.root.join(period.fill(glob));
     let pattern_text = pattern.to_string_lossy().into_owned();
-    let mut paths: Vec<PathBuf> = glob::glob(&pattern_text)
+    let shown = |p: &std::path::Path| p.strip_prefix(&config.root).unwrap_or(p).display().to_string();
+    let mut paths = Vec::new();
+    let mut links = Vec::new();
+    for path in glob::glob(&pattern_text)
         .with_context(|| format!("glob không hợp lệ: {pattern_text}"))
         .tag(Failure::Config)?
         .filter_map(Result::ok)
-        .filter(|p| p.is_file())
-        .collect();
+    {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => links.push(shown(&path)),
+            Ok(meta) if meta.is_file() => paths.push(path),
+            _ => {}
+        }
+    }
     paths.sort();
+    links.sort();
+    for link in &links {
+        notes.push((
+            source.id.clone(),
+            format!("Bỏ qua {link}: là liên kết tượng trưng (symlink), không đọc tệp qua liên kết"),
+        ));
+    }
     if paths.is_empty() {
-        return Ok(Err(pattern.strip_prefix(&config.root).unwrap_or(&pattern).display().to_string()));
+        let skipped = if links.is_empty() {
+            String::new()
+        } else {
+            format!("; đã bỏ qua liên kết tượng trưng {}", links.join(", "))
+        };
+        return Ok(Err(format!("{}{skipped}", shown(&pattern))));
     }
     let mut files = Vec::new();
     for path in paths {
-        let shown = path.strip_prefix(&config.root).unwrap_or(&path).display().to_string();
+        let shown = shown(&path);
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let got = Received {
             source: &source.id,
@@ -172,7 +199,7 @@ fn pull_files(
             fetched_at: now,
         };
         let archived =
-            store.archive_file(&got, &path).context("không lưu được bản gốc vào kho lưu trữ").tag(Failure::Data)?;
+            store.archive_file(&got, &path).context("không lưu được bản gốc vào kho lưu trữ").tag(Failure::Storage)?;
         let content = Content::File(store.archived_path(&archived.stored));
         files.push(Fetched { source: source.clone(), name: file_name, archived, content });
     }

@@ -4,7 +4,8 @@
 //! named by their SHA-256, with a JSON-lines manifest saying where and when each came from.
 //! Exports carry citizens' personal data that ingest drops, so the raw archive is a folder
 //! of its own, readable by the owner only (0700/0600), apart from the tables, which hold
-//! none.
+//! none. The store folder is the owner's only too: it also holds the delivery ledger, with
+//! every message sent ([`restrict`] is what both use).
 //! Tables are plain Parquet partitioned by dataset and period (`tables/dossiers/period=2024-10/`)
 //! so that DuckDB, Spark or Polars can read them without this program. Every file is written
 //! under a temporary name and renamed, so a crash never leaves half a file in view.
@@ -91,18 +92,38 @@ impl FileStamp {
 /// recognised and removed by the next one ([`sweep_temporary`]).
 const TEMP_PREFIX: &str = ".thidua-tmp-";
 
+/// Why a write failed, in the words an officer acts on; other causes as the OS says them.
+fn write_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => "đĩa đầy".into(),
+        ErrorKind::QuotaExceeded => "hết hạn mức dung lượng (quota)".into(),
+        ErrorKind::PermissionDenied => "không có quyền ghi".into(),
+        ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ cho đọc".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Names the path a write failed on and why: `không ghi được archive/…: đĩa đầy`.
+trait Writing<T> {
+    fn writing(self, path: &Path) -> Result<T>;
+}
+
+impl<T> Writing<T> for std::io::Result<T> {
+    fn writing(self, path: &Path) -> Result<T> {
+        self.map_err(|e| anyhow::anyhow!("không ghi được {}: {}", path.display(), write_cause(&e)))
+    }
+}
+
 /// A temporary file in `dir` (created 0600), to be renamed over its final name.
 fn temporary_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("không tạo được tệp tạm trong {}", dir.display()))
+    tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).writing(dir)
 }
 
 /// Renames a finished temporary file over `path` and makes the rename durable.
 fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("không ghi được {}", path.display()))?;
+    tmp.as_file().sync_all().writing(path)?;
+    tmp.persist(path).map_err(|e| e.error).writing(path)?;
     // The rename lives in the folder: sync it too, so a power cut cannot undo it.
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
@@ -115,9 +136,9 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
 /// The file is readable by its owner only (tempfile creates it 0600).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().context("đường dẫn không có thư mục")?;
-    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    fs::create_dir_all(dir).writing(dir)?;
     let mut tmp = temporary_in(dir)?;
-    tmp.write_all(bytes)?;
+    tmp.write_all(bytes).writing(path)?;
     persist(tmp, path)
 }
 
@@ -154,15 +175,26 @@ fn archive_name(source: &str, period: Period, sha256: &str, file_name: &str) -> 
     format!("{source}/{period}/{}-{safe_name}", &sha256[..16])
 }
 
-/// Makes a folder (and its parents) and restricts it to its owner.
-fn private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+/// Takes the group's and others' permissions off a file or folder, keeping the owner's
+/// (a folder made 0755 becomes 0700; one its owner made 0500 stays so). The store's
+/// folders and files, and the delivery ledger, are the owner's only.
+pub fn restrict(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        let mode =
+            fs::metadata(path).with_context(|| format!("không đọc được {}", path.display()))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o7700)).writing(path)?;
+        }
     }
     Ok(())
+}
+
+/// Makes a folder (and its parents) and restricts it to its owner.
+pub fn private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).writing(dir)?;
+    restrict(dir)
 }
 
 impl Store {
@@ -185,7 +217,9 @@ impl Store {
     /// Archives a file from a drop folder, streaming: copied and hashed in one pass, or
     /// recognised from the manifest when the same file was archived before.
     pub fn archive_file(&self, got: &Received<'_>, from: &Path) -> Result<Archived> {
-        let meta = fs::metadata(from).with_context(|| format!("không đọc được {}", from.display()))?;
+        let meta = fs::symlink_metadata(from).with_context(|| format!("không đọc được {}", from.display()))?;
+        // The puller skips links already; the archive never copies through one either.
+        anyhow::ensure!(!meta.file_type().is_symlink(), "không lưu {}: là liên kết tượng trưng", from.display());
         let stamp = FileStamp::of(&meta);
         private_dir(&self.archive)?;
         if let Some(known) = self.known_copy(got.origin, &stamp) {
@@ -193,7 +227,7 @@ impl Store {
         }
         let mut input = fs::File::open(from).with_context(|| format!("không đọc được {}", from.display()))?;
         let dir = self.archive.join(format!("{}/{}", got.source, got.period));
-        fs::create_dir_all(&dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+        fs::create_dir_all(&dir).writing(&dir)?;
         let mut tmp = temporary_in(&dir)?;
         let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
         let mut buf = vec![0u8; 1 << 20];
@@ -206,7 +240,7 @@ impl Store {
                 Err(e) => return Err(e).with_context(|| format!("không đọc được {}", from.display())),
             };
             ctx.update(&buf[..n]);
-            tmp.write_all(&buf[..n])?;
+            tmp.write_all(&buf[..n]).writing(&dir)?;
             len += n as u64;
         }
         let sha256 = hex::encode(ctx.finish());
@@ -258,12 +292,14 @@ impl Store {
         let mut line = serde_json::to_string(entry)?;
         line.push('\n');
         // One write of one line with O_APPEND: concurrent runs never interleave within a line.
-        let mut f = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("không ghi được sổ lưu trữ {}", path.display()))?;
-        f.write_all(line.as_bytes())?;
+        let mut options = fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&path).writing(&path)?;
+        // A manifest written by an earlier version may be readable by others.
+        restrict(&path)?;
+        f.write_all(line.as_bytes()).writing(&path)?;
         Ok(())
     }
 
@@ -284,6 +320,7 @@ impl Store {
     }
 
     pub fn write_state(&self, source: &str, period: Period, bytes: &[u8]) -> Result<()> {
+        private_dir(&self.tables)?;
         write_atomic(&self.tables.join(format!("http/{source}/{period}.json")), bytes)
     }
 
@@ -300,6 +337,7 @@ impl Store {
             .finish(df)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("không ghi được bảng {dataset} {period}"))?;
+        private_dir(&self.tables)?;
         write_atomic(&path, &buf)?;
         Ok(path)
     }
@@ -359,6 +397,41 @@ mod tests {
         assert_eq!(fs::read(store.archived_path(&changed.stored)).unwrap(), b"abd");
         let lines = fs::read_to_string(dir.path().join("archive/manifest.jsonl")).unwrap().lines().count();
         assert_eq!(lines, 3);
+    }
+
+    #[test]
+    fn a_failed_write_names_its_path_and_cause() {
+        use std::io::{Error, ErrorKind};
+        let path = Path::new("archive/ho-so/2024-09/x.csv");
+        let said = |kind: ErrorKind| format!("{:#}", Err::<(), _>(Error::from(kind)).writing(path).unwrap_err());
+        assert_eq!(said(ErrorKind::StorageFull), "không ghi được archive/ho-so/2024-09/x.csv: đĩa đầy");
+        assert_eq!(said(ErrorKind::PermissionDenied), "không ghi được archive/ho-so/2024-09/x.csv: không có quyền ghi");
+        let other = format!("{:#}", Err::<(), _>(Error::from_raw_os_error(5)).writing(path).unwrap_err());
+        assert!(
+            other.starts_with("không ghi được archive/ho-so/2024-09/x.csv: ") && other.contains("os error 5"),
+            "{other}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_never_archived() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(&dir.path().join("archive"), &dir.path().join("store"));
+        let target = dir.path().join("elsewhere.csv");
+        fs::write(&target, b"secret").unwrap();
+        let link = dir.path().join("x.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let got = Received {
+            source: "ho-so",
+            dataset: "dossiers",
+            period: Period::new(2024, 10).unwrap(),
+            origin: "drop/x.csv",
+            file_name: "x.csv",
+            fetched_at: chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh),
+        };
+        let err = format!("{:#}", store.archive_file(&got, &link).unwrap_err());
+        assert!(err.contains("liên kết tượng trưng"), "{err}");
     }
 
     #[test]
