@@ -100,6 +100,8 @@ fn a_reply_that_never_comes_is_uncertain_and_goes_again_once_only_after_the_dela
     let first = run(dir.path());
     assert_eq!(first.status.code(), Some(5), "{}", said(&first));
     assert!(said(&first).contains("lost@tiny.example: chưa chắc đã tới"), "{}", said(&first));
+    assert!(said(&first).contains("không trả lời sau 1 giây"), "the cause in Vietnamese: {}", said(&first));
+    assert!(!said(&first).contains("os error"), "{}", said(&first));
     assert!(server.to(to[0]).is_empty());
     // At once again: not retried blindly; history says what will happen, and when.
     let again = run(dir.path());
