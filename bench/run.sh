@@ -18,12 +18,13 @@ RUNS=${RUNS:-3}
 PEERS_MAX=${PEERS_MAX:-1000000}
 PERIOD=2024-10
 BIN=$ROOT/target/release/thidua
+FLOOR=$ROOT/target/release/examples/parse_only
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 
 if [ -z "${NO_BUILD:-}" ]; then
     echo "== build (release)" >&2
-    (cd "$ROOT" && cargo build --release --locked --bin thidua >&2)
+    (cd "$ROOT" && cargo build --release --locked --bin thidua --example parse_only >&2)
 fi
 
 VENV=${VENV:-$WORK/venv}
@@ -129,7 +130,7 @@ PY
     rm -rf "$P"; project "$P" "$CSV" "$UNITS" "$OFFICERS"
     echo
     echo "== $N: $CSV ($ROWS dossiers, $(du -m "$CSV" | cut -f1) MB), period $PERIOD, $(nproc) cores"
-    PREP="" measure "parse-only-$N" "$BIN" parse-only "$CSV"
+    PREP="" measure "parse-only-$N" "$FLOOR" "$CSV"
     PREP="rm -rf '$P/archive' '$P/store' '$P/output'" \
         measure "thidua-cold-$N" "$BIN" --config "$P/config/thidua.toml" run monthly --period "$PERIOD"
     head -n 1 "$WORK/last.out"

@@ -21,23 +21,21 @@
 
 pub mod cli;
 pub mod config;
+pub mod dataset;
 pub mod deliver;
-mod explain_cmd;
 mod expr;
 pub mod ingest;
-mod inspect_cmd;
-mod ledger_cmd;
 pub mod lock;
 pub mod national;
 pub mod outcome;
+pub mod period;
 pub mod pipeline;
 pub mod pull;
-mod pull_cmd;
+pub mod registry;
 pub mod report;
 pub mod sample;
-mod sample_cmd;
 pub mod schedule;
 pub mod score;
-mod score_cmd;
+pub mod secret;
 mod stopwatch;
 pub mod store;

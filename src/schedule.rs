@@ -14,21 +14,11 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Datelike, Months, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
-use croner::parser::{CronParser, Seconds};
 
-use crate::cli::load_config;
+use crate::config::load_checked as load_config;
 use crate::deliver::Ledger;
-use crate::pipeline::{self, Kind, Period, Pipeline, RunContext};
-
-/// Parses a schedule the way the scheduler will.
-pub fn parse(schedule: &str) -> Result<Cron, String> {
-    CronParser::builder()
-        .seconds(Seconds::Required)
-        .dom_and_dow(true)
-        .build()
-        .parse(schedule)
-        .map_err(|e| format!("lịch \"{schedule}\" không hợp lệ ({e}): dùng 6 trường \"giây phút giờ ngày tháng thứ\", ví dụ \"0 0 7 3 * *\""))
-}
+use crate::period::Period;
+use crate::pipeline::{self, Kind, Pipeline, RunContext};
 
 /// The period a run fired at `at` scores.
 pub fn period_for(kind: Kind, at: DateTime<Tz>) -> Period {
@@ -76,12 +66,11 @@ pub fn daemon(config_path: &Path) -> Result<()> {
         let id = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let p = pipeline::load(&config, &id)?;
         let Some(schedule) = p.schedule.clone() else { continue };
-        let cron = parse(&schedule).map_err(anyhow::Error::msg)?;
-        if let Some(period) = missed(&p, &cron, Utc::now().with_timezone(&tz), &ledger)? {
+        if let Some(period) = missed(&p, &schedule.cron, Utc::now().with_timezone(&tz), &ledger)? {
             println!("thidua daemon: chạy bù {id} kỳ {period}");
             run_once(config_path, &id, Some(period));
         }
-        scheduled.push((id, schedule));
+        scheduled.push((id, schedule.text));
     }
     drop(ledger);
     if scheduled.is_empty() {
@@ -119,13 +108,13 @@ mod tests {
     #[test]
     fn schedules_fire_in_ho_chi_minh_time_and_pick_their_period() {
         let tz = chrono_tz::Asia::Ho_Chi_Minh;
-        let cron = parse("0 0 7 3 * *").unwrap();
+        let cron = pipeline::parse_schedule("0 0 7 3 * *").unwrap();
         // 02:00 UTC on 3/11 is 09:00 in Hồ Chí Minh: the 07:00 run of that day has passed.
         let now = Utc.with_ymd_and_hms(2024, 11, 3, 2, 0, 0).unwrap().with_timezone(&tz);
         let last = cron.find_previous_occurrence(&now, true).unwrap();
         assert_eq!(last.to_rfc3339(), "2024-11-03T07:00:00+07:00");
         assert_eq!(period_for(Kind::MonthlyService, last).to_string(), "2024-10");
         assert_eq!(period_for(Kind::YearEndAwards, last).to_string(), "2024");
-        assert!(parse("0 7 3 * *").is_err(), "five fields: seconds are required");
+        assert!(pipeline::parse_schedule("0 7 3 * *").is_err(), "five fields: seconds are required");
     }
 }

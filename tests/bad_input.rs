@@ -4,10 +4,13 @@
 use std::collections::BTreeMap;
 
 use chrono::TimeZone;
-use thidua::cli::load_config;
-use thidua::ingest::{self, Dataset, Severity};
-use thidua::pipeline::{self, Location, Period, RunContext, Source};
+use thidua::config::load_checked as load_config;
+use thidua::dataset::Dataset;
+use thidua::ingest::{self, Severity};
+use thidua::period::Period;
+use thidua::pipeline::{self, RunContext};
 use thidua::pull::Fetched;
+use thidua::pull::{Location, Source};
 
 use crate::common::{files_under, project};
 

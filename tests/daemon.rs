@@ -57,7 +57,7 @@ fn the_daemon_catches_up_a_missed_month_once() {
     .unwrap();
     // The period due now by the real clock, with the fixture's exports dropped for it.
     let tz = chrono_tz::Asia::Ho_Chi_Minh;
-    let cron = schedule::parse("0 0 7 3 * *").unwrap();
+    let cron = thidua::pipeline::parse_schedule("0 0 7 3 * *").unwrap();
     let last = cron.find_previous_occurrence(&Utc::now().with_timezone(&tz), true).unwrap();
     let period = schedule::period_for(Kind::MonthlyService, last);
     let drop = dir.path().join(format!("drop/{period}"));

@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use calamine::Reader;
 use chrono::TimeZone;
-use thidua::cli::load_config;
+use thidua::config::load_checked as load_config;
 use thidua::deliver::Ledger;
-use thidua::pipeline::{self, Period, RunContext, RunSummary};
+use thidua::period::Period;
+use thidua::pipeline::{self, RunContext, RunSummary};
 
 use crate::common::project;
 use crate::smtp::{Received, TestSmtp};

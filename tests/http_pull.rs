@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::TimeZone;
-use thidua::cli::load_config;
-use thidua::config::Secret;
-use thidua::pipeline::{self, Period, RunContext};
+use thidua::config::load_checked as load_config;
+use thidua::period::Period;
+use thidua::pipeline::{self, RunContext};
 use thidua::pull::http::{Auth, Body, Fetched, HttpFormat, HttpSource, Method, Pages, Pagination, Validator, fetch};
+use thidua::secret::Secret;
 
 use crate::common::{Sheet, num, project};
 use crate::httpd::{Reply, TestHttp};

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use thidua::cli::load_config;
-use thidua::ingest::{self, Dataset};
-use thidua::pipeline::{Location, Period, Source};
+use thidua::config::load_checked as load_config;
+use thidua::dataset::Dataset;
+use thidua::ingest;
+use thidua::period::Period;
 use thidua::pull::Fetched;
+use thidua::pull::{Location, Source};
 
 use crate::common::repo;
 

@@ -7,8 +7,9 @@ use calamine::{Data, DataType as _};
 use chrono::TimeZone;
 use polars::prelude::{ParquetReader, SerReader};
 use rust_xlsxwriter::{Format, Workbook};
-use thidua::cli::load_config;
-use thidua::pipeline::{self, Period, RunContext};
+use thidua::config::load_checked as load_config;
+use thidua::period::Period;
+use thidua::pipeline::{self, RunContext};
 
 use crate::common::{Sheet, num, project, text};
 

@@ -5,8 +5,9 @@
 
 use calamine::Data;
 use chrono::TimeZone;
-use thidua::cli::load_config;
-use thidua::pipeline::{self, Period, RunContext};
+use thidua::config::load_checked as load_config;
+use thidua::period::Period;
+use thidua::pipeline::{self, RunContext};
 
 use crate::common::{Sheet, files_under, num, project, text};
 use crate::httpd::{Reply, TestHttp};

@@ -12,7 +12,7 @@ use toml::value::Datetime;
 
 use super::dates::to_date;
 use super::diag::Diagnostics;
-use super::registry::Registry;
+use crate::registry::Registry;
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]

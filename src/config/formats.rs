@@ -9,7 +9,8 @@ use toml::Spanned;
 
 use super::diag::{Diagnostics, SourceText};
 use super::name_key;
-use crate::ingest::{Dataset, FieldType, Format, Profile, Source};
+use crate::dataset::Dataset;
+use crate::ingest::{FieldType, Format, Profile, Source};
 use crate::national::Status;
 
 #[derive(Deserialize)]

@@ -12,13 +12,14 @@ mod facts;
 mod formats;
 mod index_method;
 mod methodology;
+mod plan;
 mod procedures;
 mod registry;
 mod settings;
-mod targets;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::registry::{Gender, Officer, Registry, Unit, UnitKind, name_key};
 pub use awards::{fact_of, load_award_rules, load_candidates};
 pub use calendar::Calendar;
 pub use diag::{Diagnostics, Problem, SourceText};
@@ -26,10 +27,10 @@ pub use facts::{Confirmation, OfficerFacts, TargetConfirmation, UnitFacts, WardF
 pub use formats::load_profiles;
 pub use index_method::load_index_method;
 pub use methodology::load_service_method;
+pub use plan::load_targets;
 pub use procedures::{Procedure, Procedures};
-pub use registry::{Gender, Officer, Registry, Unit, UnitKind, name_key};
-pub use settings::{Paths, Secret, Security, Settings, Smtp, Ward};
-pub use targets::{AppliesTo, Comparison, Measure as TargetMeasure, Target, TargetSource, Targets, load_targets};
+pub use registry::load_registry;
+pub use settings::{Paths, Security, Settings, Smtp, Ward};
 
 /// Everything about the ward that the pipelines need.
 #[derive(Debug, Clone)]
@@ -51,7 +52,7 @@ pub struct Config {
 pub struct Methodologies {
     pub service: Vec<crate::score::ServiceMethod>,
     pub indices: Vec<crate::score::IndexMethod>,
-    pub targets: Vec<Targets>,
+    pub targets: Vec<crate::score::Targets>,
     pub awards: Vec<crate::score::AwardRules>,
 }
 
@@ -114,13 +115,22 @@ pub fn root_of(settings_path: &Path) -> PathBuf {
     if root.as_os_str().is_empty() { PathBuf::from(".") } else { root.to_path_buf() }
 }
 
+/// Loads the configuration for a command, or fails with every problem listed (exit 3).
+pub fn load_checked(settings_path: &Path) -> anyhow::Result<Config> {
+    use crate::outcome::{Failure, Tag};
+    let mut d = Diagnostics::default();
+    let config = load(settings_path, &mut d);
+    diag::into_result(d).tag(Failure::Config)?;
+    anyhow::Context::context(config, "cấu hình không hợp lệ").tag(Failure::Config)
+}
+
 /// Loads and checks the whole configuration. Returns the config only if there were no problems.
 pub fn load(settings_path: &Path, diag: &mut Diagnostics) -> Option<Config> {
     let root = root_of(settings_path);
     let (src, spec) = diag.parse::<settings::SettingsSpec>(&root, settings_path)?;
     let settings = spec.check(&root, &src, diag)?;
     let p = &settings.paths;
-    let registry = Registry::load(&root, &p.units, &p.officers, diag);
+    let registry = load_registry(&root, &p.units, &p.officers, diag);
     let calendar = Calendar::load(&root, &p.holidays, diag);
     let procedures = Procedures::load(&root, &p.procedures, diag);
     let methodologies = Methodologies::load(&root, &p.methodology, diag);

@@ -1,11 +1,7 @@
-//! The ward's own registries: its units and its officers (S9 in DATA-SOURCES.md).
-//!
-//! Units are dated. Exports name a unit in many spellings (codes, full names, short names,
-//! other Unicode forms, stray spaces), so every name and alias is reduced to one key
-//! ([`name_key`]) and looked up among the units valid on the day in question; after the
-//! 1/7/2025 merger an old unit resolves to its `successor`, so history stays comparable.
+//! Loading `units.toml` and `officers.toml` into the registry ([`crate::registry`]) and
+//! checking them: every problem with its line, names that clash, successors that loop.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -16,42 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::dates::to_date;
 use super::diag::{Diagnostics, SourceText};
-
-/// What kind of collective a unit is (section II.1 of the plan).
-#[derive(Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Leadership,
-    Department,
-    OneStop,
-    Police,
-    HealthStation,
-    Front,
-    MassOrganisation,
-    Quarter,
-}
-
-impl UnitKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            UnitKind::Leadership => "Lãnh đạo UBND",
-            UnitKind::Department => "Bộ phận chuyên môn",
-            UnitKind::OneStop => "Bộ phận Một cửa",
-            UnitKind::Police => "Công an",
-            UnitKind::HealthStation => "Trạm Y tế",
-            UnitKind::Front => "Mặt trận Tổ quốc",
-            UnitKind::MassOrganisation => "Tổ chức chính trị - xã hội",
-            UnitKind::Quarter => "Khu phố",
-        }
-    }
-}
-
-#[derive(Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Gender {
-    Female,
-    Male,
-}
+use crate::registry::{Gender, Officer, Registry, Unit, UnitKind, name_key};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,139 +60,30 @@ struct OfficerSpec {
     active_to: Option<Spanned<Datetime>>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Unit {
-    pub code: String,
-    pub name: String,
-    pub kind: UnitKind,
-    pub aliases: Vec<String>,
-    pub head: Option<String>,
-    pub head_email: Option<lettre::Address>,
-    pub par_rated: bool,
-    pub handles_dossiers: bool,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
-    pub successor: Option<String>,
-}
-
-impl Unit {
-    pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.valid_from <= day && self.valid_to.is_none_or(|to| day <= to)
-    }
-
-    /// Valid on some day of `[first, last]`.
-    pub fn valid_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
-        self.valid_from <= last && self.valid_to.is_none_or(|to| to >= first)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Officer {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub position: String,
-    pub email: Option<lettre::Address>,
-    pub gender: Gender,
-    pub active_from: NaiveDate,
-    pub active_to: Option<NaiveDate>,
-}
-
-impl Officer {
-    /// Active on some day of `[first, last]`.
-    pub fn active_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
-        self.active_from <= last && self.active_to.is_none_or(|to| to >= first)
-    }
-}
-
-/// Units and officers, validated.
-#[derive(Debug, Clone, Default)]
-pub struct Registry {
-    pub units: Vec<Unit>,
-    pub officers: Vec<Officer>,
-    by_key: HashMap<String, Vec<usize>>,
-}
-
-/// The lookup key of a unit name: NFC, lower case, one space between words, one kind of dash.
-pub fn name_key(name: &str) -> String {
-    let nfc: String = name.nfc().collect::<String>().to_lowercase();
-    nfc.replace(['–', '—', '‑'], "-").split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-impl Registry {
-    pub fn load(root: &Path, units: &Path, officers: &Path, diag: &mut Diagnostics) -> Registry {
-        let mut reg = Registry::default();
-        if let Some((src, spec)) = diag.parse::<UnitsSpec>(root, units) {
-            for u in spec.unit {
-                if let Some(unit) = check_unit(&src, &u, diag) {
-                    reg.units.push(unit);
-                }
-            }
-            check_units_together(&src, &reg.units, diag);
-        }
-        reg.index();
-        if let Some((src, spec)) = diag.parse::<OfficersSpec>(root, officers) {
-            let mut seen = BTreeMap::new();
-            for o in spec.officer {
-                if seen.insert(o.get_ref().id.clone(), ()).is_some() {
-                    diag.at(&src, &o.span(), format!("mã cán bộ trùng: {}", o.get_ref().id));
-                }
-                if let Some(officer) = check_officer(&src, &o, &reg, diag) {
-                    reg.officers.push(officer);
-                }
+/// Loads and checks `units.toml` and `officers.toml`, recording every problem.
+pub fn load_registry(root: &Path, units: &Path, officers: &Path, diag: &mut Diagnostics) -> Registry {
+    let mut checked = Vec::new();
+    if let Some((src, spec)) = diag.parse::<UnitsSpec>(root, units) {
+        for u in spec.unit {
+            if let Some(unit) = check_unit(&src, &u, diag) {
+                checked.push(unit);
             }
         }
-        reg
+        check_units_together(&src, &checked, diag);
     }
-
-    /// Builds a registry from already validated units (tests).
-    pub fn from_units(units: Vec<Unit>, officers: Vec<Officer>) -> Registry {
-        let mut reg = Registry { units, officers, by_key: HashMap::new() };
-        reg.index();
-        reg
-    }
-
-    fn index(&mut self) {
-        self.by_key.clear();
-        for (i, u) in self.units.iter().enumerate() {
-            let names = [&u.code, &u.name].into_iter().chain(&u.aliases);
-            for n in names {
-                let entry = self.by_key.entry(name_key(n)).or_default();
-                if !entry.contains(&i) {
-                    entry.push(i);
-                }
+    let mut reg = Registry::from_units(checked, Vec::new());
+    if let Some((src, spec)) = diag.parse::<OfficersSpec>(root, officers) {
+        let mut seen = BTreeMap::new();
+        for o in spec.officer {
+            if seen.insert(o.get_ref().id.clone(), ()).is_some() {
+                diag.at(&src, &o.span(), format!("mã cán bộ trùng: {}", o.get_ref().id));
+            }
+            if let Some(officer) = check_officer(&src, &o, &reg, diag) {
+                reg.officers.push(officer);
             }
         }
     }
-
-    pub fn unit(&self, code: &str) -> Option<&Unit> {
-        self.units.iter().find(|u| u.code == code)
-    }
-
-    pub fn officer(&self, id: &str) -> Option<&Officer> {
-        self.officers.iter().find(|o| o.id == id)
-    }
-
-    /// The unit a name from an export means on `day`, following successors after a merger.
-    pub fn resolve(&self, name: &str, day: NaiveDate) -> Option<&Unit> {
-        let candidates = self.by_key.get(&name_key(name))?;
-        let mut unit = candidates
-            .iter()
-            .map(|&i| &self.units[i])
-            .find(|u| u.valid_on(day))
-            .or_else(|| candidates.first().map(|&i| &self.units[i]))?;
-        // Follow the successor chain (bounded: a cycle is a config error caught by check).
-        for _ in 0..8 {
-            if unit.valid_on(day) {
-                break;
-            }
-            match unit.successor.as_deref().and_then(|s| self.unit(s)) {
-                Some(next) if unit.valid_to.is_some_and(|to| day > to) => unit = next,
-                _ => break,
-            }
-        }
-        unit.valid_on(day).then_some(unit)
-    }
+    reg
 }
 
 fn date_or_problem(src: &SourceText, dt: &Spanned<Datetime>, what: &str, diag: &mut Diagnostics) -> Option<NaiveDate> {

@@ -9,10 +9,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
 use super::findings::{Finding, Severity};
-use super::schema::Dataset;
 use super::typing::{finding_for, finding_with};
-use crate::config::Registry;
+use crate::dataset::Dataset;
 use crate::national::{self, Status};
+use crate::registry::Registry;
 
 /// What happens to the rows a rule catches.
 enum Action {

@@ -4,7 +4,7 @@
 //! up to five examples naming the file and row, and the month's workbook shows them on
 //! the data-quality sheet.
 
-use super::schema::Dataset;
+use crate::dataset::Dataset;
 
 /// How a finding affected the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -14,10 +14,12 @@ use proptest::prelude::*;
 
 use super::decode::{Encoding, decode_text, nfc};
 use super::tabular::{Format, read};
-use super::{Context, Dataset, ingest};
+use super::{Context, ingest};
 use crate::config::{Diagnostics, Registry};
-use crate::pipeline::{Location, Period, Source};
+use crate::dataset::Dataset;
+use crate::period::Period;
 use crate::pull::{Content, Fetched};
+use crate::pull::{Location, Source};
 
 fn config(default_cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default_cases);
@@ -114,7 +116,12 @@ fn shipped_profiles() -> Vec<super::Profile> {
 fn registry() -> Registry {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
     let mut d = Diagnostics::default();
-    let r = Registry::load(&root, &root.join("config/units.toml"), &root.join("config/officers.toml"), &mut d);
+    let r = crate::config::load_registry(
+        &root,
+        &root.join("config/units.toml"),
+        &root.join("config/officers.toml"),
+        &mut d,
+    );
     assert!(d.is_empty(), "the tiny registry loads");
     r
 }

@@ -38,14 +38,15 @@ pub use decode::{Encoding, decode_text, nfc};
 pub use findings::{Example, Finding, Severity};
 pub use gate::Usability;
 pub use profile::{Choice, DEFAULT_DATES, Profile, Source};
-pub use schema::{Dataset, FieldType};
+pub use schema::FieldType;
 pub use tabular::Format;
 pub use typing::Layouts;
 
-use crate::config::{Registry, name_key};
+use crate::dataset::Dataset;
 use crate::outcome::{Failure, Tag};
-use crate::pipeline::Period;
+use crate::period::Period;
 use crate::pull::{Content, Fetched};
+use crate::registry::{Registry, name_key};
 
 /// What ingest needs to know besides the files.
 pub struct Context<'a> {
@@ -59,20 +60,6 @@ pub struct Context<'a> {
     pub profiles: &'a [Profile],
     /// Read every record, not only the period's (`thidua inspect`).
     pub whole_file: bool,
-}
-
-impl<'a> Context<'a> {
-    /// The context of a run of the ward's configuration.
-    pub fn of(config: &'a crate::config::Config, period: Period, now: chrono::DateTime<Tz>) -> Context<'a> {
-        Context {
-            registry: &config.registry,
-            period,
-            now: now.naive_local(),
-            tz: config.settings.ward.time_zone,
-            profiles: &config.formats,
-            whole_file: false,
-        }
-    }
 }
 
 /// How one file was read, for the sources sheet and `thidua inspect`.

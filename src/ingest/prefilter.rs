@@ -235,43 +235,6 @@ fn filter_block(block: &[u8], c: &BlockCtx<'_>) -> Result<Option<Filtered>> {
     Ok(utf8.then_some(f))
 }
 
-/// Splits CSV text into records (quotes and doubled quotes as RFC 4180, blank lines
-/// skipped) and calls `each` with the fields of every record until it returns false.
-pub(super) fn each_record(mut input: &[u8], separator: u8, mut each: impl FnMut(&[&[u8]]) -> bool) {
-    use csv_core::ReadRecordResult as R;
-    let mut reader = csv_core::ReaderBuilder::new().delimiter(separator).build();
-    let (mut out, mut ends) = (vec![0u8; 64 << 10], vec![0usize; 64]);
-    let (mut out_len, mut ends_len) = (0, 0);
-    loop {
-        let (res, nin, nout, nend) = reader.read_record(input, &mut out[out_len..], &mut ends[ends_len..]);
-        input = &input[nin..];
-        out_len += nout;
-        ends_len += nend;
-        match res {
-            R::InputEmpty => {}
-            R::OutputFull => out.resize(out.len() * 2, 0),
-            R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-            R::Record => {
-                let mut start = 0;
-                let fields: Vec<&[u8]> = ends[..ends_len]
-                    .iter()
-                    .map(|&end| {
-                        let field = &out[start..end];
-                        start = end;
-                        field
-                    })
-                    .collect();
-                let more = each(&fields);
-                (out_len, ends_len) = (0, 0);
-                if !more {
-                    return;
-                }
-            }
-            R::End => return,
-        }
-    }
-}
-
 /// Appends one CSV record, quoting fields that need it.
 fn put_record<'a>(csv: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
     for (i, field) in fields.enumerate() {

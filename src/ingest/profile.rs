@@ -14,9 +14,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::schema::Dataset;
 use super::tabular::Format;
-use crate::config::name_key;
+use crate::dataset::Dataset;
+use crate::registry::name_key;
 
 /// Where a canonical field's value comes from in one record.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,27 +5,7 @@
 //! Header names are compared by [`name_key`](crate::config::name_key), so case, spacing and
 //! Unicode form do not matter.
 
-use serde::Deserialize;
-
-/// The datasets the pipeline keeps (S1, S3, S4, S8 in DATA-SOURCES.md).
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Dataset {
-    Dossiers,
-    Documents,
-    Feedback,
-    Initiatives,
-    /// S5: PAR appraisal, one row per unit and criterion.
-    ParAppraisal,
-    /// S6: the ward's DTI assessment, one row per indicator.
-    DtiAssessment,
-    /// S6: the province's ranking of communes by DTI.
-    DtiRanking,
-    /// S7: DDCI survey scores, one row per year, locality and component.
-    Ddci,
-    /// S2: the national portal's 766 scores, one row per agency (communes of the province).
-    ServiceIndex,
-}
+use crate::dataset::Dataset;
 
 /// How a column's text becomes a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,14 +220,7 @@ static SERVICE_INDEX: Schema = Schema {
 };
 
 impl Dataset {
-    /// Whether rows name a unit of the ward (resolved through the registry).
-    pub fn has_units(self) -> bool {
-        matches!(
-            self,
-            Dataset::Dossiers | Dataset::Documents | Dataset::Feedback | Dataset::Initiatives | Dataset::ParAppraisal
-        )
-    }
-
+    /// The dataset's canonical fields (ingest owns them).
     pub fn schema(self) -> &'static Schema {
         match self {
             Dataset::Dossiers => &DOSSIERS,
@@ -259,35 +232,6 @@ impl Dataset {
             Dataset::DtiRanking => &DTI_RANKING,
             Dataset::Ddci => &DDCI,
             Dataset::ServiceIndex => &SERVICE_INDEX,
-        }
-    }
-
-    /// The folder name in the store.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dataset::Dossiers => "dossiers",
-            Dataset::Documents => "documents",
-            Dataset::Feedback => "feedback",
-            Dataset::Initiatives => "initiatives",
-            Dataset::ParAppraisal => "par_appraisal",
-            Dataset::DtiAssessment => "dti_assessment",
-            Dataset::DtiRanking => "dti_ranking",
-            Dataset::Ddci => "ddci",
-            Dataset::ServiceIndex => "service_index",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Dataset::Dossiers => "Hồ sơ TTHC",
-            Dataset::Documents => "Văn bản điện tử",
-            Dataset::Feedback => "Phản ánh, kiến nghị",
-            Dataset::Initiatives => "Sáng kiến, mô hình",
-            Dataset::ParAppraisal => "Chấm điểm CCHC (PAR)",
-            Dataset::DtiAssessment => "Đánh giá DTI của phường",
-            Dataset::DtiRanking => "Xếp hạng DTI cấp xã",
-            Dataset::Ddci => "Khảo sát DDCI",
-            Dataset::ServiceIndex => "Chỉ số 766 trên Cổng DVC",
         }
     }
 }

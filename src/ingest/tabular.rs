@@ -119,11 +119,11 @@ fn csv_column(i: usize) -> String {
 pub fn duplicates(header: &[String], place: fn(usize) -> String) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for (j, h) in header.iter().enumerate() {
-        let key = crate::config::name_key(h);
+        let key = crate::registry::name_key(h);
         if key.is_empty() || h.starts_with("__col") {
             continue;
         }
-        if let Some(i) = header[..j].iter().position(|x| crate::config::name_key(x) == key) {
+        if let Some(i) = header[..j].iter().position(|x| crate::registry::name_key(x) == key) {
             out.push((h.clone(), place(i), place(j)));
         }
     }
@@ -150,7 +150,7 @@ pub fn find_header_line(text: &str, is_header: &dyn Fn(&str) -> bool) -> (usize,
 pub fn split_line(line: &str) -> Vec<String> {
     let separator = guess_separator(line);
     let mut cells = Vec::new();
-    super::prefilter::each_record(line.as_bytes(), separator, |fields| {
+    super::records::split(line.as_bytes(), separator, 0, 1, &mut Vec::new(), |_, fields| {
         cells = fields.iter().map(|f| nfc(String::from_utf8_lossy(f).trim()).into_owned()).collect();
         false
     });

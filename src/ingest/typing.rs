@@ -17,10 +17,11 @@ use polars::prelude::*;
 use super::dates;
 use super::findings::{Example, Finding, MAX_EXAMPLES, Severity};
 use super::profile::Profile;
-use super::schema::{Dataset, Field, FieldType};
-use crate::config::name_key;
+use super::schema::{Field, FieldType};
+use crate::dataset::Dataset;
 use crate::expr::first_match;
 use crate::national;
+use crate::registry::name_key;
 
 /// Which export columns feed which canonical field, and what was dropped.
 #[derive(Debug, Default, Clone)]

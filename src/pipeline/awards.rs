@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::Evaluation;
-use crate::config::{Config, TargetMeasure, UnitKind, WardFacts};
+use crate::config::{Config, UnitKind, WardFacts};
+use crate::dataset::Dataset;
 use crate::expr::keyed_f64;
-use crate::ingest::Dataset;
+use crate::score::TargetMeasure;
 use crate::score::{Audience, Candidate, Fact};
 
 fn confirmed(c: &Option<crate::config::Confirmation>) -> (Fact, Option<String>) {

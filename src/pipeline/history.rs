@@ -5,8 +5,9 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::{Period, Pipeline};
+use super::Pipeline;
 use crate::config::Config;
+use crate::period::Period;
 use crate::score::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
 use crate::store::Store;
 

@@ -6,39 +6,14 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::config::{Config, name_key};
-use crate::ingest::{Dataset, Ingested};
-use crate::pipeline::{Period, Pipeline};
+use crate::dataset::Dataset;
+use crate::ingest::Ingested;
+use crate::period::Period;
+use crate::pipeline::Pipeline;
 use crate::score::{
-    IndexMethod, IndexResult, ServiceScorecard, TargetFacts, ddci_inputs, dti_inputs, par_inputs, plan_targets,
-    score_index,
+    IndexMethod, IndexScores, ProvinceRank, Scored, ServiceScorecard, TargetFacts, ddci_inputs, dti_inputs, par_inputs,
+    plan_targets, score_index,
 };
-
-/// The ward's place in the province's DTI ranking of communes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProvinceRank {
-    pub rank: i64,
-    pub dti: f64,
-    pub communes: usize,
-}
-
-pub struct Scored {
-    pub method: IndexMethod,
-    pub result: IndexResult,
-}
-
-#[derive(Default)]
-pub struct IndexScores {
-    pub par: Option<Scored>,
-    /// The appraisal's note per unit and criterion (`unit`, `component`, `evidence`).
-    pub par_evidence: Option<DataFrame>,
-    pub dti: Option<Scored>,
-    pub dti_rank: Option<ProvinceRank>,
-    pub ddci: Option<Scored>,
-    /// DDCI locality code → name (`label_code`, `unit_label`), from the survey file.
-    pub ddci_names: Option<DataFrame>,
-    /// The plan's targets for the period: (name of the targets file, one row per target and scope).
-    pub plan_targets: Option<(String, DataFrame)>,
-}
 
 fn applies(m: &IndexMethod, period: Period) -> bool {
     m.valid_from <= period.last_day() && m.valid_to.is_none_or(|to| to >= period.first_day())

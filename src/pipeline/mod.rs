@@ -4,9 +4,7 @@
 
 mod awards;
 mod history;
-mod http_spec;
 mod indices;
-mod period;
 mod spec;
 
 use std::path::PathBuf;
@@ -16,17 +14,30 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-pub use indices::{IndexScores, ProvinceRank, Scored, score_indices};
-pub use period::Period;
-pub use spec::{Indices, Kind, Location, Pipeline, Source, load_file, pipeline_files};
+pub use indices::score_indices;
+pub use spec::{Indices, Kind, Pipeline, Schedule, load_file, parse_schedule, pipeline_files};
 
 use crate::config::{Config, Diagnostics, diag};
+use crate::dataset::Dataset;
 use crate::deliver::{Delivery, Ledger, Mail, Route};
-use crate::ingest::{self, Dataset};
+use crate::ingest;
 use crate::outcome::{Failure, Tag};
+use crate::period::Period;
 use crate::report::{MonthlyReport, monthly_email, monthly_workbook, summarise};
-use crate::score::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
+use crate::score::{IndexScores, ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
 use crate::store::Store;
+
+/// What ingest needs of the ward's configuration for one period.
+pub fn ingest_context(config: &Config, period: Period, now: DateTime<Tz>) -> ingest::Context<'_> {
+    ingest::Context {
+        registry: &config.registry,
+        period,
+        now: now.naive_local(),
+        tz: config.settings.ward.time_zone,
+        profiles: &config.formats,
+        whole_file: false,
+    }
+}
 
 /// What a run needs besides the pipeline.
 pub struct RunContext<'a> {
@@ -100,9 +111,9 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
     }
     let mut watch = crate::stopwatch::Stopwatch::start();
     let store = Store::new(&paths.archive, &paths.store);
-    let pulled = crate::pull::pull(pipeline, ctx.period, config, &store, ctx.now)?;
+    let pulled = crate::pull::pull(&pipeline.sources, ctx.period, &config.root, &store, ctx.now)?;
     watch.lap("pull + archive");
-    let mut ingested = ingest::ingest(&pulled.files, &ingest::Context::of(config, ctx.period, ctx.now))?;
+    let mut ingested = ingest::ingest(&pulled.files, &ingest_context(config, ctx.period, ctx.now))?;
     watch.lap("ingest");
     let required: Vec<&str> = pipeline.sources.iter().filter(|s| s.required).map(|s| s.id.as_str()).collect();
     let period = ctx.period.to_string();

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{Config, Diagnostics, SourceText};
-use crate::ingest::Dataset;
+use crate::dataset::Dataset;
+use crate::pull::{Location, Source};
 use crate::score::{IndexKind, IndexMethod};
 
 #[derive(Deserialize)]
@@ -81,7 +82,7 @@ struct SourceSpec {
     #[serde(default)]
     columns: BTreeMap<String, Vec<String>>,
     /// For `type = "http"`: the `[source.http]` table.
-    http: Option<super::http_spec::HttpSpec>,
+    http: Option<crate::pull::HttpSpec>,
     /// For `type = "portal766"`: the national portal's endpoint (default the portal's own).
     url: Option<String>,
     /// For `type = "portal766"`: the province's id on the portal (`p_tinh_id`).
@@ -118,24 +119,6 @@ struct MailSpec {
     cc: Vec<String>,
 }
 
-/// Where a source's files come from.
-#[derive(Debug, Clone)]
-pub enum Location {
-    File { glob: String },
-    Http(Box<crate::pull::http::HttpSource>),
-}
-
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub id: String,
-    pub dataset: Dataset,
-    pub location: Location,
-    pub required: bool,
-    /// The format profile named by the source, if any.
-    pub profile: Option<String>,
-    pub columns: BTreeMap<String, Vec<String>>,
-}
-
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     pub id: String,
@@ -144,7 +127,7 @@ pub struct Pipeline {
     pub methodology: crate::score::ServiceMethod,
     pub indices: Indices,
     pub awards: Option<crate::score::AwardRules>,
-    pub schedule: Option<String>,
+    pub schedule: Option<Schedule>,
     pub sources: Vec<Source>,
     /// The share of a required source's rows the rules may reject (0..1).
     pub max_rejected_share: f64,
@@ -152,6 +135,24 @@ pub struct Pipeline {
     pub report_file: String,
     pub to: Vec<lettre::message::Mailbox>,
     pub cc: Vec<lettre::message::Mailbox>,
+}
+
+/// When the daemon runs a pipeline: the six cron fields as written, and parsed once.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub text: String,
+    pub cron: croner::Cron,
+}
+
+/// Parses a schedule the way the scheduler will: six fields, seconds first.
+pub fn parse_schedule(schedule: &str) -> Result<croner::Cron, String> {
+    use croner::parser::{CronParser, Seconds};
+    CronParser::builder()
+        .seconds(Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(schedule)
+        .map_err(|e| format!("lịch \"{schedule}\" không hợp lệ ({e}): dùng 6 trường \"giây phút giờ ngày tháng thứ\", ví dụ \"0 0 7 3 * *\""))
 }
 
 /// The pipeline files in the configured folder, sorted by id.
@@ -362,11 +363,16 @@ fn check(
         }
         (None, _) => None,
     };
-    if let Some(s) = &spec.schedule
-        && let Err(e) = crate::schedule::parse(s.get_ref())
-    {
-        diag.at(src, &s.span(), e);
-    }
+    let schedule = match &spec.schedule {
+        Some(s) => match parse_schedule(s.get_ref()) {
+            Ok(cron) => Some(Schedule { text: s.get_ref().clone(), cron }),
+            Err(e) => {
+                diag.at(src, &s.span(), e);
+                None
+            }
+        },
+        None => None,
+    };
     let max_rejected_share = match &spec.max_rejected_share {
         Some(x) if !(0.0..=1.0).contains(x.get_ref()) => {
             diag.at(src, &x.span(), "max_rejected_share phải trong khoảng 0..1 (ví dụ 0.2 = 20 %)");
@@ -383,7 +389,7 @@ fn check(
         methodology,
         indices,
         awards,
-        schedule: spec.schedule.map(Spanned::into_inner),
+        schedule,
         sources,
         max_rejected_share,
         report_file: file.clone(),

@@ -19,8 +19,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
 
-use crate::config::Secret;
-use crate::pipeline::Period;
+use crate::period::Period;
+use crate::secret::Secret;
 
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

@@ -6,19 +6,22 @@
 //! API ([`http`]): every page is archived and read like a file.
 
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use crate::config::Config;
-use crate::ingest::Dataset;
+use crate::dataset::Dataset;
 use crate::outcome::{Failure, Tag};
-use crate::pipeline::{Location, Period, Pipeline, Source};
+use crate::period::Period;
 
 pub mod http;
+mod http_spec;
+mod source;
 use crate::store::{Archived, Received, Store};
+pub use http_spec::HttpSpec;
+pub use source::{Location, Source};
 
 /// One export as received and archived; ingest reads the archived copy, so what is scored
 /// is exactly what the archive holds.
@@ -117,12 +120,13 @@ pub fn portal766(url: Option<&str>, province_id: Option<&str>) -> std::result::R
     })
 }
 
-/// Fetches every source of the pipeline for the period and archives what arrived.
-pub fn pull(pipeline: &Pipeline, period: Period, config: &Config, store: &Store, now: DateTime<Tz>) -> Result<Pulled> {
+/// Fetches every source for the period and archives what arrived. Drop-folder globs are
+/// relative to `root` (the project folder).
+pub fn pull(sources: &[Source], period: Period, root: &Path, store: &Store, now: DateTime<Tz>) -> Result<Pulled> {
     let mut pulled = Pulled { files: Vec::new(), absent: Vec::new(), notes: Vec::new() };
-    for source in &pipeline.sources {
+    for source in sources {
         let files = match &source.location {
-            Location::File { glob } => pull_files(source, glob, period, config, store, now, &mut pulled.notes)?,
+            Location::File { glob } => pull_files(source, glob, period, root, store, now, &mut pulled.notes)?,
             Location::Http(h) => pull_http(source, h, period, store, now, &mut pulled.notes).tag(Failure::Data)?,
         };
         match files {
@@ -149,14 +153,14 @@ fn pull_files(
     source: &Source,
     glob: &str,
     period: Period,
-    config: &Config,
+    root: &Path,
     store: &Store,
     now: DateTime<Tz>,
     notes: &mut Vec<(String, String)>,
 ) -> Result<std::result::Result<Vec<Fetched>, String>> {
-    let pattern = config.root.join(period.fill(glob));
+    let pattern = root.join(period.fill(glob));
     let pattern_text = pattern.to_string_lossy().into_owned();
-    let shown = |p: &std::path::Path| p.strip_prefix(&config.root).unwrap_or(p).display().to_string();
+    let shown = |p: &std::path::Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let mut paths = Vec::new();
     let mut links = Vec::new();
     for path in glob::glob(&pattern_text)

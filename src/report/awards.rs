@@ -9,9 +9,10 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use super::email::number;
 use super::table::{Formats, Kind, c, fit_row, write_table};
-use crate::config::{Registry, Ward};
+use super::text::number;
+use crate::config::Ward;
+use crate::registry::Registry;
 use crate::score::{Audience, AwardRules, Candidate, Outcome, Reason, Verdict};
 
 pub struct AwardsReport<'a> {

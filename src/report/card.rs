@@ -2,16 +2,15 @@
 //! first, with the evidence) and its overdue dossiers — as an e-mail body (HTML and text)
 //! and a small workbook attached to it.
 
-use std::fmt::Write as _;
-
 use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
-use super::email::{Email, escape, number, percent};
+use super::message::{Block, Cell, Email, Message, Span};
 use super::summary::UnitLine;
 use super::table::{Formats, Kind, c, fit_row, write_table};
-use crate::pipeline::Period;
+use super::text::{number, percent};
+use crate::period::Period;
 
 pub struct UnitCard {
     pub line: UnitLine,
@@ -156,64 +155,28 @@ pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Optio
     );
     let greeting =
         head.map_or_else(|| format!("Kính gửi Thủ trưởng {},", l.name), |h| format!("Kính gửi đồng chí {h},"));
+    let table = |header: &[&str], rows: Vec<Vec<String>>| Block::Table {
+        header: header.iter().map(|h| (*h).to_string()).collect(),
+        rows: rows.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect(),
+    };
+    let mut blocks = vec![Block::Para(vec![
+        Span::Text("Kết quả giải quyết TTHC ".into()),
+        Span::Bold(period.label_vi()),
+        Span::Text(format!(" của {}: ", l.name)),
+        Span::Bold(format!("{} điểm", number(l.score, 2))),
+        Span::Text(format!(" ({}), hạng ", l.band)),
+        Span::Bold(format!("{}/{}", l.rank, card.units_ranked)),
+        Span::Text(format!("; {} hồ sơ, đúng hạn {}, {} hồ sơ trễ hạn.", l.active, percent(l.on_time_rate), l.late)),
+    ])];
     let lost = rows(&card.lost, &["criterion", "lost", "evidence"], 10);
-    let overdue = rows(&card.overdue, &["dossier_id", "procedure_name", "days_late"], 20);
-    let mut text = format!(
-        "{greeting}\n\nKết quả giải quyết TTHC {} của {}: {} điểm ({}), hạng {}/{}; {} hồ sơ, đúng hạn {}, {} hồ sơ trễ hạn.\n",
-        period.label_vi(),
-        l.name,
-        number(l.score, 2),
-        l.band,
-        l.rank,
-        card.units_ranked,
-        l.active,
-        percent(l.on_time_rate),
-        l.late
-    );
     if !lost.is_empty() {
-        text.push_str("\nĐiểm bị mất (lớn nhất trước):\n");
-        for r in &lost {
-            let _ = writeln!(text, "  - {} (mất {}): {}", r[0], r[1], r[2]);
-        }
+        blocks.push(Block::Heading("Điểm bị mất (lớn nhất trước)".into()));
+        blocks.push(table(&["Tiêu chí", "Điểm bị mất", "Căn cứ"], lost));
     }
+    let overdue = rows(&card.overdue, &["dossier_id", "procedure_name", "days_late"], 20);
     if !overdue.is_empty() {
-        text.push_str("\nHồ sơ quá hạn:\n");
-        for r in &overdue {
-            let _ = writeln!(text, "  - {} — {} ({} ngày làm việc)", r[0], r[1], r[2]);
-        }
+        blocks.push(Block::Heading("Hồ sơ quá hạn".into()));
+        blocks.push(table(&["Mã hồ sơ", "Thủ tục", "Số ngày làm việc trễ"], overdue));
     }
-    let _ = writeln!(text, "\nChi tiết trong tệp đính kèm {attachment}.\n\n-- \nThư tự động từ thidua.");
-    let td = "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px\"";
-    let mut html = format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222222\"><p>{}</p><p>Kết quả giải quyết TTHC <b>{}</b>: <b>{} điểm</b> ({}), hạng <b>{}/{}</b>; {} hồ sơ, đúng hạn {}, {} hồ sơ trễ hạn.</p>",
-        escape(&subject),
-        escape(&greeting),
-        escape(&period.label_vi()),
-        number(l.score, 2),
-        escape(&l.band),
-        l.rank,
-        card.units_ranked,
-        l.active,
-        percent(l.on_time_rate),
-        l.late
-    );
-    for (title, table) in [("Điểm bị mất (lớn nhất trước)", &lost), ("Hồ sơ quá hạn", &overdue)] {
-        if table.is_empty() {
-            continue;
-        }
-        let _ = write!(
-            html,
-            "<p><b>{title}</b></p><table cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:collapse\">"
-        );
-        for r in table.iter() {
-            html.push_str("<tr>");
-            for cell in r {
-                let _ = write!(html, "<td {td}>{}</td>", escape(cell));
-            }
-            html.push_str("</tr>");
-        }
-        html.push_str("</table>");
-    }
-    let _ = write!(html, "<p>Chi tiết trong tệp đính kèm <b>{}</b>.</p></body></html>", escape(attachment));
-    Email { subject, text, html }
+    Message { subject, greeting, blocks, closing: vec![format!("Chi tiết trong tệp đính kèm {attachment}.")] }.render()
 }

@@ -7,8 +7,8 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Workbook, Worksheet};
 
 use super::table::{Col, Formats, Kind, c, write_table};
-use crate::pipeline::{IndexScores, Scored};
 use crate::score::{IndexMethod, ServiceScorecard};
+use crate::score::{IndexScores, Scored};
 
 /// Component code → name and parent name, to label engine rows.
 fn component_labels(m: &IndexMethod) -> PolarsResult<DataFrame> {

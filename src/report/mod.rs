@@ -1,21 +1,28 @@
-//! Report: workbooks and e-mail bodies from scorecards. Nothing is computed here that
+//! Report: workbooks and e-mail bodies from scorecards (report reads Polars frames: the
+//! scorecards are frames; it computes no score from them). Nothing is computed here that
 //! changes a score; the stage only arranges, labels and formats.
 
 mod awards;
+mod awards_email;
 mod card;
 mod charts;
-mod email;
 mod indices;
+mod message;
+mod monthly_email;
 mod portal;
 mod summary;
 mod table;
+mod text;
 mod workbook;
 mod ytd;
 
 pub use awards::{AwardsReport, awards_workbook, reason_vi};
+pub use awards_email::awards_email;
 pub use card::{UnitCard, card_email, card_workbook, unit_card};
-pub use email::{Email, awards_email, escape, monthly_email, number, percent};
 pub use indices::lost_points;
+pub use message::Email;
+pub use monthly_email::monthly_email;
 pub use summary::{Summary, UnitLine, summarise};
 pub use table::excel_serial;
+pub use text::{escape, number, percent};
 pub use workbook::{MonthlyReport, SHEETS, monthly_workbook, unit_labels};

@@ -3,8 +3,8 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::config::Registry;
 use crate::ingest::{Finding, Severity};
+use crate::registry::Registry;
 use crate::score::{ServiceScorecard, WARD_SCOPE};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,9 +8,11 @@ use polars::prelude::*;
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet};
 
 use super::table::{Formats, Kind, c, write_table};
-use crate::config::{Registry, Ward};
+use crate::config::Ward;
 use crate::ingest::{FileReport, Finding};
-use crate::pipeline::{IndexScores, Period};
+use crate::period::Period;
+use crate::registry::Registry;
+use crate::score::IndexScores;
 use crate::score::{ServiceMethod, ServiceScorecard, WARD_SCOPE, group_column};
 
 /// Everything the monthly report shows, already computed.

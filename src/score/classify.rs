@@ -16,7 +16,7 @@ use polars::prelude::*;
 
 use super::method::{Compare, Exempt, NoDueDate, OnTimeRules, OverOneSupplement};
 use crate::national::{self, Status};
-use crate::pipeline::Period;
+use crate::period::Period;
 
 /// Working days in `[start, end)` (Polars' own, named apart from polars-ops' Series version).
 fn bd_count(start: Expr, end: Expr, week: [bool; 7], holidays: Expr) -> Expr {

@@ -9,25 +9,31 @@
 mod awards;
 mod classify;
 mod index;
+mod indices;
 mod inputs;
 mod method;
+mod one_stop;
+mod plan;
 mod plan_targets;
 mod points;
 mod portal;
+mod scope;
 mod service;
-mod targets;
 
 pub use awards::{
     Audience, AwardRules, Candidate, Check, Criterion, CriterionResult, Exclusion, Fact, Level, Outcome, Reason, Test,
     Verdict, award_round,
 };
 pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
+pub use indices::{IndexScores, ProvinceRank, Scored};
 pub use inputs::{ddci_inputs, dti_inputs, par_inputs};
 pub use method::{
     Band, Compare, Exempt, Group, Indicator, Measure, NoDueDate, OnTimeRules, Operator, OverOneSupplement,
     ServiceMethod, ZeroRule,
 };
+pub use plan::{AppliesTo, Comparison, Measure as TargetMeasure, Target, TargetSource, Targets};
 pub use plan_targets::{TargetFacts, plan_targets};
 pub use points::group_column;
 pub use portal::{GroupGap, PortalComparison, TOLERANCE, compare_with_portal};
-pub use service::{ServiceInput, ServiceParams, ServiceScorecard, WARD_SCOPE, service_scorecard};
+pub use scope::WARD_SCOPE;
+pub use service::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};

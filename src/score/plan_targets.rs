@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
-use super::service::WARD_SCOPE;
-use crate::config::{AppliesTo, Comparison, Target, TargetMeasure as Measure, TargetSource, Targets, UnitKind};
+use super::plan::{AppliesTo, Comparison, Measure, Target, TargetSource, Targets};
+use super::scope::WARD_SCOPE;
 use crate::expr::keyed_f64;
+use crate::registry::UnitKind;
 
 /// Everything targets are measured on, already computed for the period.
 pub struct TargetFacts<'a> {

@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 use super::method::ServiceMethod;
 use super::points::group_column;
-use super::service::WARD_SCOPE;
+use super::scope::WARD_SCOPE;
 
 /// A group whose portal score and recomputed points differ by more than the tolerance.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,10 +7,9 @@ use polars::prelude::*;
 use super::classify::{WEEK, classify, holiday_list};
 use super::method::ServiceMethod;
 use super::points::{indicator_points, totals};
-use crate::pipeline::Period;
+use crate::period::Period;
 
-/// The scope name of the whole-ward row (all dossiers, including unknown units).
-pub const WARD_SCOPE: &str = "TOAN_PHUONG";
+use super::scope::WARD_SCOPE;
 
 /// What the scorecard is computed from: canonical frames, nothing read here.
 pub struct ServiceInput {
@@ -170,7 +169,7 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
     Ok(ServiceScorecard {
         officers: officers(&classified, input.feedback, period)?,
         overdue: overdue(&classified)?,
-        targets: super::targets::one_stop_targets(&scopes)?,
+        targets: super::one_stop::one_stop_targets(&scopes)?,
         indicators,
         scopes,
         portal: None,

@@ -26,7 +26,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::Period;
+use crate::period::Period;
 
 mod publish;
 pub use publish::{parquet_bytes, publish_all};

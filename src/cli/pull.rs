@@ -5,10 +5,11 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::Utc;
 
-use crate::cli::load_config;
+use crate::config::load_checked as load_config;
 use crate::ingest;
 use crate::outcome::{Failure, Tag};
-use crate::pipeline::{self, Period};
+use crate::period::Period;
+use crate::pipeline;
 use crate::store::Store;
 
 pub fn pull(config_path: &Path, id: &str, period: Period) -> Result<()> {
@@ -17,8 +18,8 @@ pub fn pull(config_path: &Path, id: &str, period: Period) -> Result<()> {
     let now = Utc::now().with_timezone(&config.settings.ward.time_zone);
     let paths = &config.settings.paths;
     let store = Store::new(&paths.archive, &paths.store);
-    let pulled = crate::pull::pull(&p, period, &config, &store, now)?;
-    let ctx = ingest::Context::of(&config, period, now);
+    let pulled = crate::pull::pull(&p.sources, period, &config.root, &store, now)?;
+    let ctx = crate::pipeline::ingest_context(&config, period, now);
     let got = ingest::ingest(&pulled.files, &ctx)?;
     println!("{} — {}: {} tệp", p.name, period.label_vi(), pulled.files.len());
     for f in &got.files {

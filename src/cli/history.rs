@@ -5,12 +5,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::load_config;
+use crate::config::load_checked as load_config;
+use crate::deliver::Ledger;
 use crate::deliver::ledger::{RunRow, SendRow};
-use crate::deliver::{Ledger, flush};
 use crate::outcome::{Failure, Tag};
 
-fn ledger(config_path: &Path) -> Result<(crate::config::Config, Ledger)> {
+pub(super) fn ledger(config_path: &Path) -> Result<(crate::config::Config, Ledger)> {
     let config = load_config(config_path)?;
     let ledger = Ledger::open(&config.settings.paths.store.join("ledger.sqlite")).tag(Failure::Storage)?;
     Ok((config, ledger))
@@ -89,32 +89,7 @@ fn status_vi(s: &str) -> &str {
     }
 }
 
-fn resend_after(config: &crate::config::Config) -> chrono::Duration {
+pub(super) fn resend_after(config: &crate::config::Config) -> chrono::Duration {
     let d = config.settings.smtp.as_ref().map_or(std::time::Duration::from_secs(86_400), |s| s.uncertain_resend_after);
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(1))
-}
-
-pub fn outbox(config_path: &Path, do_flush: bool) -> Result<()> {
-    let (config, l) = ledger(config_path)?;
-    let pending = l.pending(None, None, resend_after(&config))?;
-    println!("{} thư đang chờ gửi.", pending.len());
-    for p in &pending {
-        println!("  {} {} {} → {} (đã thử {} lần)", p.pipeline, p.period, p.kind, p.recipient, p.attempts);
-    }
-    if do_flush && !pending.is_empty() {
-        let s = &config.settings;
-        let d = flush(&l, s.smtp.as_ref(), &s.paths.outbox, &s.from, &s.paths.store)?;
-        println!("Thư: {}.", d.line_vi());
-        if let Some(e) = &d.config_error {
-            return Err(anyhow::anyhow!("lỗi cấu hình SMTP: {e}")).tag(Failure::Config);
-        }
-        if !d.complete() {
-            return Err(anyhow::anyhow!(
-                "còn {} thư chưa gửi được",
-                d.queued.len() + d.failed.len() + d.uncertain.len()
-            ))
-            .tag(Failure::Delivery);
-        }
-    }
-    Ok(())
 }

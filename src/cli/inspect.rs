@@ -15,12 +15,14 @@ use chrono::Utc;
 use polars::prelude::*;
 use serde_json::{Value, json};
 
-use crate::cli::load_config;
-use crate::ingest::{self, Dataset, FileReport, Ingested};
+use crate::config::load_checked as load_config;
+use crate::dataset::Dataset;
+use crate::ingest::{self, FileReport, Ingested};
 use crate::national::Status;
 use crate::outcome::{Failure, Tag};
-use crate::pipeline::{Location, Period, Source};
+use crate::period::Period;
 use crate::pull::Fetched;
+use crate::pull::{Location, Source};
 
 pub struct Options<'a> {
     pub file: &'a Path,
@@ -41,7 +43,7 @@ pub fn inspect(config_path: &Path, o: &Options<'_>, out: &mut dyn std::io::Write
         std::fs::read(o.file).with_context(|| format!("không đọc được {}", o.file.display())).tag(Failure::Data)?;
     let tz = config.settings.ward.time_zone;
     let now = Utc::now().with_timezone(&tz);
-    let period = Period::previous(tz);
+    let period = Period::month_before(now.date_naive());
     let name = o.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let source = Source {
         id: "inspect".into(),
@@ -52,7 +54,7 @@ pub fn inspect(config_path: &Path, o: &Options<'_>, out: &mut dyn std::io::Write
         columns: BTreeMap::new(),
     };
     let fetched = Fetched::from_bytes(source, &name, &o.file.display().to_string(), period, bytes);
-    let mut ctx = ingest::Context::of(&config, period, now);
+    let mut ctx = crate::pipeline::ingest_context(&config, period, now);
     ctx.whole_file = true;
     let got = ingest::ingest(&[fetched], &ctx)?;
     let report = facts(&got)?;

@@ -8,12 +8,12 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::config::Secret;
-use crate::pull::http::{Auth, DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, HttpFormat, HttpSource, Method, Pagination};
+use super::http::{Auth, DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, HttpFormat, HttpSource, Method, Pagination};
+use crate::secret::Secret;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub(super) struct HttpSpec {
+pub struct HttpSpec {
     pub url: Option<String>,
     pub method: Option<Method>,
     /// A JSON body template: `{year}`, `{month}` (a number), `{mm}` (two digits), `{quarter}`,
@@ -37,7 +37,7 @@ pub(super) struct HttpSpec {
 
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub(super) enum AuthSpec {
+pub enum AuthSpec {
     Bearer { token_env: Option<String>, token_file: Option<PathBuf> },
     Basic { user: String, password_env: Option<String>, password_file: Option<PathBuf> },
     Header { name: String, value_env: Option<String>, value_file: Option<PathBuf> },
@@ -45,7 +45,7 @@ pub(super) enum AuthSpec {
 
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub(super) enum PaginationSpec {
+pub enum PaginationSpec {
     /// Pages numbered from `first` of `size` records, until a page comes back short.
     Page { size: usize, first: Option<u32> },
     /// Spring Data pages (`content`, `totalPages`, `totalElements`, `last`), from `first` (0).
@@ -64,7 +64,7 @@ fn secret(env: Option<String>, file: Option<PathBuf>, what: &str, root: &std::pa
 
 impl HttpSpec {
     /// Checks an http source; `Err` lists what is wrong, in Vietnamese.
-    pub(super) fn check(self, id: &str, root: &std::path::Path) -> Result<HttpSource, String> {
+    pub fn check(self, id: &str, root: &std::path::Path) -> Result<HttpSource, String> {
         let url = self.url.ok_or_else(|| format!("nguồn \"{id}\": type = \"http\" cần url"))?;
         crate::pull::http::check_url(&url).map_err(|e| format!("nguồn \"{id}\": {e}"))?;
         let auth = match self.auth {

@@ -6,8 +6,8 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use crate::cli::load_config;
 use crate::config::Config;
+use crate::config::load_checked as load_config;
 use crate::sample::{BenchShape, SampleCriterion, SampleIndices, SampleOptions, SampleUnit, SampleWard, generate};
 use crate::score::{IndexKind, IndexMethod};
 
@@ -156,16 +156,4 @@ fn province_registry(
         files.push(path);
     }
     Ok(files)
-}
-
-/// Reads a whole CSV with Polars and nothing else: what any tool must at least spend.
-pub fn parse_only(file: &Path) -> Result<()> {
-    use polars::prelude::*;
-    let df = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(file.to_path_buf()))?
-        .finish()?;
-    println!("{} dòng, {} cột", df.height(), df.width());
-    Ok(())
 }

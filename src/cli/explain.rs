@@ -9,9 +9,10 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use polars::prelude::*;
 
-use crate::cli::load_config;
+use crate::config::load_checked as load_config;
 use crate::outcome::{Failure, Tag};
-use crate::pipeline::{self, Period, RunContext};
+use crate::period::Period;
+use crate::pipeline::{self, RunContext};
 
 pub fn explain(config_path: &Path, pipeline_id: &str, unit: &str, period: Period, out: &mut impl Write) -> Result<()> {
     let config = load_config(config_path)?;

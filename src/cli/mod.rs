@@ -1,14 +1,24 @@
-//! The command line: parse, dispatch, print. Each command is one small function.
+//! The command line: parse, dispatch, print. Each command is a file of this folder; this
+//! one holds the arguments and the dispatch. Nothing but `main` imports the CLI.
+
+mod check;
+mod explain;
+mod history;
+mod inspect;
+mod outbox;
+mod pull;
+mod run;
+mod sample;
+mod score;
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::{Datelike, Utc};
+
 use clap::{Parser, Subcommand};
 
-use crate::config::{self, Config, Diagnostics};
 use crate::outcome::{Failure, Tag};
-use crate::pipeline::{self, Period, RunContext};
+use crate::period::Period;
 
 const EXIT_CODES: &str = "\
 Mã thoát (exit codes):
@@ -72,7 +82,7 @@ pub enum Command {
         profile: Option<String>,
         /// The dataset the file holds.
         #[arg(long, default_value = "dossiers", value_parser = parse_dataset)]
-        dataset: crate::ingest::Dataset,
+        dataset: crate::dataset::Dataset,
         /// Print one JSON object (rows, rejected, statuses, received_from, received_to, …).
         #[arg(long)]
         json: bool,
@@ -147,140 +157,40 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         per_unit_month: usize,
     },
-    /// The benchmark's floor (bench/run.sh): Polars reads a whole CSV, every column as text.
-    #[command(hide = true)]
-    ParseOnly { file: PathBuf },
 }
 
-fn parse_dataset(s: &str) -> std::result::Result<crate::ingest::Dataset, String> {
+fn parse_dataset(s: &str) -> std::result::Result<crate::dataset::Dataset, String> {
     serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(s))
         .map_err(|e: serde::de::value::Error| e.to_string())
 }
 
-/// Loads the configuration, or fails with every problem listed.
-pub fn load_config(path: &std::path::Path) -> Result<Config> {
-    let mut diag = Diagnostics::default();
-    let config = config::load(path, &mut diag);
-    config::diag::into_result(diag).tag(Failure::Config)?;
-    config.context("cấu hình không hợp lệ").tag(Failure::Config)
-}
-
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Check => check(&cli.config),
+        Command::Check => check::check(&cli.config),
         Command::Run { pipeline, period, dry_run, resend } => {
-            run_pipeline(&cli.config, &pipeline, period, dry_run, resend)
+            run::run_pipeline(&cli.config, &pipeline, period, dry_run, resend)
         }
         Command::Awards { year, pipeline, dry_run } => {
             let period = Period::year(year).context("năm không hợp lệ").tag(Failure::Config)?;
-            run_pipeline(&cli.config, &pipeline, Some(period), dry_run, false)
+            run::run_pipeline(&cli.config, &pipeline, Some(period), dry_run, false)
         }
-        Command::Pull { pipeline, period } => crate::pull_cmd::pull(&cli.config, &pipeline, period),
-        Command::Inspect { file, profile, dataset, json } => crate::inspect_cmd::inspect(
+        Command::Pull { pipeline, period } => pull::pull(&cli.config, &pipeline, period),
+        Command::Inspect { file, profile, dataset, json } => inspect::inspect(
             &cli.config,
-            &crate::inspect_cmd::Options { file: &file, profile, dataset, json },
+            &inspect::Options { file: &file, profile, dataset, json },
             &mut std::io::stdout().lock(),
         ),
-        Command::History { limit } => crate::ledger_cmd::history(&cli.config, limit, &mut std::io::stdout().lock()),
-        Command::Outbox { flush } => crate::ledger_cmd::outbox(&cli.config, flush),
+        Command::History { limit } => history::history(&cli.config, limit, &mut std::io::stdout().lock()),
+        Command::Outbox { flush } => outbox::outbox(&cli.config, flush),
         Command::Daemon => crate::schedule::daemon(&cli.config),
         Command::Score { method, input, year } => {
-            crate::score_cmd::score(&cli.config, &method, &input, year, &mut std::io::stdout().lock())
+            score::score(&cli.config, &method, &input, year, &mut std::io::stdout().lock())
         }
         Command::Explain { unit, period, pipeline } => {
-            crate::explain_cmd::explain(&cli.config, &pipeline, &unit, period, &mut std::io::stdout().lock())
+            explain::explain(&cli.config, &pipeline, &unit, period, &mut std::io::stdout().lock())
         }
         Command::Sample { out, seed, year, dossiers, shape, per_unit_month } => {
-            crate::sample_cmd::sample(&cli.config, &out, seed, year, dossiers, &shape, per_unit_month)
+            sample::sample(&cli.config, &out, seed, year, dossiers, &shape, per_unit_month)
         }
-        Command::ParseOnly { file } => crate::sample_cmd::parse_only(&file),
     }
-}
-
-fn check(path: &std::path::Path) -> Result<()> {
-    let mut diag = Diagnostics::default();
-    let config = config::load(path, &mut diag);
-    let mut pipelines = Vec::new();
-    if let Some(config) = &config {
-        for file in pipeline::pipeline_files(&config.settings.paths.pipelines) {
-            pipelines.extend(pipeline::load_file(config, &file, &mut diag));
-        }
-        // The ward's facts, one file per year.
-        let targets: Vec<String> =
-            config.methodologies.targets.iter().flat_map(|t| t.targets.iter().map(|x| x.code.clone())).collect();
-        let years: Vec<i32> = std::fs::read_dir(&config.settings.paths.facts)
-            .map(|rd| rd.filter_map(Result::ok).filter_map(|e| e.path().file_stem()?.to_str()?.parse().ok()).collect())
-            .unwrap_or_default();
-        for year in years {
-            config::load_facts(&config.root, &config.settings.paths.facts, year, &config.registry, &targets, &mut diag);
-        }
-        // This year's runs count working days with this year's holidays.
-        let today = Utc::now().with_timezone(&config.settings.ward.time_zone);
-        config.calendar.require_year(&config.root, &config.settings.paths.holidays, today.year(), &mut diag);
-    }
-    if !diag.is_empty() {
-        for p in diag.problems() {
-            eprintln!("{p}");
-        }
-        return Err(anyhow::anyhow!("{} vấn đề trong cấu hình", diag.problems().len())).tag(Failure::Config);
-    }
-    let config = config.expect("no problems means loaded");
-    for warning in secret_warnings(&config, &pipelines) {
-        eprintln!("{warning}");
-    }
-    println!(
-        "Cấu hình hợp lệ: {} đơn vị, {} cán bộ, {} thủ tục, {} pipeline.",
-        config.registry.units.len(),
-        config.registry.officers.len(),
-        config.procedures.iter().count(),
-        pipelines.len()
-    );
-    Ok(())
-}
-
-/// Secrets files (the SMTP password, HTTP sources' tokens) that others than their owner
-/// can read: a warning each, not a failure (the configuration itself is valid).
-fn secret_warnings(config: &Config, pipelines: &[pipeline::Pipeline]) -> Vec<String> {
-    use crate::pull::http::Auth;
-    let smtp = config.settings.smtp.iter().filter_map(|s| s.password.as_ref());
-    let tokens = pipelines.iter().flat_map(|p| &p.sources).filter_map(|s| match &s.location {
-        pipeline::Location::Http(h) => match h.auth.as_ref()? {
-            Auth::Bearer(secret) | Auth::Basic(_, secret) | Auth::Header(_, secret) => Some(secret),
-        },
-        pipeline::Location::File { .. } => None,
-    });
-    let mut warnings: Vec<String> = smtp.chain(tokens).filter_map(|s| s.exposure(&config.root)).collect();
-    warnings.dedup();
-    warnings
-}
-
-fn run_pipeline(path: &std::path::Path, id: &str, period: Option<Period>, dry_run: bool, resend: bool) -> Result<()> {
-    let config = load_config(path)?;
-    let tz = config.settings.ward.time_zone;
-    let pipeline = pipeline::load(&config, id).tag(Failure::Config)?;
-    // Unattended runs say it too, in cron's mail, not only `thidua check`.
-    for warning in secret_warnings(&config, std::slice::from_ref(&pipeline)) {
-        eprintln!("{warning}");
-    }
-    let period = period.unwrap_or_else(|| Period::previous(tz));
-    let ctx = RunContext { config: &config, period, now: Utc::now().with_timezone(&tz), dry_run, resend };
-    let s = pipeline::run(&pipeline, &ctx).with_context(|| format!("pipeline {id}, kỳ {period}"))?;
-    println!("{} — {}: {}", pipeline.name, period.label_vi(), s.headline);
-    if let Some(path) = &s.workbook {
-        println!("Bảng tính: {}", path.display());
-    }
-    match &s.delivery {
-        Some(d) if config.settings.smtp.is_some() => println!("Thư: {}.", d.line_vi()),
-        Some(d) => {
-            println!(
-                "Thư (hộp thư đi {}, mỗi thư một tệp .eml gửi cho mọi người nhận của nó): {} tệp mới, {} người nhận \
-                 đã có thư từ trước.",
-                config.settings.paths.outbox.display(),
-                d.outbox_files.len(),
-                d.already
-            );
-        }
-        None => println!("Chạy thử (--dry-run): không ghi tệp, không gửi thư."),
-    }
-    Ok(())
 }

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
@@ -36,9 +36,9 @@ impl Period {
         self.month.is_none()
     }
 
-    /// The month before the current month in the given time zone.
-    pub fn previous(tz: chrono_tz::Tz) -> Period {
-        let today = Utc::now().with_timezone(&tz).date_naive();
+    /// The month before the one `today` falls in (the caller reads the clock, in the ward's
+    /// time zone).
+    pub fn month_before(today: NaiveDate) -> Period {
         let prev = today - Months::new(1);
         Period { year: prev.year(), month: Some(prev.month()) }
     }

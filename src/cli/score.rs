@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use crate::cli::load_config;
+use crate::config::load_checked as load_config;
 use crate::config::{Diagnostics, diag, load_index_method};
 use crate::ingest::decode_text;
 use crate::outcome::{Failure, Tag};

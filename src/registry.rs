@@ -1,0 +1,161 @@
+//! The ward's units and officers, validated (S9 in DATA-SOURCES.md): who exports name, and
+//! who is ranked and awarded. Loading and checking them is configuration's job
+//! (`config/registry.rs`); every stage that resolves a name or labels a unit reads them, so
+//! the types sit at the bottom.
+//!
+//! Units are dated. Exports name a unit in many spellings (codes, full names, short names,
+//! other Unicode forms, stray spaces), so every name and alias is reduced to one key
+//! ([`name_key`]) and looked up among the units valid on the day in question; after the
+//! 1/7/2025 merger an old unit resolves to its `successor`, so history stays comparable.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// What kind of collective a unit is (section II.1 of the plan).
+#[derive(Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Leadership,
+    Department,
+    OneStop,
+    Police,
+    HealthStation,
+    Front,
+    MassOrganisation,
+    Quarter,
+}
+
+impl UnitKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Leadership => "Lãnh đạo UBND",
+            UnitKind::Department => "Bộ phận chuyên môn",
+            UnitKind::OneStop => "Bộ phận Một cửa",
+            UnitKind::Police => "Công an",
+            UnitKind::HealthStation => "Trạm Y tế",
+            UnitKind::Front => "Mặt trận Tổ quốc",
+            UnitKind::MassOrganisation => "Tổ chức chính trị - xã hội",
+            UnitKind::Quarter => "Khu phố",
+        }
+    }
+}
+
+#[derive(Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub aliases: Vec<String>,
+    pub head: Option<String>,
+    pub head_email: Option<lettre::Address>,
+    pub par_rated: bool,
+    pub handles_dossiers: bool,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub successor: Option<String>,
+}
+
+impl Unit {
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.valid_from <= day && self.valid_to.is_none_or(|to| day <= to)
+    }
+
+    /// Valid on some day of `[first, last]`.
+    pub fn valid_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.valid_from <= last && self.valid_to.is_none_or(|to| to >= first)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub position: String,
+    pub email: Option<lettre::Address>,
+    pub gender: Gender,
+    pub active_from: NaiveDate,
+    pub active_to: Option<NaiveDate>,
+}
+
+impl Officer {
+    /// Active on some day of `[first, last]`.
+    pub fn active_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.active_from <= last && self.active_to.is_none_or(|to| to >= first)
+    }
+}
+
+/// Units and officers, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    pub units: Vec<Unit>,
+    pub officers: Vec<Officer>,
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+/// The lookup key of a unit name: NFC, lower case, one space between words, one kind of dash.
+pub fn name_key(name: &str) -> String {
+    let nfc: String = name.nfc().collect::<String>().to_lowercase();
+    nfc.replace(['–', '—', '‑'], "-").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Registry {
+    /// Builds a registry from validated units and officers.
+    pub fn from_units(units: Vec<Unit>, officers: Vec<Officer>) -> Registry {
+        let mut reg = Registry { units, officers, by_key: HashMap::new() };
+        reg.index();
+        reg
+    }
+
+    fn index(&mut self) {
+        self.by_key.clear();
+        for (i, u) in self.units.iter().enumerate() {
+            let names = [&u.code, &u.name].into_iter().chain(&u.aliases);
+            for n in names {
+                let entry = self.by_key.entry(name_key(n)).or_default();
+                if !entry.contains(&i) {
+                    entry.push(i);
+                }
+            }
+        }
+    }
+
+    pub fn unit(&self, code: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.code == code)
+    }
+
+    pub fn officer(&self, id: &str) -> Option<&Officer> {
+        self.officers.iter().find(|o| o.id == id)
+    }
+
+    /// The unit a name from an export means on `day`, following successors after a merger.
+    pub fn resolve(&self, name: &str, day: NaiveDate) -> Option<&Unit> {
+        let candidates = self.by_key.get(&name_key(name))?;
+        let mut unit = candidates
+            .iter()
+            .map(|&i| &self.units[i])
+            .find(|u| u.valid_on(day))
+            .or_else(|| candidates.first().map(|&i| &self.units[i]))?;
+        // Follow the successor chain (bounded: a cycle is a config error caught by check).
+        for _ in 0..8 {
+            if unit.valid_on(day) {
+                break;
+            }
+            match unit.successor.as_deref().and_then(|s| self.unit(s)) {
+                Some(next) if unit.valid_to.is_some_and(|to| day > to) => unit = next,
+                _ => break,
+            }
+        }
+        unit.valid_on(day).then_some(unit)
+    }
+}

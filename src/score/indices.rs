@@ -1,0 +1,33 @@
+//! The indices a period scored (PAR, DTI, DDCI, the plan's targets), each only when its data
+//! arrived: what the reports show beside the service scorecard.
+
+use polars::prelude::*;
+
+use super::index::{IndexMethod, IndexResult};
+
+/// The ward's place in the province's DTI ranking of communes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvinceRank {
+    pub rank: i64,
+    pub dti: f64,
+    pub communes: usize,
+}
+
+pub struct Scored {
+    pub method: IndexMethod,
+    pub result: IndexResult,
+}
+
+#[derive(Default)]
+pub struct IndexScores {
+    pub par: Option<Scored>,
+    /// The appraisal's note per unit and criterion (`unit`, `component`, `evidence`).
+    pub par_evidence: Option<DataFrame>,
+    pub dti: Option<Scored>,
+    pub dti_rank: Option<ProvinceRank>,
+    pub ddci: Option<Scored>,
+    /// DDCI locality code → name (`label_code`, `unit_label`), from the survey file.
+    pub ddci_names: Option<DataFrame>,
+    /// The plan's targets for the period: (name of the targets file, one row per target and scope).
+    pub plan_targets: Option<(String, DataFrame)>,
+}
