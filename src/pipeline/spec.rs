@@ -190,112 +190,7 @@ fn check(
             format!("không có phương pháp dịch vụ \"{}\" (có: {})", spec.methodology.get_ref(), known.join(", ")),
         );
     }
-    let mut sources = Vec::new();
-    for s in spec.sources {
-        let span = s.span();
-        let s = s.into_inner();
-        if sources.iter().any(|x: &Source| x.id == s.id) {
-            diag.at(src, &span, format!("nguồn trùng mã \"{}\"", s.id));
-        }
-        for column in s.columns.keys() {
-            if !s.dataset.schema().has_field(column) {
-                let known: Vec<&str> = s.dataset.schema().fields.iter().map(|f| f.name).collect();
-                diag.at(
-                    src,
-                    &span,
-                    format!(
-                        "nguồn \"{}\": cột \"{column}\" không có trong dữ liệu {} (có: {})",
-                        s.id,
-                        s.dataset.name(),
-                        known.join(", ")
-                    ),
-                );
-            }
-        }
-        if s.kind != SourceKind::Http && s.http.is_some() {
-            diag.at(src, &span, format!("nguồn \"{}\": chỉ type = \"http\" dùng bảng [source.http]", s.id));
-        }
-        if s.kind != SourceKind::Portal766 && (s.url.is_some() || s.province_id.is_some()) {
-            diag.at(src, &span, format!("nguồn \"{}\": url và province_id chỉ dùng cho type = \"portal766\"", s.id));
-        }
-        if let Some(id) = &s.profile {
-            match config.formats.iter().find(|p| &p.id == id) {
-                None => {
-                    let known: Vec<&str> = config.formats.iter().map(|p| p.id.as_str()).collect();
-                    diag.at(
-                        src,
-                        &span,
-                        format!(
-                            "nguồn \"{}\": không có định dạng \"{id}\" trong config/formats (có: {})",
-                            s.id,
-                            known.join(", ")
-                        ),
-                    );
-                }
-                Some(p) if p.dataset != s.dataset => diag.at(
-                    src,
-                    &span,
-                    format!(
-                        "nguồn \"{}\": định dạng \"{id}\" dành cho dữ liệu {}, không phải {}",
-                        s.id,
-                        p.dataset.name(),
-                        s.dataset.name()
-                    ),
-                ),
-                Some(_) => {}
-            }
-        }
-        let location = match (s.kind, s.glob) {
-            (SourceKind::File, Some(glob)) => {
-                if let Err(e) = glob::Pattern::new(&glob) {
-                    diag.at(src, &span, format!("nguồn \"{}\": glob không hợp lệ: {e}", s.id));
-                }
-                Location::File { glob }
-            }
-            (SourceKind::File, None) => {
-                diag.at(src, &span, format!("nguồn \"{}\": type = \"file\" cần glob", s.id));
-                continue;
-            }
-            (SourceKind::Http, None) => match s.http.unwrap_or_default().check(&s.id, &config.root) {
-                Ok(h) => Location::Http(Box::new(h)),
-                Err(e) => {
-                    diag.at(src, &span, e);
-                    continue;
-                }
-            },
-            (SourceKind::Portal766, None) => {
-                if s.dataset != Dataset::ServiceIndex {
-                    diag.at(
-                        src,
-                        &span,
-                        format!("nguồn \"{}\": type = \"portal766\" cần dataset = \"service_index\"", s.id),
-                    );
-                }
-                match crate::pull::portal766(s.url.as_deref(), s.province_id.as_deref()) {
-                    Ok(h) => Location::Http(Box::new(h)),
-                    Err(e) => {
-                        diag.at(src, &span, format!("nguồn \"{}\": {e}", s.id));
-                        continue;
-                    }
-                }
-            }
-            (SourceKind::Http | SourceKind::Portal766, Some(_)) => {
-                diag.at(src, &span, format!("nguồn \"{}\": chỉ type = \"file\" dùng glob", s.id));
-                continue;
-            }
-        };
-        sources.push(Source {
-            id: s.id,
-            dataset: s.dataset,
-            location,
-            required: s.required,
-            profile: s.profile,
-            columns: s.columns,
-        });
-    }
-    if !sources.iter().any(|s| s.dataset == Dataset::Dossiers) {
-        diag.at(src, &(0..0), "pipeline cần ít nhất một nguồn dataset = \"dossiers\"");
-    }
+    let sources = check_sources(config, src, spec.sources, diag);
     let file = spec.report.file_name.get_ref();
     if !file.is_ascii() || !file.ends_with(".xlsx") || file.contains('/') {
         diag.at(
@@ -304,8 +199,150 @@ fn check(
             "report.file_name phải là tên tệp ASCII kết thúc bằng .xlsx, không có thư mục",
         );
     }
-    let mail_span = spec.mail.span();
-    let mail = spec.mail.into_inner();
+    let (to, cc) = check_mail(src, spec.mail, diag);
+    let indices = check_indices(config, src, &spec.indices, diag);
+    let awards = check_awards(config, src, spec.awards.as_ref(), spec.kind, diag);
+    let schedule = check_schedule(src, spec.schedule.as_ref(), diag);
+    let max_rejected_share = check_share(src, spec.max_rejected_share.as_ref(), diag);
+    let methodology = methodology?;
+    (diag.problems().len() == before).then(|| Pipeline {
+        id,
+        name: spec.name,
+        kind: spec.kind,
+        methodology,
+        indices,
+        awards,
+        schedule,
+        sources,
+        max_rejected_share,
+        report_file: file.clone(),
+        to,
+        cc,
+    })
+}
+
+/// Every source, checked; a pipeline needs at least one dossier source.
+fn check_sources(
+    config: &Config,
+    src: &SourceText,
+    specs: Vec<Spanned<SourceSpec>>,
+    diag: &mut Diagnostics,
+) -> Vec<Source> {
+    let mut sources: Vec<Source> = Vec::new();
+    for s in specs {
+        let span = s.span();
+        let mut s = s.into_inner();
+        if sources.iter().any(|x| x.id == s.id) {
+            diag.at(src, &span, format!("nguồn trùng mã \"{}\"", s.id));
+        }
+        for problem in source_refs(config, &s) {
+            diag.at(src, &span, problem);
+        }
+        match location(config, s.kind, s.glob.clone(), s.http.take(), &s) {
+            Ok(location) => sources.push(Source {
+                id: s.id,
+                dataset: s.dataset,
+                location,
+                required: s.required,
+                profile: s.profile,
+                columns: s.columns,
+            }),
+            Err(problems) => problems.into_iter().for_each(|p| diag.at(src, &span, p)),
+        }
+    }
+    if !sources.iter().any(|s| s.dataset == Dataset::Dossiers) {
+        diag.at(src, &(0..0), "pipeline cần ít nhất một nguồn dataset = \"dossiers\"");
+    }
+    sources
+}
+
+/// What a source names elsewhere: its columns in the dataset, its profile, its keys by kind.
+fn source_refs(config: &Config, s: &SourceSpec) -> Vec<String> {
+    let mut out = Vec::new();
+    for column in s.columns.keys() {
+        if !s.dataset.schema().has_field(column) {
+            let known: Vec<&str> = s.dataset.schema().fields.iter().map(|f| f.name).collect();
+            out.push(format!(
+                "nguồn \"{}\": cột \"{column}\" không có trong dữ liệu {} (có: {})",
+                s.id,
+                s.dataset.name(),
+                known.join(", ")
+            ));
+        }
+    }
+    if s.kind != SourceKind::Http && s.http.is_some() {
+        out.push(format!("nguồn \"{}\": chỉ type = \"http\" dùng bảng [source.http]", s.id));
+    }
+    if s.kind != SourceKind::Portal766 && (s.url.is_some() || s.province_id.is_some()) {
+        out.push(format!("nguồn \"{}\": url và province_id chỉ dùng cho type = \"portal766\"", s.id));
+    }
+    if let Some(id) = &s.profile {
+        match config.formats.iter().find(|p| &p.id == id) {
+            None => {
+                let known: Vec<&str> = config.formats.iter().map(|p| p.id.as_str()).collect();
+                out.push(format!(
+                    "nguồn \"{}\": không có định dạng \"{id}\" trong config/formats (có: {})",
+                    s.id,
+                    known.join(", ")
+                ));
+            }
+            Some(p) if p.dataset != s.dataset => out.push(format!(
+                "nguồn \"{}\": định dạng \"{id}\" dành cho dữ liệu {}, không phải {}",
+                s.id,
+                p.dataset.name(),
+                s.dataset.name()
+            )),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// Where a source's exports come from, by its kind.
+fn location(
+    config: &Config,
+    kind: SourceKind,
+    glob: Option<String>,
+    http: Option<crate::pull::HttpSpec>,
+    s: &SourceSpec,
+) -> Result<Location, Vec<String>> {
+    match (kind, glob) {
+        (SourceKind::File, Some(glob)) => match glob::Pattern::new(&glob) {
+            Ok(_) => Ok(Location::File { glob }),
+            Err(e) => Err(vec![format!("nguồn \"{}\": glob không hợp lệ: {e}", s.id)]),
+        },
+        (SourceKind::File, None) => Err(vec![format!("nguồn \"{}\": type = \"file\" cần glob", s.id)]),
+        (SourceKind::Http, None) => match http.unwrap_or_default().check(&s.id, &config.root) {
+            Ok(h) => Ok(Location::Http(Box::new(h))),
+            Err(e) => Err(vec![e]),
+        },
+        (SourceKind::Portal766, None) => {
+            let mut problems = Vec::new();
+            if s.dataset != Dataset::ServiceIndex {
+                problems.push(format!("nguồn \"{}\": type = \"portal766\" cần dataset = \"service_index\"", s.id));
+            }
+            match crate::pull::portal766(s.url.as_deref(), s.province_id.as_deref()) {
+                Ok(h) if problems.is_empty() => Ok(Location::Http(Box::new(h))),
+                Ok(_) => Err(problems),
+                Err(e) => {
+                    problems.push(format!("nguồn \"{}\": {e}", s.id));
+                    Err(problems)
+                }
+            }
+        }
+        (SourceKind::Http | SourceKind::Portal766, Some(_)) => {
+            Err(vec![format!("nguồn \"{}\": chỉ type = \"file\" dùng glob", s.id)])
+        }
+    }
+}
+
+fn check_mail(
+    src: &SourceText,
+    mail: Spanned<MailSpec>,
+    diag: &mut Diagnostics,
+) -> (Vec<lettre::message::Mailbox>, Vec<lettre::message::Mailbox>) {
+    let mail_span = mail.span();
+    let mail = mail.into_inner();
     let mut parse = |list: Vec<String>| -> Vec<lettre::message::Mailbox> {
         list.into_iter()
             .filter_map(|a| match a.parse() {
@@ -322,6 +359,10 @@ fn check(
     if to.is_empty() {
         diag.at(src, &mail_span, "mail.to cần ít nhất một người nhận");
     }
+    (to, cc)
+}
+
+fn check_indices(config: &Config, src: &SourceText, spec: &IndicesSpec, diag: &mut Diagnostics) -> Indices {
     let mut index = |name: &Option<Spanned<String>>, kind: IndexKind| -> Option<IndexMethod> {
         let name = name.as_ref()?;
         match config.methodologies.index(name.get_ref()) {
@@ -344,12 +385,21 @@ fn check(
             }
         }
     };
-    let indices = Indices {
-        par: index(&spec.indices.par, IndexKind::Par),
-        dti: index(&spec.indices.dti, IndexKind::Dti),
-        ddci: index(&spec.indices.ddci, IndexKind::Ddci),
-    };
-    let awards = match (&spec.awards, spec.kind) {
+    Indices {
+        par: index(&spec.par, IndexKind::Par),
+        dti: index(&spec.dti, IndexKind::Dti),
+        ddci: index(&spec.ddci, IndexKind::Ddci),
+    }
+}
+
+fn check_awards(
+    config: &Config,
+    src: &SourceText,
+    id: Option<&Spanned<String>>,
+    kind: Kind,
+    diag: &mut Diagnostics,
+) -> Option<crate::score::AwardRules> {
+    match (id, kind) {
         (Some(id), _) => {
             let found = config.methodologies.awards.iter().find(|a| &a.id == id.get_ref()).cloned();
             if found.is_none() {
@@ -362,38 +412,27 @@ fn check(
             None
         }
         (None, _) => None,
-    };
-    let schedule = match &spec.schedule {
-        Some(s) => match parse_schedule(s.get_ref()) {
-            Ok(cron) => Some(Schedule { text: s.get_ref().clone(), cron }),
-            Err(e) => {
-                diag.at(src, &s.span(), e);
-                None
-            }
-        },
-        None => None,
-    };
-    let max_rejected_share = match &spec.max_rejected_share {
+    }
+}
+
+fn check_schedule(src: &SourceText, s: Option<&Spanned<String>>, diag: &mut Diagnostics) -> Option<Schedule> {
+    let s = s?;
+    match parse_schedule(s.get_ref()) {
+        Ok(cron) => Some(Schedule { text: s.get_ref().clone(), cron }),
+        Err(e) => {
+            diag.at(src, &s.span(), e);
+            None
+        }
+    }
+}
+
+fn check_share(src: &SourceText, x: Option<&Spanned<f64>>, diag: &mut Diagnostics) -> f64 {
+    match x {
         Some(x) if !(0.0..=1.0).contains(x.get_ref()) => {
             diag.at(src, &x.span(), "max_rejected_share phải trong khoảng 0..1 (ví dụ 0.2 = 20 %)");
             0.2
         }
         Some(x) => *x.get_ref(),
         None => 0.2,
-    };
-    let methodology = methodology?;
-    (diag.problems().len() == before).then(|| Pipeline {
-        id,
-        name: spec.name,
-        kind: spec.kind,
-        methodology,
-        indices,
-        awards,
-        schedule,
-        sources,
-        max_rejected_share,
-        report_file: file.clone(),
-        to,
-        cc,
-    })
+    }
 }

@@ -90,7 +90,7 @@ fn title(ws: &mut Worksheet, r: &MonthlyReport<'_>, heading: &str, f: &Formats) 
 pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let f = Formats::new();
     let (units, officers) = labels(r.registry)?;
-    let sc = r.scorecard;
+    let l = Labels { units, officers };
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new()
@@ -98,9 +98,50 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             .set_author("thidua")
             .set_company(&r.ward.name),
     );
+    let layout = summary_sheet(&mut wb, r, &l, &f)?;
+    super::charts::add_charts(&mut wb, &layout, r.history, &r.scorecard.targets, &l.units, &f)?;
+    // Months actually in the history (a month never run is not counted).
+    let months = r.history.column("period")?.n_unique()? as u32;
+    super::ytd::add_ytd_sheet(&mut wb, r.history, months, &l.units, &f)?;
+    indicators_sheet(&mut wb, r, &l, &f)?;
+    if let Some(portal) = &r.scorecard.portal {
+        let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
+        super::portal::add_portal_sheets(&mut wb, portal, &heading, &f)?;
+    }
+    officers_sheet(&mut wb, r, &l, &f)?;
+    overdue_sheet(&mut wb, r, &l, &f)?;
+    targets_sheet(&mut wb, r, &l, &f)?;
+    let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
+    super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &heading, &f)?;
+    super::indices::add_plan_targets_sheet(&mut wb, r.indices, &l.units, &heading, &f)?;
+    super::indices::add_lost_points_sheet(&mut wb, r.lost, &heading, &f)?;
+    quality_sheet(&mut wb, r, &f)?;
+    sources_sheet(&mut wb, r, &f)?;
+    // One printable card per ranked unit.
+    for card in r.cards {
+        let name: String = format!("Thẻ {}", card.line.code).chars().take(31).collect();
+        super::card::card_sheet(wb.add_worksheet().set_name(name)?, card, &r.ward.name, r.period, &f)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
 
+/// The display names joined onto the frames: unit code → name, officer id → name.
+struct Labels {
+    units: DataFrame,
+    officers: DataFrame,
+}
+
+/// The ranking: last month beside this month, the groups, the rates, the method notes.
+fn summary_sheet(
+    wb: &mut Workbook,
+    r: &MonthlyReport<'_>,
+    l: &Labels,
+    f: &Formats,
+) -> Result<super::charts::SummaryLayout<'static>> {
+    let units = &l.units;
+    let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[0])?;
-    let row = title(ws, r, &format!("XẾP HẠNG CHẤT LƯỢNG GIẢI QUYẾT TTHC {}", r.period.label_vi().to_uppercase()), &f)?;
+    let row = title(ws, r, &format!("XẾP HẠNG CHẤT LƯỢNG GIẢI QUYẾT TTHC {}", r.period.label_vi().to_uppercase()), f)?;
     if let Some(p) = &sc.portal {
         ws.write_string_with_format(
             2,
@@ -121,7 +162,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         .lazy()
         .filter(col("period").eq(lit(r.period.prev().to_string())))
         .select([col("scope").alias("p_scope"), col("score").alias("score_prev")]);
-    let scopes = with_unit_label(&sc.scopes, "scope", &units)?
+    let scopes = with_unit_label(&sc.scopes, "scope", units)?
         .lazy()
         .join(
             prev,
@@ -168,7 +209,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         c("Tỷ lệ tái sử dụng dữ liệu", "data_reused_rate", Kind::Rate, 11.0),
         c("Tỷ lệ phải bổ sung", "supplement_rate", Kind::Rate, 10.0),
     ]);
-    let last = write_table(ws, row, &scopes, &cols, &f)?;
+    let last = write_table(ws, row, &scopes, &cols, f)?;
     super::charts::colour_summary(ws, row, last, &cols)?;
     // On paper, the ranking up to the on-time rate (the other rates stay on screen and are on
     // the indicator sheet): a third of the columns, printed three times larger.
@@ -186,6 +227,15 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         label_col: at("unit_label"),
         score_col: at("score"),
     };
+    method_notes(ws, r, last + 2, f)?;
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+
+    Ok(layout)
+}
+
+/// The notes under the ranking: the methodology, how the score is made, the on-time rules
+/// chosen, the groups not computed from dossiers.
+fn method_notes(ws: &mut Worksheet, r: &MonthlyReport<'_>, row: u32, f: &Formats) -> Result<()> {
     let notes: Vec<String> = r
         .method
         .groups
@@ -202,18 +252,18 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     .chain(notes))
     .enumerate()
     {
-        ws.write_string_with_format(last + 2 + i as u32, 0, line, &f.note)?;
+        ws.write_string_with_format(row + i as u32, 0, line, &f.note)?;
     }
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    Ok(())
+}
 
-    super::charts::add_charts(&mut wb, &layout, r.history, &sc.targets, &units, &f)?;
-    // Months actually in the history (a month never run is not counted).
-    let months = r.history.column("period")?.n_unique()? as u32;
-    super::ytd::add_ytd_sheet(&mut wb, r.history, months, &units, &f)?;
-
+/// Every indicator of every scope: numerator, denominator, rate, points, lost.
+fn indicators_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Formats) -> Result<()> {
+    let units = &l.units;
+    let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[1])?;
-    let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", &f)?;
-    let ind = with_unit_label(&sc.indicators, "scope", &units)?;
+    let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", f)?;
+    let ind = with_unit_label(&sc.indicators, "scope", units)?;
     let cols = vec![
         c("Mã đơn vị", "scope", Kind::Text, 13.0),
         c("Đơn vị", "unit_label", Kind::Text, 34.0),
@@ -226,20 +276,21 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         c("Điểm tối đa áp dụng", "max_applied", Kind::Points, 11.0),
         c("Điểm bị mất", "lost", Kind::Points, 9.0),
     ];
-    write_table(ws, row, &ind, &cols, &f)?;
+    write_table(ws, row, &ind, &cols, f)?;
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
 
-    // The national portal's ranking of the province, when it was pulled (S2).
-    if let Some(portal) = &sc.portal {
-        let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
-        super::portal::add_portal_sheets(&mut wb, portal, &heading, &f)?;
-    }
+    Ok(())
+}
 
+/// Officers ranked by their on-time rate.
+fn officers_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Formats) -> Result<()> {
+    let (units, officers) = (&l.units, &l.officers);
+    let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[2])?;
-    let row = title(ws, r, "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THEO CÁN BỘ", &f)?;
-    let off = with_unit_label(&sc.officers, "unit_code", &units)?
+    let row = title(ws, r, "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THEO CÁN BỘ", f)?;
+    let off = with_unit_label(&sc.officers, "unit_code", units)?
         .lazy()
-        .join(officers.lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
+        .join(officers.clone().lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
         .collect()?;
     write_table(
         ws,
@@ -259,13 +310,20 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
             c("Phản ánh có cơ sở về cán bộ", "complaints", Kind::Int, 12.0),
         ],
-        &f,
+        f,
     )?;
 
+    Ok(())
+}
+
+/// The overdue and late dossiers, most days late first.
+fn overdue_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Formats) -> Result<()> {
+    let units = &l.units;
+    let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[3])?;
-    let row = title(ws, r, "DANH SÁCH HỒ SƠ QUÁ HẠN, TRỄ HẠN", &f)?;
+    let row = title(ws, r, "DANH SÁCH HỒ SƠ QUÁ HẠN, TRỄ HẠN", f)?;
     // A unit the registry does not know is shown by the name the export gave it.
-    let overdue = with_unit_label(&sc.overdue, "unit_code", &units)?
+    let overdue = with_unit_label(&sc.overdue, "unit_code", units)?
         .lazy()
         .with_column(col("unit_label").fill_null(col("unit_name")))
         .collect()?;
@@ -288,13 +346,20 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             c("Số ngày làm việc trễ", "days_late", Kind::Int, 10.0),
             c("Số lần yêu cầu bổ sung", "supplement_requests", Kind::Int, 10.0),
         ],
-        &f,
+        f,
     )?;
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
 
+    Ok(())
+}
+
+/// The one-stop section's targets of the plan, per unit and the ward.
+fn targets_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Formats) -> Result<()> {
+    let units = &l.units;
+    let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[4])?;
-    let row = title(ws, r, "CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ (MỤC IV.4 KẾ HOẠCH 105/KH-UBND)", &f)?;
-    let targets = with_unit_label(&sc.targets, "scope", &units)?
+    let row = title(ws, r, "CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ (MỤC IV.4 KẾ HOẠCH 105/KH-UBND)", f)?;
+    let targets = with_unit_label(&sc.targets, "scope", units)?
         .lazy()
         .with_columns([
             when(col("unit_of_measure").eq(lit("rate")))
@@ -327,16 +392,16 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             c("Còn thiếu (điểm %)", "gap_rate", Kind::Rate, 11.0),
             c("Còn thiếu (hồ sơ)", "shortfall", Kind::Int, 11.0),
         ],
-        &f,
+        f,
     )?;
 
-    let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
-    super::indices::add_index_sheets(&mut wb, r.indices, &units, &heading, &f)?;
-    super::indices::add_plan_targets_sheet(&mut wb, r.indices, &units, &heading, &f)?;
-    super::indices::add_lost_points_sheet(&mut wb, r.lost, &heading, &f)?;
+    Ok(())
+}
 
+/// Every finding about the input, with file, row and value.
+fn quality_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, f: &Formats) -> Result<()> {
     let ws = wb.add_worksheet().set_name(SHEETS[5])?;
-    let row = title(ws, r, "KIỂM TRA CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO", &f)?;
+    let row = title(ws, r, "KIỂM TRA CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO", f)?;
     write_table(
         ws,
         row,
@@ -350,11 +415,16 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             c("Dòng", "row", Kind::Int, 7.0),
             c("Giá trị", "detail", Kind::Text, 30.0),
         ],
-        &f,
+        f,
     )?;
 
+    Ok(())
+}
+
+/// The files used: where from, their hash, how each was read.
+fn sources_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, f: &Formats) -> Result<()> {
     let ws = wb.add_worksheet().set_name(SHEETS[6])?;
-    let row = title(ws, r, "NGUỒN DỮ LIỆU ĐÃ DÙNG", &f)?;
+    let row = title(ws, r, "NGUỒN DỮ LIỆU ĐÃ DÙNG", f)?;
     write_table(
         ws,
         row,
@@ -377,16 +447,10 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             c("Cột dữ liệu cá nhân đã loại bỏ", "personal", Kind::Text, 30.0),
             c("Cột không dùng", "ignored", Kind::Text, 24.0),
         ],
-        &f,
+        f,
     )?;
 
-    // One printable card per ranked unit.
-    for card in r.cards {
-        let name: String = format!("Thẻ {}", card.line.code).chars().take(31).collect();
-        super::card::card_sheet(wb.add_worksheet().set_name(name)?, card, &r.ward.name, r.period, &f)?;
-    }
-
-    Ok(wb.save_to_buffer()?)
+    Ok(())
 }
 
 /// One row per example of each finding (the count on every row of its finding).
