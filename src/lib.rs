@@ -39,3 +39,4 @@ pub mod score;
 pub mod secret;
 mod stopwatch;
 pub mod store;
+pub mod validity;

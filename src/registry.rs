@@ -14,6 +14,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::validity::Validity;
+
 /// What kind of collective a unit is (section II.1 of the plan).
 #[derive(Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -60,19 +62,13 @@ pub struct Unit {
     pub head_email: Option<lettre::Address>,
     pub par_rated: bool,
     pub handles_dossiers: bool,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
+    pub valid: Validity,
     pub successor: Option<String>,
 }
 
 impl Unit {
     pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.valid_from <= day && self.valid_to.is_none_or(|to| day <= to)
-    }
-
-    /// Valid on some day of `[first, last]`.
-    pub fn valid_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
-        self.valid_from <= last && self.valid_to.is_none_or(|to| to >= first)
+        self.valid.contains(day)
     }
 }
 
@@ -84,15 +80,7 @@ pub struct Officer {
     pub position: String,
     pub email: Option<lettre::Address>,
     pub gender: Gender,
-    pub active_from: NaiveDate,
-    pub active_to: Option<NaiveDate>,
-}
-
-impl Officer {
-    /// Active on some day of `[first, last]`.
-    pub fn active_during(&self, first: NaiveDate, last: NaiveDate) -> bool {
-        self.active_from <= last && self.active_to.is_none_or(|to| to >= first)
-    }
+    pub active: Validity,
 }
 
 /// Units and officers, validated.
@@ -152,7 +140,7 @@ impl Registry {
                 break;
             }
             match unit.successor.as_deref().and_then(|s| self.unit(s)) {
-                Some(next) if unit.valid_to.is_some_and(|to| day > to) => unit = next,
+                Some(next) if unit.valid.ended_before(day) => unit = next,
                 _ => break,
             }
         }

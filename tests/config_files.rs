@@ -48,7 +48,7 @@ fn successors_map_old_units_after_the_merger() {
     let unit = config.registry.resolve("Bộ phận Tư pháp - Hộ tịch", aug25).unwrap();
     assert!(unit.code.starts_with("VH."), "{}", unit.code);
     for u in &config.registry.units {
-        if u.valid_to.is_some() {
+        if u.valid.to.is_some() {
             assert!(u.successor.is_some(), "{} ends without a successor", u.code);
         }
     }

@@ -14,12 +14,11 @@ use crate::score::{IndexKind, IndexMethod};
 /// The leaves of the ward's PAR, DTI and DDCI methodologies valid in the year, by source.
 fn sample_indices(config: &Config, first: NaiveDate, last: NaiveDate) -> SampleIndices {
     let method = |kind: IndexKind, id_prefix: &str| -> Option<&IndexMethod> {
-        config.methodologies.indices.iter().find(|m| {
-            m.kind == kind
-                && m.id.starts_with(id_prefix)
-                && m.valid_from <= last
-                && m.valid_to.is_none_or(|to| to >= first)
-        })
+        config
+            .methodologies
+            .indices
+            .iter()
+            .find(|m| m.kind == kind && m.id.starts_with(id_prefix) && m.valid.overlaps(first, last))
     };
     let leaves = |m: Option<&IndexMethod>, source: Option<&str>| -> Vec<SampleCriterion> {
         m.map(|m| {
@@ -38,7 +37,7 @@ fn sample_indices(config: &Config, first: NaiveDate, last: NaiveDate) -> SampleI
             .registry
             .units
             .iter()
-            .filter(|u| u.par_rated && u.valid_during(first, last))
+            .filter(|u| u.par_rated && u.valid.overlaps(first, last))
             .map(|u| u.code.clone())
             .collect(),
     }
@@ -66,7 +65,7 @@ pub fn sample(
         .registry
         .units
         .iter()
-        .filter(|u| u.valid_during(first, last))
+        .filter(|u| u.valid.overlaps(first, last))
         .map(|u| SampleUnit {
             code: u.code.clone(),
             name: u.name.clone(),
@@ -75,7 +74,7 @@ pub fn sample(
                 .registry
                 .officers
                 .iter()
-                .filter(|o| o.unit == u.code && o.active_during(first, last))
+                .filter(|o| o.unit == u.code && o.active.overlaps(first, last))
                 .map(|o| o.id.clone())
                 .collect(),
         })
@@ -122,14 +121,14 @@ fn province_registry(
     };
     let (mut units, mut officers) = (Vec::new(), Vec::new());
     for c in 1..=communes {
-        for u in config.registry.units.iter().filter(|u| u.valid_during(first, last)) {
+        for u in config.registry.units.iter().filter(|u| u.valid.overlaps(first, last)) {
             let mut t = Table::new();
             t.insert("code".into(), Value::String(format!("{}.X{c:02}", u.code)));
             t.insert("name".into(), Value::String(format!("{} (xã {c:02})", u.name)));
             t.insert("kind".into(), kind(u.kind)?);
             t.insert("par_rated".into(), Value::Boolean(u.par_rated));
             t.insert("handles_dossiers".into(), Value::Boolean(u.handles_dossiers));
-            t.insert("valid_from".into(), date(u.valid_from)?);
+            t.insert("valid_from".into(), date(u.valid.from)?);
             units.push(Value::Table(t));
             for o in config.registry.officers.iter().filter(|o| o.unit == u.code) {
                 let mut t = Table::new();
@@ -138,7 +137,7 @@ fn province_registry(
                 t.insert("unit".into(), Value::String(format!("{}.X{c:02}", u.code)));
                 t.insert("position".into(), Value::String(o.position.clone()));
                 t.insert("gender".into(), gender(o.gender)?);
-                t.insert("active_from".into(), date(o.active_from)?);
+                t.insert("active_from".into(), date(o.active.from)?);
                 officers.push(Value::Table(t));
             }
         }

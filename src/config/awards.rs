@@ -1,6 +1,7 @@
 //! Award rules (`config/methodology/awards-<year>.toml`) and the ward's facts per year
 //! (`config/facts/<year>.toml`): loading and checking, with a line for every problem.
 
+use crate::validity::Validity;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -19,8 +20,8 @@ struct RulesSpec {
     id: String,
     name: String,
     decision: String,
-    valid_from: Datetime,
-    valid_to: Option<Datetime>,
+    valid_from: Spanned<Datetime>,
+    valid_to: Option<Spanned<Datetime>>,
     women_share_collective: f64,
     #[serde(default)]
     base_salary: Vec<SalarySpec>,
@@ -154,85 +155,8 @@ fn date(src: &SourceText, span: &std::ops::Range<usize>, dt: &Datetime, diag: &m
 pub fn load_award_rules(root: &Path, path: &Path, bands: Vec<String>, diag: &mut Diagnostics) -> Option<AwardRules> {
     let (src, spec) = diag.parse::<RulesSpec>(root, path)?;
     let before = diag.problems().len();
-    let _ = (spec.valid_from, spec.valid_to);
-    let mut levels = Vec::new();
-    for l in &spec.levels {
-        let span = l.span();
-        let s = l.get_ref();
-        let from = date(&src, &span, &s.valid_from, diag);
-        let to = s.valid_to.as_ref().and_then(|d| date(&src, &span, d, diag));
-        let mut criteria = Vec::new();
-        for c in &s.criteria {
-            let cs = c.get_ref();
-            let known = match cs.audience {
-                Audience::Collective => COLLECTIVE_FACTS,
-                Audience::Individual => INDIVIDUAL_FACTS,
-            };
-            let checks: Vec<CheckSpec> = match (&cs.fact, &cs.any) {
-                (Some(fact), None) => vec![CheckSpec {
-                    fact: fact.clone(),
-                    test: cs.test.unwrap_or(TestName::IsTrue),
-                    value: cs.value,
-                    value_label: cs.value_label.clone(),
-                }],
-                (None, Some(any)) if !any.is_empty() => any.clone(),
-                _ => {
-                    diag.at(
-                        &src,
-                        &c.span(),
-                        format!("tiêu chí {}: cần hoặc fact/test, hoặc any = [...], không cả hai", cs.code),
-                    );
-                    continue;
-                }
-            };
-            let mut any = Vec::new();
-            for k in &checks {
-                if !known.contains(&k.fact.as_str()) {
-                    diag.at(
-                        &src,
-                        &c.span(),
-                        format!(
-                            "tiêu chí {}: fact \"{}\" không có cho {:?} (có: {})",
-                            cs.code,
-                            k.fact,
-                            cs.audience,
-                            known.join(", ")
-                        ),
-                    );
-                }
-                match check_of(k) {
-                    Ok(x) => any.push(x),
-                    Err(e) => diag.at(&src, &c.span(), format!("tiêu chí {}: {e}", cs.code)),
-                }
-            }
-            if let Some(f) = &cs.applies_if
-                && !known.contains(&f.as_str())
-            {
-                diag.at(&src, &c.span(), format!("tiêu chí {}: applies_if \"{f}\" không phải fact đã biết", cs.code));
-            }
-            criteria.push(Criterion {
-                code: cs.code.clone(),
-                name: cs.name.clone(),
-                audience: cs.audience,
-                any,
-                applies_if: cs.applies_if.clone(),
-            });
-        }
-        if let Some(from) = from {
-            levels.push(Level {
-                code: s.code.clone(),
-                name: s.name.clone(),
-                valid_from: from,
-                valid_to: to,
-                submit_to: s.submit_to.clone(),
-                cap_collective: s.cap_collective,
-                cap_individual: s.cap_individual,
-                prize_multiple_collective: s.prize_multiple_collective,
-                prize_multiple_individual: s.prize_multiple_individual,
-                criteria,
-            });
-        }
-    }
+    let valid = super::dates::validity(&src, &spec.valid_from, spec.valid_to.as_ref(), diag);
+    let levels: Vec<Level> = spec.levels.iter().filter_map(|l| level(&src, l, diag)).collect();
     for x in &spec.exclusions {
         if !COLLECTIVE_FACTS.contains(&x.fact.as_str()) && !INDIVIDUAL_FACTS.contains(&x.fact.as_str()) {
             diag.file(&src.shown, format!("loại trừ {}: fact \"{}\" không có", x.code, x.fact));
@@ -241,10 +165,12 @@ pub fn load_award_rules(root: &Path, path: &Path, bands: Vec<String>, diag: &mut
     let mut base_salary: Vec<(NaiveDate, f64)> =
         spec.base_salary.iter().filter_map(|s| to_date(&s.from).map(|d| (d, s.amount))).collect();
     base_salary.sort_by_key(|(d, _)| *d);
+    let valid = valid?;
     (diag.problems().len() == before).then_some(AwardRules {
         id: spec.id,
         name: spec.name,
         decision: spec.decision,
+        valid,
         women_share_collective: spec.women_share_collective,
         base_salary,
         levels,
@@ -254,6 +180,84 @@ pub fn load_award_rules(root: &Path, path: &Path, bands: Vec<String>, diag: &mut
             .map(|x| Exclusion { code: x.code, name: x.name, fact: x.fact })
             .collect(),
         bands,
+    })
+}
+
+/// One award level with its criteria; `None` (with a problem) when its dates are not dates.
+fn level(src: &SourceText, l: &Spanned<LevelSpec>, diag: &mut Diagnostics) -> Option<Level> {
+    let span = l.span();
+    let s = l.get_ref();
+    let from = date(src, &span, &s.valid_from, diag);
+    let to = s.valid_to.as_ref().and_then(|d| date(src, &span, d, diag));
+    let criteria = s.criteria.iter().filter_map(|c| criterion(src, c, diag)).collect();
+    Some(Level {
+        code: s.code.clone(),
+        name: s.name.clone(),
+        valid: Validity::new(from?, to),
+        submit_to: s.submit_to.clone(),
+        cap_collective: s.cap_collective,
+        cap_individual: s.cap_individual,
+        prize_multiple_collective: s.prize_multiple_collective,
+        prize_multiple_individual: s.prize_multiple_individual,
+        criteria,
+    })
+}
+
+/// One criterion: a single fact test or `any` of several, each fact known for its audience.
+fn criterion(src: &SourceText, c: &Spanned<CriterionSpec>, diag: &mut Diagnostics) -> Option<Criterion> {
+    let cs = c.get_ref();
+    let known = match cs.audience {
+        Audience::Collective => COLLECTIVE_FACTS,
+        Audience::Individual => INDIVIDUAL_FACTS,
+    };
+    let checks: Vec<CheckSpec> = match (&cs.fact, &cs.any) {
+        (Some(fact), None) => vec![CheckSpec {
+            fact: fact.clone(),
+            test: cs.test.unwrap_or(TestName::IsTrue),
+            value: cs.value,
+            value_label: cs.value_label.clone(),
+        }],
+        (None, Some(any)) if !any.is_empty() => any.clone(),
+        _ => {
+            diag.at(
+                src,
+                &c.span(),
+                format!("tiêu chí {}: cần hoặc fact/test, hoặc any = [...], không cả hai", cs.code),
+            );
+            return None;
+        }
+    };
+    let mut any = Vec::new();
+    for k in &checks {
+        if !known.contains(&k.fact.as_str()) {
+            diag.at(
+                src,
+                &c.span(),
+                format!(
+                    "tiêu chí {}: fact \"{}\" không có cho {:?} (có: {})",
+                    cs.code,
+                    k.fact,
+                    cs.audience,
+                    known.join(", ")
+                ),
+            );
+        }
+        match check_of(k) {
+            Ok(x) => any.push(x),
+            Err(e) => diag.at(src, &c.span(), format!("tiêu chí {}: {e}", cs.code)),
+        }
+    }
+    if let Some(f) = &cs.applies_if
+        && !known.contains(&f.as_str())
+    {
+        diag.at(src, &c.span(), format!("tiêu chí {}: applies_if \"{f}\" không phải fact đã biết", cs.code));
+    }
+    Some(Criterion {
+        code: cs.code.clone(),
+        name: cs.name.clone(),
+        audience: cs.audience,
+        any,
+        applies_if: cs.applies_if.clone(),
     })
 }
 

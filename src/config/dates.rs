@@ -14,3 +14,25 @@ pub fn to_date(dt: &Datetime) -> Option<NaiveDate> {
         _ => None,
     }
 }
+
+/// The `valid_from` / `valid_to` pair of a methodology or plan file: a problem at the span of
+/// whichever is not a date, or ends before it starts.
+pub fn validity(
+    src: &super::SourceText,
+    from: &toml::Spanned<Datetime>,
+    to: Option<&toml::Spanned<Datetime>>,
+    diag: &mut super::Diagnostics,
+) -> Option<crate::validity::Validity> {
+    let valid_from = to_date(from.get_ref());
+    if valid_from.is_none() {
+        diag.at(src, &from.span(), "valid_from phải là một ngày (YYYY-MM-DD)");
+    }
+    let valid_to = to.and_then(|v| {
+        let d = to_date(v.get_ref());
+        if d.is_none() || d < valid_from {
+            diag.at(src, &v.span(), "valid_to phải là một ngày, không trước valid_from");
+        }
+        d
+    });
+    Some(crate::validity::Validity::new(valid_from?, valid_to))
+}

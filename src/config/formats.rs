@@ -125,61 +125,13 @@ fn check(src: &SourceText, spec: ProfileSpec, diag: &mut Diagnostics) -> Option<
     let before = diag.problems().len();
     let schema = spec.dataset.schema();
     let fields_span = spec.fields.span();
-    let mut fields = BTreeMap::new();
-    for (name, field) in spec.fields.into_inner() {
-        let Some(known) = schema.fields.iter().find(|f| f.name == name) else {
-            let names: Vec<&str> = schema.fields.iter().map(|f| f.name).collect();
-            diag.at(
-                src,
-                &fields_span,
-                format!("trường \"{name}\" không có trong dữ liệu {} (có: {})", spec.dataset.name(), names.join(", ")),
-            );
-            continue;
-        };
-        let specs = match field {
-            FieldSpec::One(s) => vec![s],
-            FieldSpec::Many(v) => v,
-        };
-        let mut sources = Vec::new();
-        for s in specs {
-            match s.check() {
-                Ok(s) => sources.push(s),
-                Err(e) => diag.at(src, &fields_span, format!("trường \"{name}\": {e}")),
-            }
-        }
-        if sources.is_empty() {
-            diag.at(src, &fields_span, format!("trường \"{name}\": cần ít nhất một cột hoặc đường dẫn"));
-        }
-        fields.insert(known.name, sources);
-    }
+    let fields = fields(src, spec.dataset, spec.fields.into_inner(), &fields_span, diag);
     for f in schema.fields.iter().filter(|f| f.required) {
         if !fields.contains_key(f.name) {
             diag.at(src, &fields_span, format!("thiếu trường bắt buộc \"{}\"", f.name));
         }
     }
-    let mut codes = BTreeMap::new();
-    for (name, table) in spec.codes {
-        let span = table.span();
-        let Some(field) = schema.fields.iter().find(|f| f.name == name) else {
-            diag.at(src, &span, format!("bảng mã cho trường \"{name}\" không có trong dữ liệu"));
-            continue;
-        };
-        if !matches!(field.ty, FieldType::Int | FieldType::Status) {
-            diag.at(src, &span, format!("trường \"{name}\" không dùng bảng mã (chỉ trường số mã)"));
-            continue;
-        }
-        let allowed = allowed_codes(field.name);
-        let mut keyed = BTreeMap::new();
-        for (value, code) in table.into_inner() {
-            if let Some(allowed) = &allowed
-                && !allowed.contains(&code)
-            {
-                diag.at(src, &span, format!("codes.{name}: \"{value}\" = {code} không phải mã hợp lệ ({allowed:?})"));
-            }
-            keyed.insert(name_key(&value), code);
-        }
-        codes.insert(field.name, keyed);
-    }
+    let codes = codes(src, spec.dataset, spec.codes, diag);
     let statuses = schema.fields.iter().find(|f| f.ty == FieldType::Status);
     if let Some(f) = statuses
         && fields.contains_key(f.name)
@@ -226,6 +178,79 @@ fn check(src: &SourceText, spec: ProfileSpec, diag: &mut Diagnostics) -> Option<
         codes,
         builtin: false,
     })
+}
+
+/// Each field's sources (columns or JSON paths), for fields the dataset has.
+fn fields(
+    src: &SourceText,
+    dataset: Dataset,
+    spec: BTreeMap<String, FieldSpec>,
+    fields_span: &std::ops::Range<usize>,
+    diag: &mut Diagnostics,
+) -> BTreeMap<&'static str, Vec<Source>> {
+    let schema = dataset.schema();
+    let mut fields = BTreeMap::new();
+    for (name, field) in spec {
+        let Some(known) = schema.fields.iter().find(|f| f.name == name) else {
+            let names: Vec<&str> = schema.fields.iter().map(|f| f.name).collect();
+            diag.at(
+                src,
+                fields_span,
+                format!("trường \"{name}\" không có trong dữ liệu {} (có: {})", dataset.name(), names.join(", ")),
+            );
+            continue;
+        };
+        let specs = match field {
+            FieldSpec::One(s) => vec![s],
+            FieldSpec::Many(v) => v,
+        };
+        let mut sources = Vec::new();
+        for s in specs {
+            match s.check() {
+                Ok(s) => sources.push(s),
+                Err(e) => diag.at(src, fields_span, format!("trường \"{name}\": {e}")),
+            }
+        }
+        if sources.is_empty() {
+            diag.at(src, fields_span, format!("trường \"{name}\": cần ít nhất một cột hoặc đường dẫn"));
+        }
+        fields.insert(known.name, sources);
+    }
+    fields
+}
+
+/// The code tables (the system's values to national codes), for numeric code fields only.
+fn codes(
+    src: &SourceText,
+    dataset: Dataset,
+    spec: BTreeMap<String, Spanned<BTreeMap<String, i64>>>,
+    diag: &mut Diagnostics,
+) -> BTreeMap<&'static str, BTreeMap<String, i64>> {
+    let schema = dataset.schema();
+    let mut codes = BTreeMap::new();
+    for (name, table) in spec {
+        let span = table.span();
+        let Some(field) = schema.fields.iter().find(|f| f.name == name) else {
+            diag.at(src, &span, format!("bảng mã cho trường \"{name}\" không có trong dữ liệu"));
+            continue;
+        };
+        if !matches!(field.ty, FieldType::Int | FieldType::Status) {
+            diag.at(src, &span, format!("trường \"{name}\" không dùng bảng mã (chỉ trường số mã)"));
+            continue;
+        }
+        let allowed = allowed_codes(field.name);
+        let mut keyed = BTreeMap::new();
+        for (value, code) in table.into_inner() {
+            if let Some(allowed) = &allowed
+                && !allowed.contains(&code)
+            {
+                diag.at(src, &span, format!("codes.{name}: \"{value}\" = {code} không phải mã hợp lệ ({allowed:?})"));
+            }
+            keyed.insert(name_key(&value), code);
+        }
+        codes.insert(field.name, keyed);
+    }
+    codes
 }
 
 #[cfg(test)]

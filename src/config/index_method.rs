@@ -8,7 +8,6 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::dates::to_date;
 use super::diag::{Diagnostics, SourceText};
 use crate::score::{Band, Component, IndexKind, IndexMethod, LeafOp, Total, ZeroRule};
 
@@ -128,31 +127,52 @@ pub fn load_index_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> Op
     if path.file_stem().and_then(|s| s.to_str()) != Some(spec.id.get_ref().as_str()) {
         diag.at(&src, &spec.id.span(), format!("id \"{}\" phải trùng tên tệp", spec.id.get_ref()));
     }
-    let valid_from = to_date(spec.valid_from.get_ref());
-    if valid_from.is_none() {
-        diag.at(&src, &spec.valid_from.span(), "valid_from phải là một ngày (YYYY-MM-DD)");
+    let valid = super::dates::validity(&src, &spec.valid_from, spec.valid_to.as_ref(), diag);
+    check_bands(&src, &spec.bands, diag);
+    let components = components(&src, &spec, diag);
+    let total = total(&src, &spec, &components, diag);
+    if spec.scale <= 0.0 {
+        diag.at(&src, &spec.total.span(), "scale phải dương");
     }
-    let valid_to = spec.valid_to.as_ref().and_then(|v| {
-        let d = to_date(v.get_ref());
-        if d.is_none() || d < valid_from {
-            diag.at(&src, &v.span(), "valid_to phải là một ngày, không trước valid_from");
-        }
-        d
-    });
+    if diag.problems().len() != before {
+        return None;
+    }
+    Some(IndexMethod {
+        id: spec.id.into_inner(),
+        name: spec.name,
+        decision: spec.decision,
+        valid: valid?,
+        kind: spec.index,
+        total,
+        scale: spec.scale,
+        precision: spec.precision,
+        window_years: spec.window.map(|w| w.years),
+        bands: spec.bands.into_iter().map(Spanned::into_inner).collect(),
+        components,
+    })
+}
+
+/// Bands run from best to worst.
+fn check_bands(src: &SourceText, bands: &[Spanned<Band>], diag: &mut Diagnostics) {
     let mut last = f64::INFINITY;
-    for b in &spec.bands {
+    for b in bands {
         if b.get_ref().min >= last {
-            diag.at(&src, &b.span(), "các hạng phải xếp từ cao xuống thấp (min giảm dần)");
+            diag.at(src, &b.span(), "các hạng phải xếp từ cao xuống thấp (min giảm dần)");
         }
         last = b.get_ref().min;
     }
+}
+
+/// The component tree: unique codes, parents that exist and have no operator, leaves with
+/// one, children within their parent's points, no cycles.
+fn components(src: &SourceText, spec: &IndexSpec, diag: &mut Diagnostics) -> Vec<Component> {
     let mut seen = HashSet::new();
     for c in &spec.components {
         if !seen.insert(c.get_ref().code.clone()) {
-            diag.at(&src, &c.span(), format!("mã thành phần trùng: {}", c.get_ref().code));
+            diag.at(src, &c.span(), format!("mã thành phần trùng: {}", c.get_ref().code));
         }
         if c.get_ref().max_points < 0.0 {
-            diag.at(&src, &c.span(), format!("thành phần {}: max_points không được âm", c.get_ref().code));
+            diag.at(src, &c.span(), format!("thành phần {}: max_points không được âm", c.get_ref().code));
         }
     }
     let is_parent = |code: &str| spec.components.iter().any(|c| c.get_ref().parent.as_deref() == Some(code));
@@ -161,9 +181,9 @@ pub fn load_index_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> Op
         let s = c.get_ref();
         if let Some(p) = &s.parent {
             match spec.components.iter().find(|x| &x.get_ref().code == p) {
-                None => diag.at(&src, &c.span(), format!("thành phần {}: parent \"{p}\" không tồn tại", s.code)),
+                None => diag.at(src, &c.span(), format!("thành phần {}: parent \"{p}\" không tồn tại", s.code)),
                 Some(pc) if pc.get_ref().operator.is_some() => {
-                    diag.at(&src, &pc.span(), format!("thành phần {p} có thành phần con nên không được có operator"))
+                    diag.at(src, &pc.span(), format!("thành phần {p} có thành phần con nên không được có operator"))
                 }
                 Some(_) => {}
             }
@@ -172,13 +192,13 @@ pub fn load_index_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> Op
             None
         } else if s.operator.is_none() {
             diag.at(
-                &src,
+                src,
                 &c.span(),
                 format!("thành phần {} là lá nên cần operator (points, scaled, threshold, linear, minmax)", s.code),
             );
             None
         } else {
-            leaf_op(&src, c, spec.window.is_some(), diag)
+            leaf_op(src, c, spec.window.is_some(), diag)
         };
         if is_parent(&s.code) {
             let kids: f64 = spec
@@ -189,7 +209,7 @@ pub fn load_index_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> Op
                 .sum();
             if kids > s.max_points + 1e-9 {
                 diag.at(
-                    &src,
+                    src,
                     &c.span(),
                     format!(
                         "thành phần {}: tổng điểm các thành phần con {kids} vượt max_points {}",
@@ -214,49 +234,34 @@ pub fn load_index_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> Op
             p = p.and_then(|code| components.iter().find(|x| x.code == code)).and_then(|x| x.parent.as_deref());
         }
         if p.is_some() {
-            diag.at(&src, &(0..0), format!("thành phần {} nằm trong một vòng parent", c.code));
+            diag.at(src, &(0..0), format!("thành phần {} nằm trong một vòng parent", c.code));
         }
     }
+    components
+}
+
+/// How the top-level components make the total.
+fn total(src: &SourceText, spec: &IndexSpec, components: &[Component], diag: &mut Diagnostics) -> Total {
     let top = |code: &str| components.iter().any(|c| c.code == code && c.parent.is_none());
-    let total = match (*spec.total.get_ref(), &spec.two_source) {
+    match (*spec.total.get_ref(), &spec.two_source) {
         (TotalName::Sum, None) => Total::Sum,
         (TotalName::Normalised, None) => Total::Normalised,
         (TotalName::TwoSource, Some(ts)) => {
             let t = ts.get_ref();
             for code in [&t.appraised, &t.survey] {
                 if !top(code) {
-                    diag.at(&src, &ts.span(), format!("two_source: \"{code}\" phải là một thành phần cấp cao nhất"));
+                    diag.at(src, &ts.span(), format!("two_source: \"{code}\" phải là một thành phần cấp cao nhất"));
                 }
             }
             Total::TwoSource { appraised: t.appraised.clone(), survey: t.survey.clone() }
         }
         (TotalName::TwoSource, None) => {
-            diag.at(&src, &spec.total.span(), "total = \"two_source\" cần bảng [two_source] appraised, survey");
+            diag.at(src, &spec.total.span(), "total = \"two_source\" cần bảng [two_source] appraised, survey");
             Total::Sum
         }
         (_, Some(ts)) => {
-            diag.at(&src, &ts.span(), "bảng [two_source] chỉ dùng với total = \"two_source\"");
+            diag.at(src, &ts.span(), "bảng [two_source] chỉ dùng với total = \"two_source\"");
             Total::Sum
         }
-    };
-    if spec.scale <= 0.0 {
-        diag.at(&src, &spec.total.span(), "scale phải dương");
     }
-    if diag.problems().len() != before {
-        return None;
-    }
-    Some(IndexMethod {
-        id: spec.id.into_inner(),
-        name: spec.name,
-        decision: spec.decision,
-        valid_from: valid_from?,
-        valid_to,
-        kind: spec.index,
-        total,
-        scale: spec.scale,
-        precision: spec.precision,
-        window_years: spec.window.map(|w| w.years),
-        bands: spec.bands.into_iter().map(Spanned::into_inner).collect(),
-        components,
-    })
 }

@@ -35,10 +35,8 @@ struct MethodSpec {
     id: String,
     name: String,
     decision: String,
-    #[allow(dead_code)]
-    valid_from: Datetime,
-    #[allow(dead_code)]
-    valid_to: Option<Datetime>,
+    valid_from: Spanned<Datetime>,
+    valid_to: Option<Spanned<Datetime>>,
     precision: u32,
     #[serde(rename = "band")]
     bands: Vec<Spanned<Band>>,
@@ -54,6 +52,7 @@ struct MethodSpec {
 pub fn load_service_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<ServiceMethod> {
     let (src, spec) = diag.parse::<MethodSpec>(root, path)?;
     let before = diag.problems().len();
+    let valid = super::dates::validity(&src, &spec.valid_from, spec.valid_to.as_ref(), diag);
     let mut last = f64::INFINITY;
     for b in &spec.bands {
         if b.get_ref().min >= last {
@@ -103,10 +102,12 @@ pub fn load_service_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> 
             (OperatorName::Linear, None) => {}
         }
     }
+    let valid = valid?;
     (diag.problems().len() == before).then(|| ServiceMethod {
         id: spec.id,
         name: spec.name,
         decision: spec.decision,
+        valid,
         precision: spec.precision,
         groups: spec.groups.into_iter().map(Spanned::into_inner).collect(),
         indicators: spec

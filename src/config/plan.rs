@@ -9,7 +9,6 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::dates::to_date;
 use super::diag::Diagnostics;
 use crate::score::{AppliesTo, Comparison, Target, TargetMeasure as Measure, TargetSource, Targets};
 
@@ -54,11 +53,7 @@ struct TargetSpec {
 pub fn load_targets(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<Targets> {
     let (src, spec) = diag.parse::<TargetsSpec>(root, path)?;
     let before = diag.problems().len();
-    let valid_from = to_date(spec.valid_from.get_ref());
-    if valid_from.is_none() {
-        diag.at(&src, &spec.valid_from.span(), "valid_from phải là một ngày (YYYY-MM-DD)");
-    }
-    let valid_to = spec.valid_to.as_ref().and_then(|v| to_date(v.get_ref()));
+    let valid = super::dates::validity(&src, &spec.valid_from, spec.valid_to.as_ref(), diag);
     let mut targets = Vec::new();
     for t in spec.targets {
         let span = t.span();
@@ -136,8 +131,7 @@ pub fn load_targets(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<
         id: spec.id,
         name: spec.name,
         decision: spec.decision,
-        valid_from: valid_from?,
-        valid_to,
+        valid: valid?,
         targets,
     })
 }

@@ -1,6 +1,7 @@
 //! Loading `units.toml` and `officers.toml` into the registry ([`crate::registry`]) and
 //! checking them: every problem with its line, names that clash, successors that loop.
 
+use crate::validity::Validity;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -131,8 +132,7 @@ fn check_unit(src: &SourceText, u: &Spanned<UnitSpec>, diag: &mut Diagnostics) -
         head_email,
         par_rated: s.par_rated,
         handles_dossiers: s.handles_dossiers,
-        valid_from: from,
-        valid_to: to,
+        valid: Validity::new(from, to),
         successor: s.successor.clone(),
     })
 }
@@ -156,7 +156,7 @@ fn check_units_together(src: &SourceText, units: &[Unit], diag: &mut Diagnostics
                     &line_of(&u.code),
                     format!("đơn vị {}: successor \"{succ}\" không có trong danh mục", u.code),
                 ),
-                Some(next) if u.valid_to.is_none_or(|to| next.valid_from <= to) => diag.at(
+                Some(next) if u.valid.to.is_none_or(|to| next.valid.from <= to) => diag.at(
                     src,
                     &line_of(&u.code),
                     format!("đơn vị {}: đơn vị kế thừa {succ} phải bắt đầu sau ngày valid_to của đơn vị cũ", u.code),
@@ -181,8 +181,7 @@ fn check_units_together(src: &SourceText, units: &[Unit], diag: &mut Diagnostics
         for (n, &i) in idx.iter().enumerate() {
             for &j in &idx[n + 1..] {
                 let (a, b) = (&units[i], &units[j]);
-                let overlap = a.valid_from <= b.valid_to.unwrap_or(NaiveDate::MAX)
-                    && b.valid_from <= a.valid_to.unwrap_or(NaiveDate::MAX);
+                let overlap = a.valid.overlaps_with(&b.valid);
                 if overlap {
                     clashes.entry((i, j)).or_insert(k);
                 }
@@ -220,8 +219,7 @@ fn check_officer(
         position: s.position.clone(),
         email,
         gender: s.gender,
-        active_from: from,
-        active_to: to,
+        active: Validity::new(from, to),
     })
 }
 
@@ -239,8 +237,7 @@ mod tests {
             head_email: None,
             par_rated: true,
             handles_dossiers: true,
-            valid_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
-            valid_to: to,
+            valid: Validity::new(NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(), to),
             successor: succ.map(Into::into),
         }
     }

@@ -17,7 +17,7 @@ use polars::prelude::*;
 use super::dates;
 use super::findings::{Example, Finding, MAX_EXAMPLES, Severity};
 use super::profile::Profile;
-use super::schema::{Field, FieldType};
+use super::schema::{Field, FieldType, Schema as DatasetSchema};
 use crate::dataset::Dataset;
 use crate::expr::first_match;
 use crate::national;
@@ -173,20 +173,48 @@ pub fn type_frame(
 ) -> Result<(DataFrame, Layouts)> {
     let dataset = profile.dataset;
     let schema = dataset.schema();
+    require_columns(schema, mapping, profile)?;
+    let (exprs, date_fields) = typed_columns(&raw, schema, mapping, profile);
+    let mut df = raw.lazy().select(exprs).collect()?;
+    let layouts = fill_dates(&mut df, date_fields, profile, tz)?;
+    let (checks, reject) = row_checks(schema, mapping, profile);
+    findings.extend(caught(&df, dataset, checks, file)?);
+    let raw_cols: Vec<String> = schema.fields.iter().map(|f| format!("__raw_{}", f.name)).collect();
+    let kept = df
+        .lazy()
+        .filter(reject.not())
+        .drop(by_name(raw_cols, true, false))
+        .with_column(lit(file).alias("source_file"))
+        .collect()?;
+    Ok((kept, layouts))
+}
+
+/// Every required field has a column, or the file is refused naming the headers looked for.
+fn require_columns(schema: &DatasetSchema, mapping: &Mapping, profile: &Profile) -> Result<()> {
     let missing_required: Vec<&Field> =
         schema.fields.iter().filter(|f| f.required && mapping.missing.contains(&f.name)).collect();
-    if !missing_required.is_empty() {
-        let wanted: Vec<String> = missing_required
-            .iter()
-            .map(|f| {
-                let names: Vec<String> = profile.fields.get(f.name).into_iter().flatten().map(|s| s.key()).collect();
-                format!("{} (\"{}\")", f.name, names.join("\" / \""))
-            })
-            .collect();
-        bail!("thiếu cột bắt buộc theo định dạng {}: {}", profile.id, wanted.join(", "));
+    if missing_required.is_empty() {
+        return Ok(());
     }
+    let wanted: Vec<String> = missing_required
+        .iter()
+        .map(|f| {
+            let names: Vec<String> = profile.fields.get(f.name).into_iter().flatten().map(|s| s.key()).collect();
+            format!("{} (\"{}\")", f.name, names.join("\" / \""))
+        })
+        .collect();
+    bail!("thiếu cột bắt buộc theo định dạng {}: {}", profile.id, wanted.join(", "));
+}
+
+/// For each field its raw text (`__raw_<field>`) and its typed value; date fields are read
+/// with the layout most of their values have, and listed for [`fill_dates`].
+fn typed_columns<'s>(
+    raw: &DataFrame,
+    schema: &'s DatasetSchema,
+    mapping: &Mapping,
+    profile: &Profile,
+) -> (Vec<Expr>, Vec<(&'s str, Option<String>)>) {
     let mut exprs = Vec::new();
-    let mut layouts: Layouts = BTreeMap::new();
     let mut date_fields = Vec::new();
     for f in schema.fields {
         let headers = mapping.used.get(f.name).map_or(&[][..], Vec::as_slice);
@@ -212,8 +240,18 @@ pub fn type_frame(
         }
     }
     exprs.push(col("__row").alias("source_row"));
-    let mut df = raw.lazy().select(exprs).collect()?;
-    // Values the usual layout did not read are read one by one with every layout.
+    (exprs, date_fields)
+}
+
+/// Values the usual layout did not read are read one by one with every layout; returns how
+/// many values of each date field each layout read.
+fn fill_dates(
+    df: &mut DataFrame,
+    date_fields: Vec<(&'static str, Option<String>)>,
+    profile: &Profile,
+    tz: Tz,
+) -> Result<Layouts> {
+    let mut layouts: Layouts = BTreeMap::new();
     for (name, layout) in date_fields {
         let raw_col = format!("__raw_{name}");
         let parsed = df.column(name)?.clone();
@@ -233,7 +271,16 @@ pub fn type_frame(
             df.with_column(filled)?;
         }
     }
+    Ok(layouts)
+}
 
+/// A rule over the typed rows: its Vietnamese wording, the rows it catches, what happens to
+/// them and the value shown as an example.
+type RowCheck = (String, Expr, Severity, Expr);
+
+/// Every field's checks, and the condition that drops a row (any rejecting check caught it).
+fn row_checks(schema: &DatasetSchema, mapping: &Mapping, profile: &Profile) -> (Vec<RowCheck>, Expr) {
+    let dataset = profile.dataset;
     let mut reject = lit(false);
     let mut checks = Vec::new();
     for f in schema.fields {
@@ -267,29 +314,27 @@ pub fn type_frame(
         }
         checks.push((check.0, check.1, check.2, col(&raw_col)));
     }
-    // Every column's check counted in one pass; only those that caught rows are listed.
+    (checks, reject)
+}
+
+/// The findings of the checks that caught rows, every check counted in one pass.
+fn caught(df: &DataFrame, dataset: Dataset, checks: Vec<RowCheck>, file: &str) -> Result<Vec<Finding>> {
     let counts = df
         .clone()
         .lazy()
         .select(checks.iter().enumerate().map(|(i, c)| c.1.clone().sum().alias(format!("c{i}"))).collect::<Vec<_>>())
         .collect()?;
+    let mut findings = Vec::new();
     for (i, (rule, cond, severity, detail)) in checks.into_iter().enumerate() {
-        let caught = counts.column(&format!("c{i}"))?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
-        if caught == 0 {
+        let n = counts.column(&format!("c{i}"))?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
+        if n == 0 {
             continue;
         }
-        if let Some(finding) = finding_with(&df, dataset, severity, rule, cond, detail, file)? {
+        if let Some(finding) = finding_with(df, dataset, severity, rule, cond, detail, file)? {
             findings.push(finding);
         }
     }
-    let raw_cols: Vec<String> = schema.fields.iter().map(|f| format!("__raw_{}", f.name)).collect();
-    let kept = df
-        .lazy()
-        .filter(reject.not())
-        .drop(by_name(raw_cols, true, false))
-        .with_column(lit(file).alias("source_file"))
-        .collect()?;
-    Ok((kept, layouts))
+    Ok(findings)
 }
 
 /// Counts the rows matching `cond` and keeps the first examples (row and raw value).

@@ -16,7 +16,7 @@ use crate::score::{
 };
 
 fn applies(m: &IndexMethod, period: Period) -> bool {
-    m.valid_from <= period.last_day() && m.valid_to.is_none_or(|to| to >= period.first_day())
+    m.valid.meets(period)
 }
 
 fn province_rank(ranking: &DataFrame, ward_name: &str) -> Result<Option<ProvinceRank>> {
@@ -91,12 +91,7 @@ pub fn score_indices(
             );
         }
     }
-    if let Some(t) = config
-        .methodologies
-        .targets
-        .iter()
-        .find(|t| t.valid_from <= period.last_day() && t.valid_to.is_none_or(|to| to >= period.first_day()))
-    {
+    if let Some(t) = config.methodologies.targets.iter().find(|t| t.valid.meets(period)) {
         let units: Vec<(String, crate::config::UnitKind)> = config
             .registry
             .units

@@ -256,6 +256,42 @@ async fn attempt(
     body: Option<&str>,
     last: &Validator,
 ) -> Result<Fetched, Attempt> {
+    let req = request(c, id, h, url, body, last)?;
+    let mut resp = match req.send().await {
+        Ok(r) => r,
+        Err(e) if refused_redirect(&e).is_some() => {
+            let why = refused_redirect(&e).map(ToString::to_string).unwrap_or_default();
+            return Err(Attempt::Fail(anyhow!("nguồn \"{id}\": {why}")));
+        }
+        Err(e) if e.is_timeout() => return Err(Attempt::Retry("hết thời gian chờ".into(), None)),
+        Err(e) if e.is_connect() || e.is_request() => {
+            return Err(Attempt::Retry(format!("không kết nối được: {e}"), None));
+        }
+        Err(e) => return Err(Attempt::Fail(anyhow!(e))),
+    };
+    if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok(Fetched::NotModified { url: url.to_string() });
+    }
+    judge(&resp, id, h, url)?;
+    let header = |name| {
+        resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string)
+    };
+    let validator =
+        Validator { etag: header(reqwest::header::ETAG), last_modified: header(reqwest::header::LAST_MODIFIED) };
+    let bytes = read_body(&mut resp, id, h.max_bytes).await?;
+    // After a redirect on the same server, the archive names where the bytes came from.
+    Ok(Fetched::Body { bytes, url: resp.url().to_string(), validator })
+}
+
+/// The request of one attempt: method, body, the last validators and the credentials.
+fn request(
+    c: &reqwest::Client,
+    id: &str,
+    h: &HttpSource,
+    url: &str,
+    body: Option<&str>,
+    last: &Validator,
+) -> Result<reqwest::RequestBuilder, Attempt> {
     let mut req = match h.method {
         Method::Get => c.get(url),
         Method::Post => c.post(url),
@@ -282,22 +318,13 @@ async fn attempt(
             Auth::Header(name, _) => req.header(name.as_str(), secret),
         };
     }
-    let mut resp = match req.send().await {
-        Ok(r) => r,
-        Err(e) if refused_redirect(&e).is_some() => {
-            let why = refused_redirect(&e).map(ToString::to_string).unwrap_or_default();
-            return Err(Attempt::Fail(anyhow!("nguồn \"{id}\": {why}")));
-        }
-        Err(e) if e.is_timeout() => return Err(Attempt::Retry("hết thời gian chờ".into(), None)),
-        Err(e) if e.is_connect() || e.is_request() => {
-            return Err(Attempt::Retry(format!("không kết nối được: {e}"), None));
-        }
-        Err(e) => return Err(Attempt::Fail(anyhow!(e))),
-    };
+    Ok(req)
+}
+
+/// Whether a response's status, type and announced size let its body be read: a busy
+/// server is retried, a refusal or a wrong kind of content is not.
+fn judge(resp: &reqwest::Response, id: &str, h: &HttpSource, url: &str) -> Result<(), Attempt> {
     let status = resp.status();
-    if status == reqwest::StatusCode::NOT_MODIFIED {
-        return Ok(Fetched::NotModified { url: url.to_string() });
-    }
     if status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
         let wait = resp
             .headers()
@@ -332,30 +359,27 @@ async fn attempt(
             h.max_bytes
         )));
     }
-    let header = |name| {
-        resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string)
-    };
-    let validator =
-        Validator { etag: header(reqwest::header::ETAG), last_modified: header(reqwest::header::LAST_MODIFIED) };
+    Ok(())
+}
+
+/// The body, chunk by chunk, stopped as soon as it passes `max_bytes`.
+async fn read_body(resp: &mut reqwest::Response, id: &str, max_bytes: u64) -> Result<Vec<u8>, Attempt> {
     let mut bytes = Vec::new();
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
                 bytes.extend_from_slice(&chunk);
-                if bytes.len() as u64 > h.max_bytes {
+                if bytes.len() as u64 > max_bytes {
                     return Err(Attempt::Fail(anyhow!(
-                        "nguồn \"{id}\": phản hồi vượt giới hạn max_bytes = {}",
-                        h.max_bytes
+                        "nguồn \"{id}\": phản hồi vượt giới hạn max_bytes = {max_bytes}"
                     )));
                 }
             }
-            Ok(None) => break,
+            Ok(None) => return Ok(bytes),
             Err(e) if e.is_timeout() => return Err(Attempt::Retry("hết thời gian chờ khi nhận dữ liệu".into(), None)),
             Err(e) => return Err(Attempt::Retry(format!("phản hồi bị cắt ngang: {e}"), None)),
         }
     }
-    // After a redirect on the same server, the archive names where the bytes came from.
-    Ok(Fetched::Body { bytes, url: resp.url().to_string(), validator })
 }
 
 async fn with_retries(

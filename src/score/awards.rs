@@ -81,8 +81,7 @@ pub struct Criterion {
 pub struct Level {
     pub code: String,
     pub name: String,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
+    pub valid: crate::validity::Validity,
     pub submit_to: String,
     pub cap_collective: Option<usize>,
     pub cap_individual: Option<usize>,
@@ -93,7 +92,7 @@ pub struct Level {
 
 impl Level {
     pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.valid_from <= day && self.valid_to.is_none_or(|to| day <= to)
+        self.valid.contains(day)
     }
 
     fn cap(&self, a: Audience) -> Option<usize> {
@@ -124,6 +123,8 @@ pub struct AwardRules {
     pub id: String,
     pub name: String,
     pub decision: String,
+    /// The award rounds (years) the rules apply to.
+    pub valid: crate::validity::Validity,
     pub women_share_collective: f64,
     /// (from, amount in đồng), sorted by date.
     pub base_salary: Vec<(NaiveDate, f64)>,

@@ -65,8 +65,7 @@ pub struct IndexMethod {
     pub id: String,
     pub name: String,
     pub decision: String,
-    pub valid_from: chrono::NaiveDate,
-    pub valid_to: Option<chrono::NaiveDate>,
+    pub valid: crate::validity::Validity,
     pub kind: IndexKind,
     pub total: Total,
     pub scale: f64,
@@ -136,53 +135,48 @@ fn zero_rule(op: LeafOp) -> ZeroRule {
 /// Scores one index for every unit of `input` (a `unit` column and one column per leaf).
 /// With a min–max component, `input` has a `year` column and `year` picks the year scored.
 pub fn score_index(input: &DataFrame, method: &IndexMethod, year: Option<i32>) -> Result<IndexResult> {
-    let schema = input.schema();
-    if !schema.contains("unit") {
+    if !input.schema().contains("unit") {
         bail!("thiếu cột \"unit\"");
     }
-    let mut frame = input.clone().lazy().with_column(col("unit").cast(DataType::String));
-    let mut pooled: Option<LazyFrame> = None;
-    if let Some(w) = method.window_years {
-        if !schema.contains("year") {
-            bail!("phương pháp {} cần cột \"year\" (chuẩn hóa min–max trên {w} năm)", method.id);
-        }
-        let y = match year {
-            Some(y) => y,
-            None => input.column("year")?.cast(&DataType::Int32)?.i32()?.max().unwrap_or(0),
-        };
-        let in_window = f64_col("year").gt(lit(f64::from(y - w))).and(f64_col("year").lt_eq(lit(f64::from(y))));
-        pooled = Some(frame.clone().filter(in_window));
-        frame = frame.filter(f64_col("year").eq(lit(f64::from(y))));
-    }
+    let (frame, pooled) = scored_year(input, method, year)?;
+    let leaves = leaf_rows(input.schema(), method, &frame, pooled.as_ref())?;
+    let components = with_parents(method, leaves)?
+        .lazy()
+        .with_columns([(col("max_applied") - col("points")).alias("lost")])
+        .sort(["unit", "order"], SortMultipleOptions::default().with_maintain_order(true))
+        .collect()?;
+    let units = unit_totals(input, method, &components)?;
+    Ok(IndexResult { units, components })
+}
 
+/// The rows scored and, for a min–max method, the rows of the window pooled for its min and max.
+fn scored_year(input: &DataFrame, method: &IndexMethod, year: Option<i32>) -> Result<(LazyFrame, Option<LazyFrame>)> {
+    let frame = input.clone().lazy().with_column(col("unit").cast(DataType::String));
+    let Some(w) = method.window_years else { return Ok((frame, None)) };
+    if !input.schema().contains("year") {
+        bail!("phương pháp {} cần cột \"year\" (chuẩn hóa min–max trên {w} năm)", method.id);
+    }
+    let y = match year {
+        Some(y) => y,
+        None => input.column("year")?.cast(&DataType::Int32)?.i32()?.max().unwrap_or(0),
+    };
+    let in_window = f64_col("year").gt(lit(f64::from(y - w))).and(f64_col("year").lt_eq(lit(f64::from(y))));
+    let pooled = frame.clone().filter(in_window);
+    Ok((frame.filter(f64_col("year").eq(lit(f64::from(y)))), Some(pooled)))
+}
+
+/// One row per unit and leaf: input, normalised value, the maximum that applied and points.
+fn leaf_rows(
+    schema: &Schema,
+    method: &IndexMethod,
+    frame: &LazyFrame,
+    pooled: Option<&LazyFrame>,
+) -> Result<DataFrame> {
     let mut long = Vec::new();
     for (order, c) in method.components.iter().enumerate() {
         let Some(op) = c.op else { continue };
         let (x, zero_den) = leaf_input(&c.code, schema)?;
-        let max = lit(c.max_points);
-        let normalised = match op {
-            LeafOp::Points if c.max_points > 0.0 => x.clone().clip(lit(0.0), max.clone()) / max.clone(),
-            LeafOp::Points => null_f64(),
-            LeafOp::Scaled { input_scale } => (x.clone() / lit(input_scale)).clip(lit(0.0), lit(1.0)),
-            LeafOp::Threshold { threshold, .. } => (x.clone().clip_min(lit(0.0)) / lit(threshold)).clip_max(lit(1.0)),
-            LeafOp::Linear { .. } => x.clone().clip(lit(0.0), lit(1.0)),
-            LeafOp::MinMax => {
-                let p = pooled
-                    .clone()
-                    .expect("window checked")
-                    .select([f64_col(&c.code).min().alias("mn"), f64_col(&c.code).max().alias("mx")]);
-                let stats = p.collect()?;
-                let mn = stats.column("mn")?.f64()?.get(0);
-                let mx = stats.column("mx")?.f64()?.get(0);
-                match (mn, mx) {
-                    (Some(mn), Some(mx)) if mx > mn => {
-                        (lit(1.0) + lit(9.0) * (x.clone() - lit(mn)) / lit(mx - mn)).clip(lit(1.0), lit(10.0))
-                            / lit(10.0)
-                    }
-                    _ => when(x.clone().is_not_null()).then(lit(1.0)).otherwise(null_f64()),
-                }
-            }
-        };
+        let normalised = normalise(op, c, &x, pooled)?;
         let rule = zero_rule(op);
         let normalised = match rule {
             ZeroRule::Full => when(zero_den.clone()).then(lit(1.0)).otherwise(normalised),
@@ -199,24 +193,52 @@ pub fn score_index(input: &DataFrame, method: &IndexMethod, year: Option<i32>) -
             lit(order as u32).alias("order"),
             x.alias("input"),
             normalised.alias("normalised"),
-            when(applicable.clone()).then(max.clone()).otherwise(lit(0.0)).alias("max_applied"),
+            when(applicable).then(lit(c.max_points)).otherwise(lit(0.0)).alias("max_applied"),
         ]));
     }
-    let mut leaves = concat(long, UnionArgs::default())?
+    Ok(concat(long, UnionArgs::default())?
         .with_columns([(col("normalised").fill_null(lit(0.0)) * col("max_applied")).alias("points")])
-        .collect()?;
+        .collect()?)
+}
 
-    // Parents, deepest first: points = min(Σ children, max); the max applied is the parent's
-    // own, unless none of its children applied.
+/// A leaf's input turned into a value on 0..1 by its operator.
+fn normalise(op: LeafOp, c: &Component, x: &Expr, pooled: Option<&LazyFrame>) -> Result<Expr> {
+    let max = lit(c.max_points);
+    Ok(match op {
+        LeafOp::Points if c.max_points > 0.0 => x.clone().clip(lit(0.0), max.clone()) / max,
+        LeafOp::Points => null_f64(),
+        LeafOp::Scaled { input_scale } => (x.clone() / lit(input_scale)).clip(lit(0.0), lit(1.0)),
+        LeafOp::Threshold { threshold, .. } => (x.clone().clip_min(lit(0.0)) / lit(threshold)).clip_max(lit(1.0)),
+        LeafOp::Linear { .. } => x.clone().clip(lit(0.0), lit(1.0)),
+        LeafOp::MinMax => {
+            let stats = pooled
+                .expect("window checked")
+                .clone()
+                .select([f64_col(&c.code).min().alias("mn"), f64_col(&c.code).max().alias("mx")])
+                .collect()?;
+            let mn = stats.column("mn")?.f64()?.get(0);
+            let mx = stats.column("mx")?.f64()?.get(0);
+            match (mn, mx) {
+                (Some(mn), Some(mx)) if mx > mn => {
+                    (lit(1.0) + lit(9.0) * (x.clone() - lit(mn)) / lit(mx - mn)).clip(lit(1.0), lit(10.0)) / lit(10.0)
+                }
+                _ => when(x.clone().is_not_null()).then(lit(1.0)).otherwise(null_f64()),
+            }
+        }
+    })
+}
+
+/// The leaves with a row per unit and parent added, deepest parents first: points =
+/// min(Σ children, max); the max applied is the parent's own, unless none of its children applied.
+fn with_parents(method: &IndexMethod, mut rows: DataFrame) -> Result<DataFrame> {
     let mut parents: Vec<&Component> = method.components.iter().filter(|c| c.op.is_none()).collect();
     parents.sort_by_key(|c| std::cmp::Reverse(method.depth(c)));
-    let parent_of = |code: &str| method.components.iter().find(|c| c.code == code).and_then(|c| c.parent.clone());
     let codes: Vec<String> = method.components.iter().map(|c| c.code.clone()).collect();
-    let parent_col: Vec<Option<String>> = codes.iter().map(|c| parent_of(c)).collect();
-    let tree = df!["t_component" => codes.clone(), "parent" => parent_col]?;
+    let parent_col: Vec<Option<String>> = method.components.iter().map(|c| c.parent.clone()).collect();
+    let tree = df!["t_component" => codes, "parent" => parent_col]?;
     for p in parents {
         let order = method.components.iter().position(|c| c.code == p.code).expect("own component") as u32;
-        let kids = leaves
+        let kids = rows
             .clone()
             .lazy()
             .join(tree.clone().lazy(), [col("component")], [col("t_component")], JoinArgs::new(JoinType::Left))
@@ -235,41 +257,20 @@ pub fn score_index(input: &DataFrame, method: &IndexMethod, year: Option<i32>) -
                 .then(col("points") / col("max_applied"))
                 .otherwise(null_f64())
                 .alias("normalised")])
-            .select([
-                col("unit"),
-                col("component"),
-                col("order"),
-                col("input"),
-                col("normalised"),
-                col("max_applied"),
-                col("points"),
-            ])
+            .select(["unit", "component", "order", "input", "normalised", "max_applied", "points"].map(col))
             .collect()?;
-        leaves = leaves.vstack(&kids)?;
+        rows = rows.vstack(&kids)?;
     }
-    let components = leaves
-        .lazy()
-        .with_columns([(col("max_applied") - col("points")).alias("lost")])
-        .sort(["unit", "order"], SortMultipleOptions::default().with_maintain_order(true))
-        .collect()?;
+    Ok(rows)
+}
 
+/// Per unit, in the input's order: the total from the top-level components, its band and rank.
+fn unit_totals(input: &DataFrame, method: &IndexMethod, components: &DataFrame) -> Result<DataFrame> {
     let top: Vec<String> = method.components.iter().filter(|c| c.parent.is_none()).map(|c| c.code.clone()).collect();
     let top_rows = components
         .clone()
         .lazy()
         .filter(col("component").is_in(lit(Series::new("t".into(), top)).implode(true), false));
-    let total = match &method.total {
-        Total::Sum => col("points").sum(),
-        Total::Normalised => lit(method.scale) * col("points").sum() / col("max_applied").sum(),
-        Total::TwoSource { appraised, survey } => {
-            let pts = |code: &str| col("points").filter(col("component").eq(lit(code.to_string()))).sum();
-            let has_survey = col("input").filter(col("component").eq(lit(survey.clone()))).is_not_null().any(true);
-            let appraised_max = method.components.iter().find(|c| &c.code == appraised).map_or(1.0, |c| c.max_points);
-            when(has_survey)
-                .then(pts(appraised) + pts(survey))
-                .otherwise(pts(appraised) * lit(method.scale / appraised_max))
-        }
-    };
     let band = first_match(
         method.bands.iter().map(|b| (col("total").gt_eq(lit(b.min)), lit(b.label.clone()))),
         lit(NULL).cast(DataType::String),
@@ -280,9 +281,9 @@ pub fn score_index(input: &DataFrame, method: &IndexMethod, year: Option<i32>) -
         .with_row_index("o", None)
         .group_by([col("o_unit")])
         .agg([col("o").min()]);
-    let units = top_rows
+    Ok(top_rows
         .group_by([col("unit")])
-        .agg([total.alias("total")])
+        .agg([total(method).alias("total")])
         .with_columns([col("total").round(method.precision, RoundMode::HalfAwayFromZero)])
         .with_columns([
             band.alias("band"),
@@ -294,8 +295,23 @@ pub fn score_index(input: &DataFrame, method: &IndexMethod, year: Option<i32>) -
         .join(first_seen, [col("unit")], [col("o_unit")], JoinArgs::new(JoinType::Left))
         .sort(["o"], Default::default())
         .drop(cols(["o"]))
-        .collect()?;
-    Ok(IndexResult { units, components })
+        .collect()?)
+}
+
+/// The total over a unit's top-level rows, by the method's rule.
+fn total(method: &IndexMethod) -> Expr {
+    match &method.total {
+        Total::Sum => col("points").sum(),
+        Total::Normalised => lit(method.scale) * col("points").sum() / col("max_applied").sum(),
+        Total::TwoSource { appraised, survey } => {
+            let pts = |code: &str| col("points").filter(col("component").eq(lit(code.to_string()))).sum();
+            let has_survey = col("input").filter(col("component").eq(lit(survey.clone()))).is_not_null().any(true);
+            let appraised_max = method.components.iter().find(|c| &c.code == appraised).map_or(1.0, |c| c.max_points);
+            when(has_survey)
+                .then(pts(appraised) + pts(survey))
+                .otherwise(pts(appraised) * lit(method.scale / appraised_max))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -318,8 +334,7 @@ mod tests {
             id: "t".into(),
             name: "t".into(),
             decision: "t".into(),
-            valid_from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-            valid_to: None,
+            valid: crate::validity::Validity::since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
             kind: IndexKind::Par,
             total,
             scale: 100.0,

@@ -178,6 +178,8 @@ pub struct ServiceMethod {
     pub id: String,
     pub name: String,
     pub decision: String,
+    /// The days the methodology applies to.
+    pub valid: crate::validity::Validity,
     pub precision: u32,
     pub groups: Vec<Group>,
     pub indicators: Vec<Indicator>,

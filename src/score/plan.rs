@@ -2,7 +2,6 @@
 //! it is measured (from data, or confirmed by a named person). Loaded and checked from the
 //! methodology folder by `config`; scored by [`super::plan_targets`].
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::registry::UnitKind;
@@ -128,7 +127,6 @@ pub struct Targets {
     pub id: String,
     pub name: String,
     pub decision: String,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
+    pub valid: crate::validity::Validity,
     pub targets: Vec<Target>,
 }

@@ -177,6 +177,7 @@ mod tests {
             id: "t".into(),
             name: "t".into(),
             decision: "t".into(),
+            valid: crate::validity::Validity::since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
             precision: 2,
             groups: vec![
                 Group { code: "g1".into(), name: "G1".into(), max_points: 30.0, note: None, portal_code: None },

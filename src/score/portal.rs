@@ -149,6 +149,7 @@ mod tests {
             id: "t".into(),
             name: "t".into(),
             decision: "t".into(),
+            valid: crate::validity::Validity::since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
             precision: 2,
             groups: vec![
                 group("tien_do", 20.0, "TDGQ"),
