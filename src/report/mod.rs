@@ -4,6 +4,7 @@
 mod awards;
 mod card;
 mod charts;
+pub mod documents;
 mod email;
 mod indices;
 mod portal;
@@ -14,6 +15,7 @@ mod ytd;
 
 pub use awards::{AwardsReport, awards_workbook, reason_vi};
 pub use card::{UnitCard, card_email, card_workbook, unit_card};
+pub use documents::{Document, Templates, award_documents};
 pub use email::{Email, awards_email, escape, monthly_email, number, percent};
 pub use indices::lost_points;
 pub use summary::{Summary, UnitLine, summarise};
