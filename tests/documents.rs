@@ -348,7 +348,15 @@ fn documents() -> &'static Vec<Document> {
     static DOCS: OnceLock<Vec<Document>> = OnceLock::new();
     DOCS.get_or_init(|| {
         let r = round();
-        award_documents(&r.report(), &r.templates()).unwrap()
+        let docs = award_documents(&r.report(), &r.templates()).unwrap();
+        // THIDUA_DOCS_DIR=/some/dir keeps the documents, to open or print them by hand.
+        if let Some(dir) = std::env::var_os("THIDUA_DOCS_DIR") {
+            std::fs::create_dir_all(&dir).unwrap();
+            for d in &docs {
+                std::fs::write(Path::new(&dir).join(&d.file_name), &d.bytes).unwrap();
+            }
+        }
+        docs
     })
 }
 
@@ -490,6 +498,11 @@ fn the_proposals_list_every_nominee_with_the_workbooks_level_and_prize() {
             "{name} / {level} / {prize} not in {listed:#?}"
         );
     }
+    // The position names the unit once: left out when the position already says it.
+    let position = |name: &str| listed.iter().find(|r| r[1] == name).map(|r| r[2].clone()).unwrap();
+    assert_eq!(position("Trần Quốc Khánh"), "Trưởng bộ phận Địa chính - Xây dựng");
+    assert_eq!(position("Ngô Thị Phương"), "Trạm trưởng Trạm Y tế");
+    assert_eq!(position("Hoàng Thị Mai"), "Kế toán trưởng, Bộ phận Tài chính - Kế toán");
     let text: String = proposals.iter().map(Docx::text).collect::<Vec<_>>().join("\n");
     let counted: usize = proposals
         .iter()

@@ -218,7 +218,8 @@ fn titles(ctx: &Ctx<'_>, c: &Candidate, vars: &[(&'static str, String)]) -> Resu
     let align = [AlignmentType::Center, AlignmentType::Left, AlignmentType::Left];
     match c.facts.get("annual_title") {
         Some(Fact::Text(code)) => grid.row(&[ctx.r.year.to_string(), title_name(ctx, code)?, blank], &align),
-        _ => grid.row(&[blank.clone(), blank.clone(), blank], &align),
+        // The year column is narrow: a shorter blank keeps it on one line.
+        _ => grid.row(&[blank.chars().take(3).collect(), blank.clone(), blank], &align),
     }
     Ok(grid.table())
 }

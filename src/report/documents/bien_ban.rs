@@ -136,7 +136,7 @@ fn in_title(subject: &str) -> String {
 fn vote_table(ctx: &Ctx<'_>, votes: &Votes, vars: &[(&'static str, String)]) -> docx_rs::Table {
     let t = &ctx.t.minutes;
     let headers: Vec<String> = t.columns.iter().map(|c| ctx.fill(c, vars)).collect();
-    let mut grid = Grid::new(&headers, &[7, 35, 28, 16, 14]);
+    let mut grid = Grid::new(&headers, &[9, 34, 27, 16, 14]);
     let align =
         [AlignmentType::Center, AlignmentType::Left, AlignmentType::Left, AlignmentType::Center, AlignmentType::Center];
     let (mut n, mut level_no, mut current) = (0, 0, String::new());

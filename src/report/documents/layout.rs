@@ -16,7 +16,7 @@ use std::io::Cursor;
 use anyhow::{Context, Result};
 use docx_rs::{
     AlignmentType, BorderType, Docx, Header, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, SpecialIndentType, Table, TableBorder,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableBorder,
     TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 use unicode_normalization::UnicodeNormalization;
@@ -91,11 +91,13 @@ pub fn line(text: &str, look: Look, align: AlignmentType) -> Paragraph {
     Paragraph::new().add_run(run(text, look)).align(align).line_spacing(spacing(0, 0)).size(look.size)
 }
 
-/// A body paragraph: justified, first line indented 1,25 cm, 6 pt after.
+/// A body paragraph: justified, first line indented 1,25 cm, 6 pt after. A line with dots to
+/// fill by hand is left-aligned: justified, its words would spread across the page.
 pub fn body(text: &str) -> Paragraph {
+    let align = if text.contains("……") { AlignmentType::Left } else { AlignmentType::Both };
     Paragraph::new()
         .add_run(run(text, Look::BODY))
-        .align(AlignmentType::Both)
+        .align(align)
         .indent(None, Some(SpecialIndentType::FirstLine(709)), None, None)
         .line_spacing(spacing(0, 120))
         .size(BODY)
@@ -161,14 +163,18 @@ fn glyph(c: char, bold: bool) -> usize {
     }
 }
 
-/// A centred line with a rule under it of `rule` twips, centred in a cell `column` wide.
-fn ruled(text: &str, look: Look, column: usize, rule: usize) -> Paragraph {
+/// A short rule of `rule` twips centred in a cell `column` wide: an empty paragraph with a top
+/// border, placed under the line it underlines (a border on that line itself would narrow it).
+fn rule(column: usize, rule: usize) -> Paragraph {
     let inner = column.saturating_sub(2 * CELL_PADDING);
-    let side = inner.saturating_sub(rule) / 2;
-    let mut p = line(text, look, AlignmentType::Center).indent(Some(side as i32), None, Some(side as i32), None);
-    p.property = p.property.set_border(
-        ParagraphBorder::new(ParagraphBorderPosition::Bottom).val(BorderType::Single).size(6).space(1).color("000000"),
-    );
+    let side = (inner.saturating_sub(rule) / 2) as i32;
+    let mut p = Paragraph::new()
+        .indent(Some(side), None, Some(side), None)
+        .line_spacing(LineSpacing::new().before(60).after(0).line(80).line_rule(LineSpacingType::Exact))
+        .size(4);
+    p.property = p.property.set_borders(ParagraphBorders::with_empty().set(
+        ParagraphBorder::new(ParagraphBorderPosition::Top).val(BorderType::Single).size(6).space(0).color("000000"),
+    ));
     p
 }
 
@@ -230,13 +236,12 @@ pub fn heading_block(h: &Heading) -> Table {
     }
     let agency: Vec<String> = h.agency.iter().map(|a| upper(a)).filter(|a| !a.trim().is_empty()).collect();
     let widest = agency.iter().map(|a| text_width(a, agency_look)).max().unwrap_or(0);
-    for (i, a) in agency.iter().enumerate() {
-        left = left.add_paragraph(if i + 1 == agency.len() {
-            // NĐ 30: a rule 1/3 to 1/2 as long as the agency's line.
-            ruled(a, agency_look, LEFT_COLUMN, (widest * 2 / 5).max(900))
-        } else {
-            line(a, agency_look, AlignmentType::Center)
-        });
+    for a in &agency {
+        left = left.add_paragraph(line(a, agency_look, AlignmentType::Center));
+    }
+    if !agency.is_empty() {
+        // NĐ 30: a rule 1/3 to 1/2 as long as the agency's line.
+        left = left.add_paragraph(rule(LEFT_COLUMN, (widest * 2 / 5).clamp(900, LEFT_COLUMN / 2)));
     }
     if !h.number.is_empty() {
         left = left.add_paragraph(
@@ -251,7 +256,8 @@ pub fn heading_block(h: &Heading) -> Table {
             Look { size: NATIONAL, bold: true, italic: false },
             AlignmentType::Center,
         ))
-        .add_paragraph(ruled(&h.motto, motto_look, RIGHT_COLUMN, text_width(&h.motto, motto_look)))
+        .add_paragraph(line(&h.motto, motto_look, AlignmentType::Center))
+        .add_paragraph(rule(RIGHT_COLUMN, text_width(&h.motto, motto_look)))
         .add_paragraph(line(&h.place_date, Look::ITALIC, AlignmentType::Center).line_spacing(spacing(160, 0)));
     borderless(vec![TableRow::new(vec![left, right])], vec![LEFT_COLUMN, RIGHT_COLUMN])
 }
@@ -260,14 +266,10 @@ pub fn heading_block(h: &Heading) -> Table {
 pub fn title(kind: &str, subject: &[String]) -> Vec<Paragraph> {
     let mut out =
         vec![line(&upper(kind), Look::BOLD, AlignmentType::Center).line_spacing(spacing(360, 0)).keep_next(true)];
-    for (i, s) in subject.iter().enumerate() {
-        let p = if i + 1 == subject.len() {
-            ruled(s, Look::BOLD, TEXT_WIDTH + 2 * CELL_PADDING, TEXT_WIDTH * 2 / 5)
-        } else {
-            line(s, Look::BOLD, AlignmentType::Center)
-        };
-        out.push(p.keep_next(true));
+    for s in subject {
+        out.push(line(s, Look::BOLD, AlignmentType::Center).keep_next(true));
     }
+    out.push(rule(TEXT_WIDTH + 2 * CELL_PADDING, TEXT_WIDTH / 3).keep_next(true));
     out.push(blank_line());
     out
 }
@@ -338,6 +340,11 @@ pub fn signatures(left: &SignColumn, right: &SignColumn) -> Table {
     borderless(vec![TableRow::new(vec![sign_cell(left, lw), sign_cell(right, rw)]).cant_split()], vec![lw, rw])
 }
 
+/// A table cell's line, with 2 pt above and below so rows do not touch their borders.
+fn cell_line(text: &str, look: Look, align: AlignmentType) -> Paragraph {
+    line(text, look, align).line_spacing(spacing(40, 40))
+}
+
 /// A grid table with a bold header row that repeats on every page.
 pub struct Grid {
     widths: Vec<usize>,
@@ -375,7 +382,7 @@ impl Grid {
             .enumerate()
             .map(|(i, (v, w))| {
                 let a = align.get(i).copied().unwrap_or(AlignmentType::Left);
-                cell(*w).vertical_align(VAlignType::Center).add_paragraph(line(v, Look::CELL, a))
+                cell(*w).vertical_align(VAlignType::Center).add_paragraph(cell_line(v, Look::CELL, a))
             })
             .collect();
         self.rows.push(TableRow::new(cells).cant_split());
@@ -396,8 +403,8 @@ impl Grid {
         let n = self.widths.len();
         let label_width: usize = self.widths[..n - 1].iter().sum();
         let cells = vec![
-            cell(label_width).grid_span(n - 1).add_paragraph(line(label, Look::CELL_BOLD, AlignmentType::Center)),
-            cell(self.widths[n - 1]).add_paragraph(line(value, Look::CELL_BOLD, AlignmentType::Right)),
+            cell(label_width).grid_span(n - 1).add_paragraph(cell_line(label, Look::CELL_BOLD, AlignmentType::Center)),
+            cell(self.widths[n - 1]).add_paragraph(cell_line(value, Look::CELL_BOLD, AlignmentType::Right)),
         ];
         self.rows.push(TableRow::new(cells).cant_split());
     }

@@ -192,12 +192,12 @@ impl<'a> Ctx<'a> {
         }
         let position = self.r.registry.officer(&o.code).map_or(String::new(), |x| x.position.clone());
         let unit = self.unit_name(o);
-        let key = unit
-            .strip_prefix("Bộ phận ")
-            .unwrap_or(&unit)
-            .trim_end_matches(self.r.ward.short_name.as_str())
-            .trim()
-            .to_lowercase();
+        // The unit's distinctive words: "Bộ phận Địa chính - Xây dựng - …" → "địa chính",
+        // "Trạm Y tế phường Giếng Đáy" → "trạm y tế".
+        let short = self.r.ward.short_name.as_str();
+        let key = unit.strip_prefix("Bộ phận ").unwrap_or(&unit);
+        let key = key.split(" - ").next().unwrap_or(key).trim_end_matches(short).trim();
+        let key = key.strip_suffix(" phường").unwrap_or(key).to_lowercase();
         match (position.is_empty(), unit.is_empty()) {
             (true, _) => unit,
             (false, true) => position,

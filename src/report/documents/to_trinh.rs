@@ -113,7 +113,7 @@ fn document(ctx: &Ctx<'_>, d: &ProposalDoc, groups: &[&Group<'_>]) -> Result<Doc
 fn list(ctx: &Ctx<'_>, groups: &[&Group<'_>], vars: &[(&'static str, String)]) -> docx_rs::Table {
     let l = &ctx.t.proposal.list;
     let headers: Vec<String> = l.columns.iter().map(|c| ctx.fill(c, vars)).collect();
-    let mut grid = Grid::new(&headers, &[7, 31, 28, 20, 14]);
+    let mut grid = Grid::new(&headers, &[8, 28, 27, 21, 16]);
     let align =
         [AlignmentType::Center, AlignmentType::Left, AlignmentType::Left, AlignmentType::Left, AlignmentType::Right];
     let mut level_no = 0;
