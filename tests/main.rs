@@ -10,6 +10,7 @@ mod crash;
 mod daemon;
 mod delivery;
 mod delivery_faults;
+mod documents;
 mod files;
 mod http_pull;
 mod httpd;

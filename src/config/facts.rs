@@ -11,7 +11,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::dates::to_date;
-use super::diag::Diagnostics;
+use super::diag::{Diagnostics, SourceText};
 use crate::registry::Registry;
 
 #[derive(Deserialize, Debug, Clone)]
@@ -64,6 +64,22 @@ pub struct OfficerFacts {
     pub under_investigation: bool,
 }
 
+/// The council's vote on one nominee (Hội đồng Thi đua – Khen thưởng), as its minutes record it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteCount {
+    pub agree: u32,
+    pub total: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoteSpec {
+    unit: Option<String>,
+    officer: Option<String>,
+    agree: u32,
+    total: u32,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FactsSpec {
@@ -72,6 +88,8 @@ struct FactsSpec {
     units: Vec<Spanned<UnitFacts>>,
     #[serde(rename = "officer", default)]
     officers: Vec<Spanned<OfficerFacts>>,
+    #[serde(rename = "vote", default)]
+    votes: Vec<Spanned<VoteSpec>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -79,6 +97,9 @@ pub struct WardFacts {
     pub year: i32,
     pub units: BTreeMap<String, UnitFacts>,
     pub officers: BTreeMap<String, OfficerFacts>,
+    /// The council's votes, by unit code and by officer id (none before the council meets).
+    pub unit_votes: BTreeMap<String, VoteCount>,
+    pub officer_votes: BTreeMap<String, VoteCount>,
 }
 
 impl WardFacts {
@@ -138,5 +159,42 @@ pub fn load_facts(
         }
         facts.officers.insert(o.id.clone(), o);
     }
+    for v in spec.votes {
+        check_vote(&src, v, registry, &mut facts, diag);
+    }
     (diag.problems().len() == before).then_some(facts)
+}
+
+/// A vote names one unit or one officer of the registry, and no more votes agree than were cast.
+fn check_vote(
+    src: &SourceText,
+    v: Spanned<VoteSpec>,
+    registry: &Registry,
+    facts: &mut WardFacts,
+    diag: &mut Diagnostics,
+) {
+    let span = v.span();
+    let v = v.into_inner();
+    let count = VoteCount { agree: v.agree, total: v.total };
+    if count.total == 0 || count.agree > count.total {
+        diag.at(
+            src,
+            &span,
+            format!("phiếu bầu {}/{}: số đồng ý phải từ 0 đến tổng số phiếu (lớn hơn 0)", count.agree, count.total),
+        );
+    }
+    match (v.unit, v.officer) {
+        (Some(u), None) if registry.unit(&u).is_some() => {
+            facts.unit_votes.insert(u, count);
+        }
+        (None, Some(o)) if registry.officer(&o).is_some() => {
+            facts.officer_votes.insert(o, count);
+        }
+        (Some(x), None) | (None, Some(x)) => {
+            diag.at(src, &span, format!("phiếu bầu cho \"{x}\": không có trong danh mục đơn vị hay danh sách cán bộ"));
+        }
+        _ => {
+            diag.at(src, &span, "mỗi [[vote]] ghi đúng một trong unit = \"<mã đơn vị>\" hoặc officer = \"<id cán bộ>\"")
+        }
+    }
 }

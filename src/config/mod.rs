@@ -23,7 +23,7 @@ pub use crate::registry::{Gender, Officer, Registry, Unit, UnitKind, name_key};
 pub use awards::{fact_of, load_award_rules, load_candidates};
 pub use calendar::Calendar;
 pub use diag::{Diagnostics, Problem, SourceText};
-pub use facts::{Confirmation, OfficerFacts, TargetConfirmation, UnitFacts, WardFacts, load_facts};
+pub use facts::{Confirmation, OfficerFacts, TargetConfirmation, UnitFacts, VoteCount, WardFacts, load_facts};
 pub use formats::load_profiles;
 pub use index_method::load_index_method;
 pub use methodology::load_service_method;

@@ -49,6 +49,7 @@ struct PathsSpec {
     methodology: PathBuf,
     formats: PathBuf,
     facts: PathBuf,
+    templates: PathBuf,
     pipelines: PathBuf,
 }
 
@@ -65,6 +66,7 @@ impl Default for PathsSpec {
             methodology: "config/methodology".into(),
             formats: "config/formats".into(),
             facts: "config/facts".into(),
+            templates: "config/templates".into(),
             pipelines: "pipelines".into(),
         }
     }
@@ -143,6 +145,8 @@ pub struct Paths {
     pub formats: PathBuf,
     /// The ward's facts for the award round, one file per year.
     pub facts: PathBuf,
+    /// The wording of the documents thidua drafts (`awards/` for the award round).
+    pub templates: PathBuf,
     pub pipelines: PathBuf,
 }
 
@@ -204,6 +208,7 @@ impl SettingsSpec {
             methodology: abs(p.methodology),
             formats: abs(p.formats),
             facts: abs(p.facts),
+            templates: abs(p.templates),
             pipelines: abs(p.pipelines),
         };
         Some(Settings {

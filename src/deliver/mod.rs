@@ -32,6 +32,7 @@ use crate::report::Email;
 use crate::store::{sha256_hex, write_atomic};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// One message for its audience.
 pub struct Mail {
@@ -40,8 +41,30 @@ pub struct Mail {
     pub to: Vec<Mailbox>,
     pub cc: Vec<Mailbox>,
     pub email: Email,
-    pub attachment_name: String,
-    pub attachment: Vec<u8>,
+    /// The files sent with it (ASCII names; the type follows the extension).
+    pub attachments: Vec<Attached>,
+}
+
+/// A file sent with a message.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Attached {
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Attached {
+        Attached { name: name.into(), bytes }
+    }
+
+    fn content_type(&self) -> ContentType {
+        let kind = match self.name.rsplit('.').next() {
+            Some("docx") => DOCX,
+            Some("pdf") => "application/pdf",
+            _ => XLSX,
+        };
+        ContentType::parse(kind).expect("valid content type")
+    }
 }
 
 /// Where and how messages go.
@@ -104,8 +127,8 @@ fn mailbox_safe(m: &Mailbox) -> Mailbox {
 }
 
 pub fn build_message(from: &Mailbox, mail: &Mail, message_id: &str) -> Result<Message> {
-    if !mail.attachment_name.is_ascii() {
-        bail!("tên tệp đính kèm phải là ASCII: {}", mail.attachment_name);
+    if let Some(a) = mail.attachments.iter().find(|a| !a.name.is_ascii()) {
+        bail!("tên tệp đính kèm phải là ASCII: {}", a.name);
     }
     let mut builder = Message::builder()
         .from(mailbox_safe(from))
@@ -117,12 +140,11 @@ pub fn build_message(from: &Mailbox, mail: &Mail, message_id: &str) -> Result<Me
     for cc in &mail.cc {
         builder = builder.cc(mailbox_safe(cc));
     }
-    let body = MultiPart::mixed()
-        .multipart(MultiPart::alternative_plain_html(mail.email.text.clone(), mail.email.html.clone()))
-        .singlepart(
-            Attachment::new(mail.attachment_name.clone())
-                .body(mail.attachment.clone(), ContentType::parse(XLSX).expect("valid content type")),
-        );
+    let mut body = MultiPart::mixed()
+        .multipart(MultiPart::alternative_plain_html(mail.email.text.clone(), mail.email.html.clone()));
+    for a in &mail.attachments {
+        body = body.singlepart(Attachment::new(a.name.clone()).body(a.bytes.clone(), a.content_type()));
+    }
     Ok(builder.multipart(body)?)
 }
 

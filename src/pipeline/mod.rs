@@ -19,7 +19,7 @@ pub use spec::{Indices, Kind, Pipeline, Schedule, load_file, parse_schedule, pip
 
 use crate::config::{Config, Diagnostics, diag};
 use crate::dataset::Dataset;
-use crate::deliver::{Delivery, Ledger, Mail, Route};
+use crate::deliver::{Attached, Delivery, Ledger, Mail, Route};
 use crate::ingest;
 use crate::outcome::{Failure, Tag};
 use crate::period::Period;
@@ -305,7 +305,7 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
             ingested.findings.len()
         ),
     };
-    let out = Outputs { file_name: &file_name, workbook: &workbook, tables: &ingested.tables };
+    let out = Outputs { file_name: &file_name, workbook: &workbook, documents: &[], tables: &ingested.tables };
     publish(pipeline, ctx, &out, mails, ledger, result)
 }
 
@@ -316,8 +316,7 @@ fn summary_mail(pipeline: &Pipeline, email: crate::report::Email, file_name: &st
         to: pipeline.to.clone(),
         cc: pipeline.cc.clone(),
         email,
-        attachment_name: file_name.to_string(),
-        attachment: workbook.to_vec(),
+        attachments: vec![Attached::new(file_name, workbook.to_vec())],
     }
 }
 
@@ -339,8 +338,7 @@ fn unit_mails(config: &Config, period: Period, cards: &[crate::report::UnitCard]
             to: vec![lettre::message::Mailbox::new(unit.head.clone(), address.clone())],
             cc: vec![],
             email,
-            attachment_name: name,
-            attachment,
+            attachments: vec![Attached::new(name, attachment)],
         });
     }
     Ok(mails)
@@ -349,41 +347,19 @@ fn unit_mails(config: &Config, period: Period, cards: &[crate::report::UnitCard]
 /// The year's award round: the candidates' facts, the decisions, the proposal workbook.
 fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
     let config = ctx.config;
-    if !ctx.period.is_year() {
-        return Err(anyhow::anyhow!("xét khen thưởng chạy theo năm: dùng --period {} (cả năm)", ctx.period.year))
-            .tag(Failure::Config);
-    }
-    let rules = pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
+    let templates =
+        pipeline.templates.as_ref().context("pipeline không có mẫu văn bản khen thưởng").tag(Failure::Config)?;
     let year = ctx.period.year;
-    let ev = evaluate(pipeline, ctx)?;
-    let target_codes: Vec<String> =
-        config.methodologies.targets.iter().flat_map(|t| t.targets.iter().map(|x| x.code.clone())).collect();
-    let mut d = Diagnostics::default();
-    let facts = crate::config::load_facts(
-        &config.root,
-        &config.settings.paths.facts,
-        year,
-        &config.registry,
-        &target_codes,
-        &mut d,
-    );
-    diag::into_result(d).tag(Failure::Config)?;
-    let candidates = awards::candidates(config, &ev, facts.as_ref(), year)?;
-    let round_day = ctx.period.last_day();
-    let outcomes = crate::score::award_round(rules, &candidates, round_day);
-    let report = crate::report::AwardsReport {
-        ward: &config.settings.ward,
-        year,
-        round_day,
-        generated_at: ctx.now,
-        rules,
-        registry: &config.registry,
-        candidates: &candidates,
-        outcomes: &outcomes,
-    };
+    let (ev, round) = award_round(pipeline, ctx)?;
+    let (facts, outcomes) = (&round.facts, &round.outcomes);
+    let report = round.report(config, pipeline, ctx)?;
     let workbook = crate::report::awards_workbook(&report).context("không tạo được bảng tính xét khen thưởng")?;
+    let documents = crate::report::documents::award_documents_with_votes(&report, templates, &round.votes)
+        .context("không soạn được văn bản xét khen thưởng")
+        .tag(Failure::Config)?;
     let file_name = ctx.period.fill(&pipeline.report_file);
-    let email = crate::report::awards_email(&report, &file_name, facts.is_none());
+    let listed: Vec<(String, String)> = documents.iter().map(|d| (d.title.clone(), d.file_name.clone())).collect();
+    let email = crate::report::awards_email(&report, &file_name, &listed, facts.is_none());
     let nominees = outcomes.iter().filter(|o| o.level.is_some()).count();
     let result = RunSummary {
         files: ev.ingested.files.len(),
@@ -396,9 +372,10 @@ fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>
         workbook: None,
         delivery: None,
         headline: format!(
-            "{} ứng viên, {} được đề nghị khen thưởng{}.",
+            "{} ứng viên, {} được đề nghị khen thưởng, {} văn bản dự thảo{}.",
             outcomes.len(),
             nominees,
+            documents.len(),
             if facts.is_none() {
                 format!(" (chưa có config/facts/{year}.toml: chưa ai có xác nhận hoàn thành nhiệm vụ)")
             } else {
@@ -406,15 +383,104 @@ fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>
             }
         ),
     };
-    let mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
-    let out = Outputs { file_name: &file_name, workbook: &workbook, tables: &ev.ingested.tables };
-    publish(pipeline, ctx, &out, mails, ledger, result)
+    let mut mail = summary_mail(pipeline, email, &file_name, &workbook);
+    mail.attachments.extend(documents.iter().map(|d| Attached::new(&d.file_name, d.bytes.clone())));
+    let drafts: Vec<(String, Vec<u8>)> =
+        documents.into_iter().map(|d| (format!("{DOCUMENTS_DIR}/{}", d.file_name), d.bytes)).collect();
+    let out = Outputs { file_name: &file_name, workbook: &workbook, documents: &drafts, tables: &ev.ingested.tables };
+    publish(pipeline, ctx, &out, vec![mail], ledger, result)
+}
+
+/// A year's award round as judged: every candidate with its facts, the outcome for each,
+/// and what the ward recorded (facts file, council votes).
+pub struct AwardRound {
+    pub candidates: Vec<crate::score::Candidate>,
+    pub outcomes: Vec<crate::score::Outcome>,
+    pub facts: Option<crate::config::WardFacts>,
+    pub votes: crate::report::documents::Votes,
+}
+
+impl AwardRound {
+    /// The round as the workbook and the documents present it.
+    pub fn report<'a>(
+        &'a self,
+        config: &'a Config,
+        pipeline: &'a Pipeline,
+        ctx: &RunContext<'_>,
+    ) -> Result<crate::report::AwardsReport<'a>> {
+        let rules =
+            pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
+        Ok(crate::report::AwardsReport {
+            ward: &config.settings.ward,
+            year: ctx.period.year,
+            round_day: ctx.period.last_day(),
+            generated_at: ctx.now,
+            rules,
+            registry: &config.registry,
+            candidates: &self.candidates,
+            outcomes: &self.outcomes,
+        })
+    }
+}
+
+/// Evaluates the year and judges every candidate against the pipeline's award rules on the
+/// round day (the period's last day).
+pub fn award_round(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<(Evaluation, AwardRound)> {
+    if !ctx.period.is_year() {
+        return Err(anyhow::anyhow!("xét khen thưởng chạy theo năm: dùng --period {} (cả năm)", ctx.period.year))
+            .tag(Failure::Config);
+    }
+    let rules = pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
+    let year = ctx.period.year;
+    let ev = evaluate(pipeline, ctx)?;
+    let facts = award_facts(ctx.config, year)?;
+    let candidates = awards::candidates(ctx.config, &ev, facts.as_ref(), year)?;
+    let outcomes = crate::score::award_round(rules, &candidates, ctx.period.last_day());
+    let votes = votes(facts.as_ref());
+    Ok((ev, AwardRound { candidates, outcomes, facts, votes }))
+}
+
+/// The folder of `output/<period>/` that holds the drafted documents.
+pub const DOCUMENTS_DIR: &str = "van-ban";
+
+/// The ward's facts file for the round's year (`None` when there is none yet).
+fn award_facts(config: &Config, year: i32) -> Result<Option<crate::config::WardFacts>> {
+    let target_codes: Vec<String> =
+        config.methodologies.targets.iter().flat_map(|t| t.targets.iter().map(|x| x.code.clone())).collect();
+    let mut d = Diagnostics::default();
+    let facts = crate::config::load_facts(
+        &config.root,
+        &config.settings.paths.facts,
+        year,
+        &config.registry,
+        &target_codes,
+        &mut d,
+    );
+    diag::into_result(d).tag(Failure::Config)?;
+    Ok(facts)
+}
+
+/// The council's votes recorded in the facts file, by candidate.
+fn votes(facts: Option<&crate::config::WardFacts>) -> crate::report::documents::Votes {
+    use crate::report::documents::{Vote, Votes};
+    use crate::score::Audience;
+    let Some(f) = facts else { return Votes::default() };
+    let vote = |c: &crate::config::VoteCount| Vote { agree: c.agree, total: c.total };
+    Votes(
+        f.unit_votes
+            .iter()
+            .map(|(k, c)| ((Audience::Collective, k.clone()), vote(c)))
+            .chain(f.officer_votes.iter().map(|(k, c)| ((Audience::Individual, k.clone()), vote(c))))
+            .collect(),
+    )
 }
 
 /// What a run publishes besides its mails.
 struct Outputs<'a> {
     file_name: &'a str,
     workbook: &'a [u8],
+    /// Other files of the period, by path under `output/<period>/`.
+    documents: &'a [(String, Vec<u8>)],
     tables: &'a std::collections::BTreeMap<Dataset, DataFrame>,
 }
 
@@ -444,6 +510,8 @@ fn publish(
         files.push((store.table_path(dataset.name(), ctx.period), bytes));
     }
     files.push((path.clone(), out.workbook.to_vec()));
+    let folder = paths.output.join(ctx.period.to_string());
+    files.extend(out.documents.iter().map(|(rel, bytes)| (folder.join(rel), bytes.clone())));
     crate::store::publish_all(files).tag(Failure::Storage)?;
     result.workbook = Some(path);
     let period = ctx.period.to_string();

@@ -127,6 +127,8 @@ pub struct Pipeline {
     pub methodology: crate::score::ServiceMethod,
     pub indices: Indices,
     pub awards: Option<crate::score::AwardRules>,
+    /// The wording of the award round's documents (`config/templates/awards/`).
+    pub templates: Option<crate::report::Templates>,
     pub schedule: Option<Schedule>,
     pub sources: Vec<Source>,
     /// The share of a required source's rows the rules may reject (0..1).
@@ -202,6 +204,7 @@ fn check(
     let (to, cc) = check_mail(src, spec.mail, diag);
     let indices = check_indices(config, src, &spec.indices, diag);
     let awards = check_awards(config, src, spec.awards.as_ref(), spec.kind, diag);
+    let templates = if spec.kind == Kind::YearEndAwards { check_templates(config, src, diag) } else { None };
     let schedule = check_schedule(src, spec.schedule.as_ref(), diag);
     let max_rejected_share = check_share(src, spec.max_rejected_share.as_ref(), diag);
     let methodology = methodology?;
@@ -212,6 +215,7 @@ fn check(
         methodology,
         indices,
         awards,
+        templates,
         schedule,
         sources,
         max_rejected_share,
@@ -413,6 +417,25 @@ fn check_awards(
         }
         (None, _) => None,
     }
+}
+
+/// The award round drafts its documents from the ward's templates: they must be there and
+/// well formed before the round runs.
+fn check_templates(config: &Config, src: &SourceText, diag: &mut Diagnostics) -> Option<crate::report::Templates> {
+    let dir = config.settings.paths.templates.join("awards");
+    if !dir.is_dir() {
+        let shown = dir.strip_prefix(&config.root).unwrap_or(&dir).display().to_string();
+        diag.at(
+            src,
+            &(0..0),
+            format!(
+                "pipeline year_end_awards cần thư mục mẫu văn bản {shown} (chung.toml, to-trinh.toml, bien-ban.toml, \
+                 bao-cao-thanh-tich.toml; sao chép từ config/templates/awards của thidua)"
+            ),
+        );
+        return None;
+    }
+    crate::report::Templates::load_into(&config.root, &dir, diag)
 }
 
 fn check_schedule(src: &SourceText, s: Option<&Spanned<String>>, diag: &mut Diagnostics) -> Option<Schedule> {

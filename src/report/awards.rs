@@ -26,7 +26,7 @@ pub struct AwardsReport<'a> {
     pub outcomes: &'a [Outcome],
 }
 
-fn level_name(r: &AwardsReport<'_>, code: &str) -> String {
+pub(crate) fn level_name(r: &AwardsReport<'_>, code: &str) -> String {
     r.rules.levels.iter().find(|l| l.code == code).map_or_else(|| code.to_string(), |l| l.name.clone())
 }
 
@@ -49,12 +49,12 @@ pub fn reason_vi(r: &AwardsReport<'_>, o: &Outcome) -> String {
     }
 }
 
-fn prize(r: &AwardsReport<'_>, o: &Outcome) -> Option<f64> {
+pub(crate) fn prize(r: &AwardsReport<'_>, o: &Outcome) -> Option<f64> {
     let level = r.rules.levels.iter().find(|l| Some(&l.code) == o.level.as_ref())?;
     Some(level.prize_multiple(o.audience) * r.rules.base_salary_on(r.round_day)?)
 }
 
-fn unit_name(r: &AwardsReport<'_>, code: &Option<String>) -> String {
+pub(crate) fn unit_name(r: &AwardsReport<'_>, code: &Option<String>) -> String {
     code.as_ref().and_then(|c| r.registry.unit(c)).map_or_else(String::new, |u| u.name.clone())
 }
 
@@ -92,7 +92,7 @@ fn checks_frame(r: &AwardsReport<'_>) -> PolarsResult<DataFrame> {
 }
 
 /// Nominees in print order: level by level (highest first), collectives before individuals, by rank.
-fn nominees<'a>(r: &'a AwardsReport<'_>) -> Vec<(&'a crate::score::Level, Audience, Vec<&'a Outcome>)> {
+pub(crate) fn nominees<'a>(r: &'a AwardsReport<'_>) -> Vec<(&'a crate::score::Level, Audience, Vec<&'a Outcome>)> {
     let mut out = Vec::new();
     for level in &r.rules.levels {
         for audience in [Audience::Collective, Audience::Individual] {

@@ -1,11 +1,12 @@
 //! The award round's e-mail to the chairman and the Office–Statistics section: who is
-//! proposed at each level, and what the attached workbook holds.
+//! proposed at each level, and what the attached workbook and documents hold.
 
 use super::awards::AwardsReport;
 use super::message::{Block, Email, Message};
 use crate::score::{Audience, Outcome};
 
-pub fn awards_email(r: &AwardsReport<'_>, attachment: &str, no_facts: bool) -> Email {
+/// `documents` are the drafted Word documents attached beside the workbook, as (title, file).
+pub fn awards_email(r: &AwardsReport<'_>, attachment: &str, documents: &[(String, String)], no_facts: bool) -> Email {
     let nominated: Vec<&Outcome> = r.outcomes.iter().filter(|o| o.level.is_some()).collect();
     let count = |a: Audience| nominated.iter().filter(|o| o.audience == a).count();
     let subject = format!(
@@ -37,12 +38,17 @@ pub fn awards_email(r: &AwardsReport<'_>, attachment: &str, no_facts: bool) -> E
             r.year
         )));
     }
+    if !documents.is_empty() {
+        blocks.push(Block::Heading(format!("Dự thảo văn bản kèm theo ({} tệp Word):", documents.len())));
+        blocks.push(Block::List(documents.iter().map(|(title, file)| format!("{title}: {file}")).collect()));
+    }
     Message {
         subject,
         greeting: "Kính gửi Chủ tịch UBND phường và Bộ phận Văn phòng - Thống kê,".into(),
         blocks,
         closing: vec![format!(
-            "Danh sách đề nghị, dự thảo biên bản, lý do từng trường hợp và số liệu báo cáo thành tích trong tệp {attachment}."
+            "Danh sách đề nghị, lý do từng trường hợp và số liệu báo cáo thành tích trong tệp {attachment}. Các dự thảo \
+             văn bản để Văn phòng hoàn thiện, lấy số, trình ký và phát hành trên hệ thống quản lý văn bản."
         )],
     }
     .render()
