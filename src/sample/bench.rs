@@ -15,8 +15,8 @@ use rand::{Rng, SeedableRng};
 
 use super::calendar::{Calendar, Ts, hms};
 use super::catalog::{CATALOG, FIELDS};
+use super::documents::csv_field;
 use super::dossier::{Dossier, Label, office_time, pick_procedure, simulate};
-use super::van_ban::csv_field;
 use super::{SampleWard, Units, write_atomic_with};
 
 pub(crate) const HEADER: &str = "MaHoSo,MaTTHC,TenTTHC,MaLinhVuc,TenLinhVuc,DonViXuLy,NguoiXuLy,KenhThucHien,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,NgayTra,TrangThaiHoSo,SoLanYeuCauBoSung,SoNgayBoSung,CoPhiLePhi,DuocThanhToanTrucTuyen,HoSoCoThanhPhanSoHoa,CoKetQuaDienTu,KySo,TaiSuDungDuLieu,DanhGia,ChuHoSo,SoDienThoai,Email,DiaChi";

@@ -1,5 +1,5 @@
 //! Whole-module tests: determinism, and that every messy case reaches the files (the S1
-//! dossier shapes in `tests/s1.rs`).
+//! dossier shapes in `tests/dossier_exports.rs`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::*;
 
-mod s1;
+mod dossier_exports;
 
 fn ward() -> SampleWard {
     let unit = |code: &str, name: &str, handles: bool, officers: &[&str]| SampleUnit {
@@ -274,7 +274,7 @@ fn index_result_workbooks() {
         assert_eq!(rows[0][0], "ỦY BAN NHÂN DÂN PHƯỜNG GIẾNG ĐÁY");
         assert_eq!(rows[1][0], format!("BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"));
         assert!(rows[3].iter().all(String::is_empty));
-        assert_eq!(rows[4], cham_diem::HEADERS.map(String::from));
+        assert_eq!(rows[4], par_appraisal::HEADERS.map(String::from));
         let data = &rows[5..];
         assert_eq!(data.len(), units.len() * ix.par_criteria.len());
         let mut totals = vec![0.0; units.len()];
@@ -387,7 +387,7 @@ fn par_standings_hold_for_many_seeds() {
     let cal = calendar::Calendar::new(ward.year, &ward.holidays);
     for seed in 0..40 {
         let dir = tempfile::tempdir().unwrap();
-        let files = cham_diem::write_years(&mut stream(seed, 5), &cal, &ward, ix, &ranks, dir.path()).unwrap();
+        let files = par_appraisal::write_years(&mut stream(seed, 5), &cal, &ward, ix, &ranks, dir.path()).unwrap();
         let mut sums = Vec::new();
         for f in &files {
             let rows = sheet(f);

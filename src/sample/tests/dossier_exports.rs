@@ -617,7 +617,7 @@ fn from_vntime(cell: &str) -> String {
     assert!(!unmappable, "{cell}");
     let text: String = bytes
         .iter()
-        .map(|&b| if b < 0x80 { char::from(b) } else { tcvn3::TCVN3_HIGH[usize::from(b - 0x80)] })
+        .map(|&b| if b < 0x80 { char::from(b) } else { legacy_fonts::TCVN3_HIGH[usize::from(b - 0x80)] })
         .collect();
     text.nfc().collect()
 }
@@ -741,7 +741,7 @@ fn statuses_fees_and_igate_tables_match_the_profiles() {
         assert_eq!(u64::from(igate::status(*s).0), id);
     }
     for (id, word) in IGATE_CHANNEL {
-        let channel = [1, 2, 3].into_iter().find(|&c| s1_xlsx::channel_word(c) == word).unwrap();
+        let channel = [1, 2, 3].into_iter().find(|&c| excel_download::channel_word(c) == word).unwrap();
         assert_eq!(u64::from(igate::apply_method(channel)), id);
     }
     for p in &catalog::CATALOG {
