@@ -15,9 +15,9 @@ use rand::{Rng, SeedableRng};
 
 use super::calendar::{Calendar, Ts, hms};
 use super::catalog::{CATALOG, FIELDS};
+use super::documents::csv_field;
 use super::dossier::{Dossier, Label, office_time, pick_procedure, simulate};
-use super::van_ban::csv_field;
-use super::{SampleWard, Units, write_atomic_with};
+use super::{SampleUnit, SampleWard, Units, write_atomic_with};
 
 pub(crate) const HEADER: &str = "MaHoSo,MaTTHC,TenTTHC,MaLinhVuc,TenLinhVuc,DonViXuLy,NguoiXuLy,KenhThucHien,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,NgayTra,TrangThaiHoSo,SoLanYeuCauBoSung,SoNgayBoSung,CoPhiLePhi,DuocThanhToanTrucTuyen,HoSoCoThanhPhanSoHoa,CoKetQuaDienTu,KySo,TaiSuDungDuLieu,DanhGia,ChuHoSo,SoDienThoai,Email,DiaChi";
 
@@ -38,6 +38,8 @@ pub fn communes(n: usize) -> usize {
     if n > PROVINCE_SCALE { COMMUNES } else { 1 }
 }
 
+/// Streams `n` dossiers spread over the working days of the year (a few on Saturdays), as
+/// of the third working day of the next year.
 pub(crate) fn write(
     ward: &SampleWard,
     cal: &Calendar,
@@ -48,56 +50,13 @@ pub(crate) fn write(
     path: &Path,
 ) -> Result<()> {
     let communes = communes(n);
-    let t = units.handling.len();
-    let mut agencies = Vec::new();
-    let mut bench_units = Vec::new();
-    for c in 0..communes {
-        let suffix = |s: &str| if communes > 1 { format!("{s} (xã {:02})", c + 1) } else { s.to_string() };
-        agencies.push(if communes > 1 {
-            let prefix = ward.agency_code.rsplit_once('.').map_or(ward.agency_code.as_str(), |p| p.0);
-            format!("{prefix}.{:02}", c + 1)
-        } else {
-            ward.agency_code.clone()
-        });
-        for u in &units.handling {
-            let name = suffix(&u.name);
-            bench_units.push(BenchUnit {
-                variants: super::spelling_variants(&name).map(|v| csv_field(&v)),
-                name: csv_field(&name),
-                officers: u
-                    .officers
-                    .iter()
-                    .map(|o| if communes > 1 { format!("{o}.x{:02}", c + 1) } else { o.clone() })
-                    .map(|o| csv_field(&o))
-                    .collect(),
-            });
-        }
-    }
-    let unknown = units.unknown.clone().map(|u| csv_field(&u));
-    let procs: Vec<[String; 4]> =
-        CATALOG.iter().map(|p| [p.code, p.name, FIELDS[p.field].code, FIELDS[p.field].name].map(csv_field)).collect();
+    let texts = Texts::new(ward, units, communes);
     let ward_in_address = ward.ward_name.replace('"', "\"\"");
-    let mut volume = vec![0u32; t];
-    let mut acc = 0.0;
-    for (i, v) in units.volume.iter().enumerate() {
-        acc += v;
-        volume[i] = (acc * 1000.0) as u32;
-    }
-
     let year_days = cal.month_days(ward.year, 1).start..cal.month_days(ward.year, 12).end;
-    let weight = |d: u32| {
-        let season = SEASON[cal.ymd(d).1 as usize - 1];
-        if cal.is_working(d) {
-            season
-        } else if cal.is_saturday(d) {
-            0.02 * season
-        } else {
-            0.0
-        }
-    };
+    let weight = |d: u32| day_weight(cal, d);
     let total: f64 = year_days.clone().map(weight).sum();
     let at = Ts::new(cal.nth_working_day(ward.year + 1, 1, 3), hms(8, 30, 0));
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut draw = Draw { cal, units, volume: cumulative_volume(units), communes, rng: StdRng::seed_from_u64(seed) };
 
     write_atomic_with(path, |file: &mut BufWriter<File>| {
         file.write_all(HEADER.as_bytes())?;
@@ -114,64 +73,174 @@ pub(crate) fn write(
             if count == 0 {
                 continue;
             }
-            let progress = (cal.ymd(day).1 - 1) as f64 / 11.0;
-            day_rows.clear();
-            for _ in 0..count {
-                let x = rng.random_range(0..volume[t - 1]);
-                let tpl = volume.iter().position(|v| x < *v).unwrap_or(0);
-                let received = office_time(&mut rng, cal, day);
-                let procedure = pick_procedure(&mut rng, &units.procs[tpl]);
-                let mut d = simulate(
-                    &mut rng,
-                    cal,
-                    &units.profiles[tpl],
-                    procedure,
-                    units.handling[tpl].officers.len(),
-                    received,
-                    progress,
-                );
-                d.agency = rng.random_range(0..communes) as u16;
-                d.unit = (d.agency as usize * t + tpl) as u32;
-                let r: f64 = rng.random();
-                d.due_missing = r < 0.01;
-                d.label = match rng.random::<f64>() {
-                    r if r < 0.005 => Label::Unknown(rng.random_range(0..2)),
-                    r if r < 0.015 => Label::Variant(rng.random_range(0..5)),
-                    _ => Label::Clean,
-                };
-                day_rows.push(d);
-            }
-            day_rows.sort_by_key(|d| (d.agency, d.received));
-            let mut last_agency = u16::MAX;
-            let mut seq = 0;
-            for d in &mut day_rows {
-                if d.agency != last_agency {
-                    (last_agency, seq) = (d.agency, 0);
-                }
-                seq += 1;
-                d.seq = seq;
-            }
+            draw.day(day, count, &mut day_rows);
+            number_by_agency(&mut day_rows);
             for d in &day_rows {
                 line.clear();
-                let unit = &bench_units[d.unit as usize];
-                let unit_name = match d.label {
-                    Label::Clean => &unit.name,
-                    Label::Unknown(k) => &unknown[k as usize],
-                    Label::Variant(k) => &unit.variants[k as usize],
-                };
-                let officer = unit.officers.get(d.officer as usize).map_or("", String::as_str);
-                let [code, name, field_code, field] = procs[d.procedure as usize].each_ref().map(String::as_str);
-                rows.row(
-                    &mut line,
-                    d,
-                    &agencies[d.agency as usize],
-                    [code, name, field_code, field, unit_name, officer],
-                );
+                let (agency, row_texts) = texts.of(d);
+                rows.row(&mut line, d, agency, row_texts);
                 file.write_all(&line)?;
             }
         }
         Ok(())
     })
+}
+
+/// A day's share of the year's dossiers: a working day its month's season, a Saturday off a
+/// fiftieth of that, any other day none.
+fn day_weight(cal: &Calendar, d: u32) -> f64 {
+    let season = SEASON[cal.ymd(d).1 as usize - 1];
+    if cal.is_working(d) {
+        season
+    } else if cal.is_saturday(d) {
+        0.02 * season
+    } else {
+        0.0
+    }
+}
+
+/// The units' volumes as cumulative weights in thousandths, to pick a unit by one draw.
+fn cumulative_volume(units: &Units) -> Vec<u32> {
+    let mut volume = vec![0u32; units.handling.len()];
+    let mut acc = 0.0;
+    for (i, v) in units.volume.iter().enumerate() {
+        acc += v;
+        volume[i] = (acc * 1000.0) as u32;
+    }
+    volume
+}
+
+/// Numbers a day's dossiers per agency in the order they were received (MaHoSo's sequence).
+fn number_by_agency(day_rows: &mut [Dossier]) {
+    day_rows.sort_by_key(|d| (d.agency, d.received));
+    let mut last_agency = u16::MAX;
+    let mut seq = 0;
+    for d in day_rows {
+        if d.agency != last_agency {
+            (last_agency, seq) = (d.agency, 0);
+        }
+        seq += 1;
+        d.seq = seq;
+    }
+}
+
+/// Every text the file repeats, quoted for CSV once: the agencies (one per commune), the
+/// handling units of every commune, the unknown unit names and the procedures.
+struct Texts {
+    agencies: Vec<String>,
+    /// Commune `c`'s copy of handling unit `u` is at `c * units + u`.
+    units: Vec<BenchUnit>,
+    unknown: [String; 2],
+    /// Code, name, field code and field name of every procedure of the catalogue.
+    procs: Vec<[String; 4]>,
+}
+
+impl Texts {
+    fn new(ward: &SampleWard, units: &Units, communes: usize) -> Texts {
+        let mut agencies = Vec::new();
+        let mut bench_units = Vec::new();
+        for c in 0..communes {
+            agencies.push(agency_code(&ward.agency_code, communes, c));
+            bench_units.extend(units.handling.iter().map(|u| BenchUnit::new(u, communes, c)));
+        }
+        Texts {
+            agencies,
+            units: bench_units,
+            unknown: units.unknown.clone().map(|u| csv_field(&u)),
+            procs: CATALOG
+                .iter()
+                .map(|p| [p.code, p.name, FIELDS[p.field].code, FIELDS[p.field].name].map(csv_field))
+                .collect(),
+        }
+    }
+
+    /// The agency of `d` and its six text columns: procedure code and name, field code and
+    /// name, the unit as the row spells it, the officer.
+    fn of(&self, d: &Dossier) -> (&str, [&str; 6]) {
+        let unit = &self.units[d.unit as usize];
+        let unit_name = match d.label {
+            Label::Clean => &unit.name,
+            Label::Unknown(k) => &self.unknown[k as usize],
+            Label::Variant(k) => &unit.variants[k as usize],
+        };
+        let officer = unit.officers.get(d.officer as usize).map_or("", String::as_str);
+        let [code, name, field_code, field] = self.procs[d.procedure as usize].each_ref().map(String::as_str);
+        (&self.agencies[d.agency as usize], [code, name, field_code, field, unit_name, officer])
+    }
+}
+
+/// The ward's agency code, or for commune `c` of a province-scale file the ward's prefix
+/// with the commune's number.
+fn agency_code(ward_agency: &str, communes: usize, c: usize) -> String {
+    if communes > 1 {
+        let prefix = ward_agency.rsplit_once('.').map_or(ward_agency, |p| p.0);
+        format!("{prefix}.{:02}", c + 1)
+    } else {
+        ward_agency.to_string()
+    }
+}
+
+impl BenchUnit {
+    /// Unit `u` in commune `c`: with several communes its name and officers carry the
+    /// commune's number, so that every commune's units are distinct.
+    fn new(u: &SampleUnit, communes: usize, c: usize) -> BenchUnit {
+        let name = if communes > 1 { format!("{} (xã {:02})", u.name, c + 1) } else { u.name.clone() };
+        BenchUnit {
+            variants: super::spelling_variants(&name).map(|v| csv_field(&v)),
+            name: csv_field(&name),
+            officers: u
+                .officers
+                .iter()
+                .map(|o| if communes > 1 { format!("{o}.x{:02}", c + 1) } else { o.clone() })
+                .map(|o| csv_field(&o))
+                .collect(),
+        }
+    }
+}
+
+/// The random draws of the file, one day's dossiers at a time.
+struct Draw<'a> {
+    cal: &'a Calendar,
+    units: &'a Units<'a>,
+    /// Cumulative unit weights, see [`cumulative_volume`].
+    volume: Vec<u32>,
+    communes: usize,
+    rng: StdRng,
+}
+
+impl Draw<'_> {
+    /// Replaces `day_rows` with `count` dossiers received on `day`.
+    fn day(&mut self, day: u32, count: usize, day_rows: &mut Vec<Dossier>) {
+        let progress = (self.cal.ymd(day).1 - 1) as f64 / 11.0;
+        day_rows.clear();
+        for _ in 0..count {
+            let d = self.dossier(day, progress);
+            day_rows.push(d);
+        }
+    }
+
+    /// One dossier of a unit picked by volume in a random commune, with the messy cases
+    /// (missing due date, unknown unit, odd spelling) drawn per row.
+    fn dossier(&mut self, day: u32, progress: f64) -> Dossier {
+        let (cal, units, rng) = (self.cal, self.units, &mut self.rng);
+        let t = units.handling.len();
+        let x = rng.random_range(0..self.volume[t - 1]);
+        let tpl = self.volume.iter().position(|v| x < *v).unwrap_or(0);
+        let received = office_time(rng, cal, day);
+        let procedure = pick_procedure(rng, &units.procs[tpl]);
+        let mut d =
+            simulate(rng, cal, &units.profiles[tpl], procedure, units.handling[tpl].officers.len(), received, progress);
+        d.agency = rng.random_range(0..self.communes) as u16;
+        d.unit = (d.agency as usize * t + tpl) as u32;
+        let r: f64 = rng.random();
+        d.due_missing = r < 0.01;
+        d.label = match rng.random::<f64>() {
+            r if r < 0.005 => Label::Unknown(rng.random_range(0..2)),
+            r if r < 0.015 => Label::Variant(rng.random_range(0..5)),
+            _ => Label::Clean,
+        };
+        d
+    }
 }
 
 /// How the benchmark file writes its dates; every other column is the same in both.

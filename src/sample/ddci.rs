@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rust_xlsxwriter::Format;
 
 use super::calendar::{Calendar, Ts, hms};
-use super::dia_ban;
+use super::places;
 use super::xlsx::{self, FIRST_DATA_ROW};
 use super::{SampleIndices, SampleWard};
 
@@ -31,9 +31,8 @@ pub(crate) fn write_years(
     if comps.is_empty() {
         return Ok(Vec::new());
     }
-    let mut units = vec![(dia_ban::WARD_CODE.to_string(), format!("Phường {}", ward.ward_name))];
-    units
-        .extend(dia_ban::other_ha_long_wards(&ward.ward_name).into_iter().take(OTHER_WARDS).map(|w| (w.0.into(), w.1)));
+    let mut units = vec![(places::WARD_CODE.to_string(), format!("Phường {}", ward.ward_name))];
+    units.extend(places::other_ha_long_wards(&ward.ward_name).into_iter().take(OTHER_WARDS).map(|w| (w.0.into(), w.1)));
     let years = [ward.year - 2, ward.year - 1, ward.year];
     let round = |x: f64| (x.clamp(5.5, 8.5) * 100.0).round() / 100.0;
     // scores[u][y][c]

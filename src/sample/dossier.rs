@@ -5,7 +5,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::calendar::{Calendar, Ts, hms};
-use super::catalog::{CATALOG, Profile};
+use super::catalog::{CATALOG, Entry, Profile};
 use super::people::Citizen;
 
 const OPEN: u32 = hms(7, 30, 0);
@@ -253,6 +253,9 @@ pub(crate) fn office_time(rng: &mut StdRng, cal: &Calendar, day: u32) -> Ts {
 
 /// Draws a whole dossier of `procedure` handled by a unit with profile `p`, received at
 /// `received`; `progress` is 0.0 in January to 1.0 in December (online use grows over the year).
+///
+/// The draws keep their order (channel, filing, finish, supplements, outcome, return, payment,
+/// rating, then the flags): reordering them would change every generated file.
 pub(crate) fn simulate(
     rng: &mut StdRng,
     cal: &Calendar,
@@ -264,116 +267,28 @@ pub(crate) fn simulate(
 ) -> Dossier {
     let proc_ = &CATALOG[procedure];
     let saturday = !cal.is_working(received.day);
-    let online_share = p.online_start + (p.online_end - p.online_start) * progress;
-    let r: f64 = rng.random();
-    let channel = if saturday || r >= online_share + 0.01 {
-        1
-    } else if r < online_share {
-        2
-    } else {
-        3
-    };
+    let channel = draw_channel(rng, p, saturday, progress);
     let channel_blank = channel == 1 && rng.random_bool(0.04);
     let submitted = if channel == 2 { online_submission(rng, received) } else { received };
-
-    let due = if proc_.max_days > 0 {
-        Ts::new(cal.add_working(received.day, proc_.max_days), received.sec)
-    } else if !saturday && received.sec < hms(15, 0, 0) {
-        Ts::new(received.day, CLOSE)
-    } else {
-        Ts::new(cal.add_working(received.day, 1), hms(11, 0, 0))
-    };
+    let due = due_date(cal, proc_, received, saturday);
     let opened_day = cal.add_working(received.day, (proc_.max_days / 3).min(2));
-
     let late = rng.random_bool(p.late);
-    let mut finished = if late {
-        let extra = if rng.random_bool(0.08) { rng.random_range(15..=40) } else { rng.random_range(1..=5) };
-        office_time(rng, cal, cal.add_working(due.day, extra))
-    } else if proc_.max_days == 0 {
-        let sec = received.sec + rng.random_range(300..5400);
-        // Received late in the afternoon: finished the next morning rather than after hours.
-        let t = if sec > hms(17, 20, 0) {
-            Ts::new(cal.add_working(received.day, 1), sec - hms(9, 30, 0))
-        } else {
-            Ts::new(cal.next_working(received.day), sec)
-        };
-        t.min(Ts::new(due.day, due.sec - 120))
-    } else {
-        let u: f64 = rng.random();
-        let k = (proc_.max_days as f64 * u * u).floor() as u32;
-        office_time(rng, cal, cal.add_working(received.day, k)).min(Ts::new(due.day, due.sec - 120))
-    };
-    finished = finished.max(Ts::new(received.day, received.sec + 300));
-
-    let mut supplements = [None, None];
-    let r: f64 = rng.random();
-    let asks = if r < 0.01 {
-        2
-    } else if r < 0.01 + p.supplement {
-        1
-    } else {
-        0
-    };
-    let mut after = received;
-    for slot in supplements.iter_mut().take(asks) {
-        let day = cal.add_working(after.day, rng.random_range(0..=proc_.max_days / 2 + 1));
-        let asked = office_time(rng, cal, day).max(Ts::new(after.day, after.sec + 600));
-        let days = rng.random_range(1..=5);
-        let resumed = office_time(rng, cal, cal.add_working(asked.day, days));
-        finished =
-            Ts::new(cal.add_working(finished.day, days), finished.sec).max(Ts::new(resumed.day, resumed.sec + 900));
-        *slot = Some(Supplement { asked, resumed, days });
-        after = resumed;
-    }
-
-    let r: f64 = rng.random();
-    let outcome = match r {
-        _ if r < 0.004 => Outcome::Withdrawn,
-        _ if r < 0.006 => Outcome::Stopped,
-        // Refused at reception: a small share of what citizens file online.
-        _ if channel == 2 && r < 0.031 => Outcome::Refused,
-        _ => Outcome::Done,
-    };
+    let mut finished = processing_end(rng, cal, proc_, received, due, late);
+    let (mut supplements, after) = draw_supplements(rng, cal, p, proc_, received, &mut finished);
+    let outcome = draw_outcome(rng, channel);
     if outcome == Outcome::Refused {
         finished = received;
         supplements = [None, None];
     }
     let result_e = rng.random_bool(p.result_e);
-    let returned = if outcome == Outcome::Refused {
-        None
-    } else if channel == 2 && result_e {
-        Some(finished)
-    } else if rng.random_bool(0.03) {
-        None
-    } else {
-        let k = rng.random_range(0..=3);
-        let t = if k == 0 {
-            Ts::new(finished.day, finished.sec + 1800)
-        } else {
-            office_time(rng, cal, cal.add_working(finished.day, k))
-        };
-        Some(t)
-    };
-    let pay_share = 0.3 + 0.65 * progress;
-    let paid_online = if proc_.has_fee
-        && outcome != Outcome::Refused
-        && rng.random_bool(if channel == 2 { pay_share } else { pay_share * 0.7 })
-    {
-        if rng.random_bool(0.7) { 1 } else { 2 }
-    } else {
-        0
-    };
+    let returned = return_time(rng, cal, outcome, channel == 2 && result_e, finished);
+    let paid_online = online_payment(rng, proc_, outcome, channel, progress);
     let payment = if proc_.has_fee && outcome == Outcome::Done && rng.random_bool(0.25) {
         payment_wait(rng, cal, proc_.max_days, after, finished)
     } else {
         None
     };
-    let rating = match rng.random::<f64>() {
-        r if r < 0.58 => None,
-        r if r < 0.58 + p.unhappy + if late { 0.1 } else { 0.0 } => Some(-1),
-        r if r < 0.6 + p.unhappy => Some(0),
-        _ => Some(1),
-    };
+    let rating = draw_rating(rng, p, late);
     Dossier {
         agency: 0,
         unit: 0,
@@ -401,6 +316,145 @@ pub(crate) fn simulate(
         citizen: Citizen::random(rng),
         label: Label::Clean,
         malformed_received: false,
+    }
+}
+
+/// KenhThucHien: 1 at the counter, 2 online, 3 by post. Online use is the unit's share for
+/// the time of year; Saturday dossiers are all filed at the counter.
+fn draw_channel(rng: &mut StdRng, p: &Profile, saturday: bool, progress: f64) -> u8 {
+    let online_share = p.online_start + (p.online_end - p.online_start) * progress;
+    let r: f64 = rng.random();
+    if saturday || r >= online_share + 0.01 {
+        1
+    } else if r < online_share {
+        2
+    } else {
+        3
+    }
+}
+
+/// The due date set at reception: the procedure's working days later, or for same-day
+/// procedures the close of the day (the next morning when received late or on a Saturday).
+fn due_date(cal: &Calendar, proc_: &Entry, received: Ts, saturday: bool) -> Ts {
+    if proc_.max_days > 0 {
+        Ts::new(cal.add_working(received.day, proc_.max_days), received.sec)
+    } else if !saturday && received.sec < hms(15, 0, 0) {
+        Ts::new(received.day, CLOSE)
+    } else {
+        Ts::new(cal.add_working(received.day, 1), hms(11, 0, 0))
+    }
+}
+
+/// The end of processing before any supplement: a few working days (rarely weeks) after the
+/// due date when `late`, otherwise before it, early in the allowed time more often than not.
+fn processing_end(rng: &mut StdRng, cal: &Calendar, proc_: &Entry, received: Ts, due: Ts, late: bool) -> Ts {
+    let finished = if late {
+        let extra = if rng.random_bool(0.08) { rng.random_range(15..=40) } else { rng.random_range(1..=5) };
+        office_time(rng, cal, cal.add_working(due.day, extra))
+    } else if proc_.max_days == 0 {
+        let sec = received.sec + rng.random_range(300..5400);
+        // Received late in the afternoon: finished the next morning rather than after hours.
+        let t = if sec > hms(17, 20, 0) {
+            Ts::new(cal.add_working(received.day, 1), sec - hms(9, 30, 0))
+        } else {
+            Ts::new(cal.next_working(received.day), sec)
+        };
+        t.min(Ts::new(due.day, due.sec - 120))
+    } else {
+        let u: f64 = rng.random();
+        let k = (proc_.max_days as f64 * u * u).floor() as u32;
+        office_time(rng, cal, cal.add_working(received.day, k)).min(Ts::new(due.day, due.sec - 120))
+    };
+    finished.max(Ts::new(received.day, received.sec + 300))
+}
+
+/// None, one or (rarely) two requests for more papers; each moves `finished` on by the
+/// working days the citizen took. Also returns when the last one was answered (`received`
+/// when there was none).
+fn draw_supplements(
+    rng: &mut StdRng,
+    cal: &Calendar,
+    p: &Profile,
+    proc_: &Entry,
+    received: Ts,
+    finished: &mut Ts,
+) -> ([Option<Supplement>; 2], Ts) {
+    let mut supplements = [None, None];
+    let r: f64 = rng.random();
+    let asks = if r < 0.01 {
+        2
+    } else if r < 0.01 + p.supplement {
+        1
+    } else {
+        0
+    };
+    let mut after = received;
+    for slot in supplements.iter_mut().take(asks) {
+        let day = cal.add_working(after.day, rng.random_range(0..=proc_.max_days / 2 + 1));
+        let asked = office_time(rng, cal, day).max(Ts::new(after.day, after.sec + 600));
+        let days = rng.random_range(1..=5);
+        let resumed = office_time(rng, cal, cal.add_working(asked.day, days));
+        *finished =
+            Ts::new(cal.add_working(finished.day, days), finished.sec).max(Ts::new(resumed.day, resumed.sec + 900));
+        *slot = Some(Supplement { asked, resumed, days });
+        after = resumed;
+    }
+    (supplements, after)
+}
+
+fn draw_outcome(rng: &mut StdRng, channel: u8) -> Outcome {
+    let r: f64 = rng.random();
+    match r {
+        _ if r < 0.004 => Outcome::Withdrawn,
+        _ if r < 0.006 => Outcome::Stopped,
+        // Refused at reception: a small share of what citizens file online.
+        _ if channel == 2 && r < 0.031 => Outcome::Refused,
+        _ => Outcome::Done,
+    }
+}
+
+/// When the result reached the citizen: at the finish for an online filing with an
+/// electronic result (`e_result_online`), otherwise the same day or up to three working
+/// days later, and for a few dossiers not yet.
+fn return_time(rng: &mut StdRng, cal: &Calendar, outcome: Outcome, e_result_online: bool, finished: Ts) -> Option<Ts> {
+    if outcome == Outcome::Refused {
+        None
+    } else if e_result_online {
+        Some(finished)
+    } else if rng.random_bool(0.03) {
+        None
+    } else {
+        let k = rng.random_range(0..=3);
+        let t = if k == 0 {
+            Ts::new(finished.day, finished.sec + 1800)
+        } else {
+            office_time(rng, cal, cal.add_working(finished.day, k))
+        };
+        Some(t)
+    }
+}
+
+/// DuocThanhToanTrucTuyen: 0 when the fee (if any) was not paid online, else the online
+/// payment code, 1 or 2; paying online grows over the year and is rarer at the counter.
+fn online_payment(rng: &mut StdRng, proc_: &Entry, outcome: Outcome, channel: u8, progress: f64) -> u8 {
+    let pay_share = 0.3 + 0.65 * progress;
+    if proc_.has_fee
+        && outcome != Outcome::Refused
+        && rng.random_bool(if channel == 2 { pay_share } else { pay_share * 0.7 })
+    {
+        if rng.random_bool(0.7) { 1 } else { 2 }
+    } else {
+        0
+    }
+}
+
+/// DanhGia: most citizens do not rate; late dossiers are rated unhappy more often.
+fn draw_rating(rng: &mut StdRng, p: &Profile, late: bool) -> Option<i8> {
+    match rng.random::<f64>() {
+        r if r < 0.58 => None,
+        r if r < 0.58 + p.unhappy + if late { 0.1 } else { 0.0 } => Some(-1),
+        r if r < 0.6 + p.unhappy => Some(0),
+        _ => Some(1),
     }
 }
 

@@ -12,7 +12,7 @@ use rand::rngs::StdRng;
 use rust_xlsxwriter::Format;
 
 use super::calendar::{Calendar, Ts, hms};
-use super::dia_ban::{self, DISTRICTS};
+use super::places::{self, DISTRICTS};
 use super::xlsx::{self, FIRST_DATA_ROW};
 use super::{SampleIndices, SampleWard};
 
@@ -90,7 +90,7 @@ fn write_assessment(
 /// one tie shares a rank and skips the next, as published lists do.
 fn write_ranking(rng: &mut StdRng, cal: &Calendar, ward: &SampleWard, dti: u32, dir: &Path) -> Result<PathBuf> {
     let year = ward.year;
-    let communes = dia_ban::communes(&ward.ward_name);
+    let communes = places::communes(&ward.ward_name);
     let ahead: usize = rng.random_range(10..=12);
     let w = dti.clamp(1_000, 9_900);
     // Order the others by district lean plus noise, then give them distinct values around w.

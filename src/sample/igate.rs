@@ -15,10 +15,10 @@ use serde::Serialize;
 
 use super::calendar::Ts;
 use super::catalog::{CATALOG, FIELDS, fee};
-use super::dong_bo::SUPPLEMENT_TEXT;
 use super::dossier::{Dossier, Status};
-use super::ho_so::Download;
-use super::s1_xlsx::{RowText, channel_word};
+use super::downloads::Download;
+use super::excel_download::{RowText, channel_word};
+use super::national_sync::SUPPLEMENT_TEXT;
 use super::write_atomic_with;
 
 pub(crate) const PAGE_SIZE: usize = 100;

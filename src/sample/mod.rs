@@ -18,21 +18,21 @@ mod bench;
 pub use bench::{BenchShape, communes};
 mod calendar;
 mod catalog;
-mod cham_diem;
 mod cp1258;
 mod ddci;
-mod dia_ban;
-mod dong_bo;
+mod documents;
 mod dossier;
+mod downloads;
 mod dti;
-mod ho_so;
+mod excel_download;
+mod feedback;
 mod igate;
-mod pakn;
+mod initiatives;
+mod legacy_fonts;
+mod national_sync;
+mod par_appraisal;
 mod people;
-mod s1_xlsx;
-mod sang_kien;
-mod tcvn3;
-mod van_ban;
+mod places;
 mod xlsx;
 
 #[cfg(test)]
@@ -184,24 +184,24 @@ pub fn generate(ward: &SampleWard, opts: &SampleOptions) -> Result<SampleSummary
     }
     let ranks = units.ranks(ward);
     let mut rng = stream(opts.seed, 1);
-    let mut dossiers = ho_so::simulate_year(&mut rng, &cal, ward.year, &units, opts.per_unit_month);
-    let downloads = ho_so::downloads(&mut rng, &cal, ward.year, &units, &mut dossiers);
-    let rt = s1_xlsx::RowText { cal: &cal, ward, units: &units, agency: &ward.agency_code };
+    let mut dossiers = downloads::simulate_year(&mut rng, &cal, ward.year, &units, opts.per_unit_month);
+    let plan = downloads::plan_year(&mut rng, &cal, ward.year, &units, &mut dossiers);
+    let rt = excel_download::RowText { cal: &cal, ward, units: &units, agency: &ward.agency_code };
     let mut files = Vec::new();
-    for dl in &downloads {
+    for dl in &plan {
         files.push(match dl.shape {
-            ho_so::Shape::Excel(style) => s1_xlsx::write_download(&rt, &dossiers, dl, style, out)?,
-            ho_so::Shape::Sync => dong_bo::write_download(&rt, &dossiers, dl, out)?,
+            downloads::Shape::Excel(style) => excel_download::write_download(&rt, &dossiers, dl, style, out)?,
+            downloads::Shape::Sync => national_sync::write_download(&rt, &dossiers, dl, out)?,
         });
-        if dl.month == ho_so::IGATE_MONTH && !dl.reload {
+        if dl.month == downloads::IGATE_MONTH && !dl.reload {
             files.extend(igate::write_pages(&rt, &dossiers, dl, out)?);
         }
     }
-    files.extend(van_ban::write_year(&mut stream(opts.seed, 3), ward, &ranks, out)?);
-    files.extend(pakn::write_year(&mut stream(opts.seed, 4), &cal, ward, &units, &ranks, out)?);
-    files.push(sang_kien::write_year(&mut stream(opts.seed, 8), &cal, ward, &ranks, out)?);
+    files.extend(documents::write_year(&mut stream(opts.seed, 3), ward, &ranks, out)?);
+    files.extend(feedback::write_year(&mut stream(opts.seed, 4), &cal, ward, &units, &ranks, out)?);
+    files.push(initiatives::write_year(&mut stream(opts.seed, 8), &cal, ward, &ranks, out)?);
     if let Some(ix) = &ward.indices {
-        files.extend(cham_diem::write_years(&mut stream(opts.seed, 5), &cal, ward, ix, &ranks, out)?);
+        files.extend(par_appraisal::write_years(&mut stream(opts.seed, 5), &cal, ward, ix, &ranks, out)?);
         files.extend(dti::write_year(&mut stream(opts.seed, 6), &cal, ward, ix, out)?);
         files.extend(ddci::write_years(&mut stream(opts.seed, 7), &cal, ward, ix, out)?);
     }

@@ -1,5 +1,5 @@
 //! Whole-module tests: determinism, and that every messy case reaches the files (the S1
-//! dossier shapes in `tests/s1.rs`).
+//! dossier shapes in `tests/dossier_exports.rs`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::*;
 
-mod s1;
+mod dossier_exports;
 
 fn ward() -> SampleWard {
     let unit = |code: &str, name: &str, handles: bool, officers: &[&str]| SampleUnit {
@@ -253,7 +253,6 @@ fn index_result_workbooks() {
     let dir = tempfile::tempdir().unwrap();
     let summary = run(dir.path(), None);
     let ix = indices();
-    let ward = ward();
     let files: Vec<PathBuf> = [
         "par/2023/cham-diem-cchc-2023.xlsx",
         "par/2024/cham-diem-cchc-2024.xlsx",
@@ -266,49 +265,63 @@ fn index_result_workbooks() {
     .collect();
     assert_eq!(summary.files[summary.files.len() - 5..], files[..]);
 
-    // S5: one row per rated unit (registry order of par_units) and criterion.
-    let units = ["TPHT", "DCXD", "VHXH", "VPTK", "MTTQ"];
-    let mut totals_by_year = Vec::new();
-    for year in [2023, 2024] {
-        let rows = sheet(&dir.path().join(format!("par/{year}/cham-diem-cchc-{year}.xlsx")));
-        assert_eq!(rows[0][0], "ỦY BAN NHÂN DÂN PHƯỜNG GIẾNG ĐÁY");
-        assert_eq!(rows[1][0], format!("BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"));
-        assert!(rows[3].iter().all(String::is_empty));
-        assert_eq!(rows[4], cham_diem::HEADERS.map(String::from));
-        let data = &rows[5..];
-        assert_eq!(data.len(), units.len() * ix.par_criteria.len());
-        let mut totals = vec![0.0; units.len()];
-        let mut empty = 0;
-        for (k, r) in data.iter().enumerate() {
-            let (u, c) = (k / ix.par_criteria.len(), k % ix.par_criteria.len());
-            assert_eq!(r[0], (k + 1).to_string());
-            assert_eq!(r[1], units[u]);
-            assert_eq!(r[2], ward.units.iter().find(|x| x.code == units[u]).unwrap().name);
-            assert_eq!(
-                (r[3].as_str(), r[4].as_str()),
-                (ix.par_criteria[c].code.as_str(), ix.par_criteria[c].name.as_str())
-            );
-            let (max, own, appraised) = (num(&r[5]).unwrap(), num(&r[6]).unwrap(), num(&r[7]));
-            assert_eq!(max, ix.par_criteria[c].max_points);
-            assert!((0.0..=max).contains(&own) && (own * 4.0).fract() == 0.0, "{r:?}");
-            if let Some(a) = appraised {
-                assert!((0.0..=own).contains(&a) && (a * 4.0).fract() == 0.0, "{r:?}");
-            } else {
-                empty += 1;
-            }
-            assert!(!r[8].is_empty());
-            totals[u] += appraised.unwrap_or(own);
-        }
-        assert!(empty >= 1, "an unappraised row in {year}");
-        // TPHT (best in the dossiers too) strictly first, VHXH (weakest) strictly last.
-        assert!((0..units.len()).all(|u| u == 0 || totals[0] > totals[u]), "{totals:?}");
-        assert!((0..units.len()).all(|u| u == 2 || totals[2] < totals[u]), "{totals:?}");
-        totals_by_year.push(totals.iter().sum::<f64>());
-    }
+    let totals_by_year: Vec<f64> = [2023, 2024]
+        .into_iter()
+        .map(|year| {
+            par_appraisal_total(&sheet(&dir.path().join(format!("par/{year}/cham-diem-cchc-{year}.xlsx"))), year, &ix)
+        })
+        .collect();
     assert!(totals_by_year[1] > totals_by_year[0], "{totals_by_year:?}");
 
-    // S6: the ward's own assessment.
-    let dti = sheet(&files[2]);
+    let ward_dti = dti_ward_value(&sheet(&files[2]), &ix);
+    let ranking = sheet(&files[3]);
+    check_dti_ranking(&ranking, ward_dti);
+    check_ddci_survey(&sheet(&files[4]), &ranking, &ix);
+}
+
+/// S5 of `year`: one row per rated unit (registry order of par_units) and criterion, TPHT
+/// first and VHXH last. Returns the ward's total (appraised, else self-assessed, points).
+fn par_appraisal_total(rows: &[Vec<String>], year: i32, ix: &SampleIndices) -> f64 {
+    let ward = ward();
+    let units = ["TPHT", "DCXD", "VHXH", "VPTK", "MTTQ"];
+    assert_eq!(rows[0][0], "ỦY BAN NHÂN DÂN PHƯỜNG GIẾNG ĐÁY");
+    assert_eq!(rows[1][0], format!("BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"));
+    assert!(rows[3].iter().all(String::is_empty));
+    assert_eq!(rows[4], par_appraisal::HEADERS.map(String::from));
+    let data = &rows[5..];
+    assert_eq!(data.len(), units.len() * ix.par_criteria.len());
+    let mut totals = vec![0.0; units.len()];
+    let mut empty = 0;
+    for (k, r) in data.iter().enumerate() {
+        let (u, c) = (k / ix.par_criteria.len(), k % ix.par_criteria.len());
+        assert_eq!(r[0], (k + 1).to_string());
+        assert_eq!(r[1], units[u]);
+        assert_eq!(r[2], ward.units.iter().find(|x| x.code == units[u]).unwrap().name);
+        assert_eq!(
+            (r[3].as_str(), r[4].as_str()),
+            (ix.par_criteria[c].code.as_str(), ix.par_criteria[c].name.as_str())
+        );
+        let (max, own, appraised) = (num(&r[5]).unwrap(), num(&r[6]).unwrap(), num(&r[7]));
+        assert_eq!(max, ix.par_criteria[c].max_points);
+        assert!((0.0..=max).contains(&own) && (own * 4.0).fract() == 0.0, "{r:?}");
+        if let Some(a) = appraised {
+            assert!((0.0..=own).contains(&a) && (a * 4.0).fract() == 0.0, "{r:?}");
+        } else {
+            empty += 1;
+        }
+        assert!(!r[8].is_empty());
+        totals[u] += appraised.unwrap_or(own);
+    }
+    assert!(empty >= 1, "an unappraised row in {year}");
+    // TPHT (best in the dossiers too) strictly first, VHXH (weakest) strictly last.
+    assert!((0..units.len()).all(|u| u == 0 || totals[0] > totals[u]), "{totals:?}");
+    assert!((0..units.len()).all(|u| u == 2 || totals[2] < totals[u]), "{totals:?}");
+    totals.iter().sum::<f64>()
+}
+
+/// S6, the ward's own assessment: one row per indicator. Returns the value the ranking must
+/// show for the ward (appraised over maximum points, four decimals).
+fn dti_ward_value(dti: &[Vec<String>], ix: &SampleIndices) -> f64 {
     assert_eq!(dti[4], dti::WARD_HEADERS.map(String::from));
     assert_eq!(dti.len() - 5, ix.dti_indicators.len());
     let (mut got, mut max_total) = (0.0, 0.0);
@@ -319,10 +332,12 @@ fn index_result_workbooks() {
         got += appraised;
         max_total += max;
     }
-    let ward_dti = (got / max_total * 10_000.0).round() / 10_000.0;
+    (got / max_total * 10_000.0).round() / 10_000.0
+}
 
-    // S6: the provincial ranking.
-    let ranking = sheet(&files[3]);
+/// S6, the provincial ranking: every commune of the 13 districts once, the ward about twelfth
+/// with `ward_dti`, sorted by value with one tie.
+fn check_dti_ranking(ranking: &[Vec<String>], ward_dti: f64) {
     assert_eq!(ranking[1][0], "BẢNG XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ CẤP XÃ NĂM 2024 (SỐ LIỆU MẪU)");
     assert_eq!(ranking[4], dti::RANKING_HEADERS.map(String::from));
     let data = &ranking[5..];
@@ -352,9 +367,11 @@ fn index_result_workbooks() {
         prev = (v, rk);
     }
     assert_eq!(ties, 1, "one tie");
+}
 
-    // S7: 3 years × 13 wards × components, the sample ward improving.
-    let ddci = sheet(&files[4]);
+/// S7: 3 years × 13 wards × components, the wards named as in the `ranking`, the sample ward
+/// improving.
+fn check_ddci_survey(ddci: &[Vec<String>], ranking: &[Vec<String>], ix: &SampleIndices) {
     assert_eq!(ddci[4], ddci::HEADERS.map(String::from));
     let data = &ddci[5..];
     assert_eq!(data.len(), 3 * 13 * ix.ddci_components.len());
@@ -387,7 +404,7 @@ fn par_standings_hold_for_many_seeds() {
     let cal = calendar::Calendar::new(ward.year, &ward.holidays);
     for seed in 0..40 {
         let dir = tempfile::tempdir().unwrap();
-        let files = cham_diem::write_years(&mut stream(seed, 5), &cal, &ward, ix, &ranks, dir.path()).unwrap();
+        let files = par_appraisal::write_years(&mut stream(seed, 5), &cal, &ward, ix, &ranks, dir.path()).unwrap();
         let mut sums = Vec::new();
         for f in &files {
             let rows = sheet(f);

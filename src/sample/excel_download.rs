@@ -11,8 +11,8 @@ use rust_xlsxwriter::{Format, Worksheet};
 use super::calendar::{Calendar, Ts};
 use super::catalog::{CATALOG, FIELDS};
 use super::dossier::{Dossier, Label, Status};
-use super::ho_so::{Download, Style};
-use super::{SampleWard, Units, tcvn3, xlsx};
+use super::downloads::{Download, Style};
+use super::{SampleWard, Units, legacy_fonts, xlsx};
 
 /// The header, by the names the `xuat-excel-tinh` format profile reads.
 pub(crate) const HEADERS: [&str; 29] = [
@@ -101,7 +101,7 @@ impl RowText<'_> {
     /// The unit cell of a row: as [`Self::unit_name`], or the registry name typed in .VnTime.
     pub fn unit_cell(&self, d: &Dossier, vntime: bool) -> Cow<'_, str> {
         let name = &self.units.handling[d.unit as usize].name;
-        match tcvn3::vntime_cell(name) {
+        match legacy_fonts::vntime_cell(name) {
             Some(cell) if vntime => Cow::Owned(cell),
             _ => Cow::Borrowed(self.unit_name(d)),
         }

@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 
 use super::calendar::{Calendar, Ts, hms};
 use super::dossier::{Dossier, Label, Outcome, office_time, pick_procedure, simulate};
-use super::{Units, tcvn3};
+use super::{Units, legacy_fonts};
 
 /// Relative volume by month: a rush before Tết (January), a dip during it (February) and the
 /// school-enrolment rush of copies and certificates in August.
@@ -213,7 +213,7 @@ fn style(month: u32, reload: bool) -> Style {
 
 /// A month's download holds the dossiers filed in the month plus the older ones still
 /// unfinished when it began, as of the third working day of the following month.
-pub(crate) fn downloads(
+pub(crate) fn plan_year(
     rng: &mut StdRng,
     cal: &Calendar,
     year: i32,
@@ -277,7 +277,7 @@ fn legacy_font_rows(rng: &mut StdRng, units: &Units, ds: &[Dossier], rows: &[usi
     let fits: Vec<usize> = (0..rows.len())
         .filter(|&p| {
             let d = &ds[rows[p]];
-            d.label == Label::Clean && tcvn3::vntime_cell(&units.handling[d.unit as usize].name).is_some()
+            d.label == Label::Clean && legacy_fonts::vntime_cell(&units.handling[d.unit as usize].name).is_some()
         })
         .collect();
     let mut picked: Vec<usize> =

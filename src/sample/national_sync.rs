@@ -14,8 +14,8 @@ use serde::Serialize;
 use super::calendar::Ts;
 use super::catalog::{CATALOG, FIELDS, fee};
 use super::dossier::Dossier;
-use super::ho_so::Download;
-use super::s1_xlsx::RowText;
+use super::downloads::Download;
+use super::excel_download::RowText;
 use super::write_atomic_with;
 
 /// Where attachments would be downloaded from (an invented address).

@@ -300,10 +300,20 @@ fn monthly_dossier_downloads_carry_the_messy_cases() {
     assert!(first.starts_with("H15.50.05.13-24") && first.len() == 24, "{first}");
     assert!(!dir.path().join("ho-so/2024-06/ho-so-tthc-2024-06.xlsx").exists(), "June is the sync JSON only");
 
+    let mut recs = excel_month_recs(dir.path());
+    recs.extend(sync_recs(&sync_records(dir.path())));
+    check_statuses(&recs, summary.dossiers);
+    check_messy_cases(&recs);
+    check_reloads(dir.path());
+}
+
+/// The main Excel download of every month but June: the profile's header, the one empty row
+/// in May, channels as words or codes and dates as cells or text, each in some months.
+fn excel_month_recs(dir: &Path) -> Vec<Rec> {
     let mut recs = Vec::new();
     let (mut channel_words, mut channel_codes, mut date_cells, mut text_dates) = (0, 0, 0, 0);
     for m in (1..=12).filter(|&m| m != 6) {
-        let x = Excel::read(&s1_path(dir.path(), m, false));
+        let x = Excel::read(&s1_path(dir, m, false));
         // The header right below the three title rows, by the profile's names.
         let mut want = EXCEL_HEADER.map(String::from).to_vec();
         if [4, 9].contains(&m) {
@@ -329,15 +339,19 @@ fn monthly_dossier_downloads_carry_the_messy_cases() {
     }
     assert!(channel_words >= 2 && channel_codes >= 2, "{channel_words} {channel_codes}");
     assert!(date_cells >= 2 && text_dates >= 2, "{date_cells} {text_dates}");
-    recs.extend(sync_recs(&sync_records(dir.path())));
+    recs
+}
 
+/// Every dossier is in some month, every month has a waiting (1) and a refused (3) dossier,
+/// and the dates each status implies are there.
+fn check_statuses(recs: &[Rec], dossiers: usize) {
     let ids: BTreeSet<&str> = recs.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids.len(), summary.dossiers, "every dossier appears in some month");
+    assert_eq!(ids.len(), dossiers, "every dossier appears in some month");
     for m in 1..=12 {
         let statuses: BTreeSet<u8> = recs.iter().filter(|r| r.month == m).map(|r| r.status).collect();
         assert!(statuses.contains(&1) && statuses.contains(&3), "month {m}: {statuses:?}");
     }
-    for r in &recs {
+    for r in recs {
         assert!(r.submitted.is_some(), "{r:?}");
         match r.status {
             1 | 3 => {
@@ -354,6 +368,10 @@ fn monthly_dossier_downloads_carry_the_messy_cases() {
             assert!(r.finished.is_some(), "{r:?}");
         }
     }
+}
+
+/// Each messy case of the real exports occurs somewhere in the year.
+fn check_messy_cases(recs: &[Rec]) {
     let any = |f: &dyn Fn(&Rec) -> bool| recs.iter().any(f);
     assert!(any(&|r| r.received.is_some_and(|t| r.submitted < Some(t))), "filed online before reception");
     // Shown as of the next month's download: finishes early next month are already there.
@@ -374,10 +392,14 @@ fn monthly_dossier_downloads_carry_the_messy_cases() {
     assert!(any(&|r| r.unit.starts_with("bộ phận")), "lower case");
     assert!(any(&|r| r.unit != r.unit.nfc().collect::<String>()), "NFD name");
     assert!(any(&|r| r.due.zip(r.finished).is_some_and(|(d, f)| f > d) && r.supplement_requests == 0), "late");
+}
 
+/// The re-downloads of March, July and October: about 30% of the month's rows, nothing new,
+/// some rows unchanged and some moved on (July: the same rows with real date cells).
+fn check_reloads(dir: &Path) {
     for m in [3, 7, 10] {
-        let main = Excel::read(&s1_path(dir.path(), m, false));
-        let again = Excel::read(&s1_path(dir.path(), m, true));
+        let main = Excel::read(&s1_path(dir, m, false));
+        let again = Excel::read(&s1_path(dir, m, true));
         assert_eq!(again.header, main.header);
         let (main, again): (Vec<&Row>, Vec<&Row>) = (main.data().collect(), again.data().collect());
         assert!(again.len() * 5 < main.len() * 2 && again.len() * 5 > main.len(), "about 30% re-downloaded");
@@ -410,93 +432,10 @@ fn the_sync_month_is_the_national_json_payload() {
     let fees: BTreeMap<String, bool> = procedures().into_iter().map(|p| (p.code, p.has_fee)).collect();
     let (mut statuses, mut moved, mut pending) = (BTreeSet::new(), 0, 0);
     for r in &records {
-        let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
-        let want: BTreeSet<&str> = SYNC_KEYS.into();
-        assert_eq!(keys.iter().copied().collect::<BTreeSet<_>>(), want, "fields of {}", r["MaHoSo"]);
-        let code: u8 = str_of(r, "TrangThaiHoSo").parse().unwrap();
-        assert!((1..=10).contains(&code));
+        let code = check_sync_record(r, &fees);
         statuses.insert(code);
-        for k in SYNC_DATES {
-            compact(str_of(r, k));
-        }
-        assert!(!str_of(r, "NgayNopHoSo").is_empty());
-        if code == 1 || code == 3 {
-            assert_eq!(str_of(r, "NgayTiepNhan"), "", "{r}");
-            assert_eq!(str_of(r, "NgayTuChoi").is_empty(), code == 1, "{r}");
-        } else {
-            assert!(!str_of(r, "NgayTiepNhan").is_empty() && str_of(r, "NgayTuChoi").is_empty(), "{r}");
-        }
-        assert!(["", "1", "2", "3"].contains(&str_of(r, "KenhThucHien")));
-        assert!(["0", "1"].contains(&str_of(r, "HoSoCoThanhPhanSoHoa")));
-        assert!(["0", "1", "2"].contains(&str_of(r, "DuocThanhToanTrucTuyen")));
-        for k in ["ChuHoSo", "SoDienThoai", "DiaChi", "TrichYeuHoSo"] {
-            assert!(!str_of(r, k).is_empty(), "{k}");
-        }
-        assert!(str_of(r, "SoGiayToChuHoSo").len() == 12);
-        let fee = r["DanhSachLePhi"].as_array().unwrap();
-        let positive = fee.iter().any(|f| str_of(f, "Gia").parse::<u32>().unwrap() > 0);
-        assert_eq!(positive, fees[str_of(r, "MaTTHC")], "Gia > 0 iff the procedure has a fee");
-        for f in fee {
-            let keys: BTreeSet<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
-            assert_eq!(keys, BTreeSet::from(["TenPhiLePhi", "MaPhiLePhi", "HinhThucThu", "Gia", "LoaiPhiLePhi"]));
-        }
-        let papers = r["TaiLieuNop"].as_array().unwrap();
-        assert!(!papers.is_empty());
-        for p in papers {
-            let keys: BTreeSet<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
-            let want = [
-                "TepDinhKemId",
-                "TenTepDinhKem",
-                "MaThanhPhanHoSo",
-                "DuongDanTaiTepTin",
-                "DuocSoHoa",
-                "DuocTaiSuDung",
-                "DuocLayTuKhoDMQG",
-            ];
-            assert_eq!(keys, want.into());
-            assert_eq!(str_of(p, "DuocSoHoa"), str_of(r, "HoSoCoThanhPhanSoHoa"));
-        }
-        let results = !r["DanhSachGiayToKetQua"].as_array().unwrap().is_empty();
-        assert!(!results || code == 9 || code == 10, "an electronic result only once finished");
-
-        // Each answered supplement moves the due date by its working days; NgayHenTra stays.
-        let asks = r["DanhSachHoSoBoSung"].as_array().unwrap();
-        let due = compact(str_of(r, "NgayHenTra"));
-        let (mut before, mut total) = (due, 0);
-        for a in asks {
-            let keys: BTreeSet<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
-            let want = [
-                "HoSoBoSungId",
-                "NguoiYeuCauBoSung",
-                "NoiDungBoSung",
-                "NgayBoSung",
-                "NgayTiepNhanBoSung",
-                "NgayHenTraTruoc",
-                "NgayHenTraMoi",
-            ];
-            assert_eq!(keys, want.into());
-            assert_eq!(compact(str_of(a, "NgayHenTraTruoc")), before, "{r}");
-            let asked = compact(str_of(a, "NgayBoSung")).unwrap();
-            match compact(str_of(a, "NgayTiepNhanBoSung")) {
-                Some(answered) => {
-                    assert!(answered > asked);
-                    total += days.between(asked, answered);
-                    let new = compact(str_of(a, "NgayHenTraMoi"));
-                    assert_eq!(new, due.map(|d| days.add(d, total)), "{r}");
-                    before = new;
-                }
-                None => {
-                    assert_eq!(code, 5, "waiting for the citizen: {r}");
-                    assert_eq!(str_of(a, "NgayHenTraMoi"), "");
-                    pending += 1;
-                }
-            }
-        }
-        let last = asks.iter().rev().find_map(|a| compact(str_of(a, "NgayHenTraMoi")));
-        if let (Some(last), Some(due)) = (last, due) {
-            assert_eq!(last, days.add(due, total));
-            moved += usize::from(last != due);
-        }
+        let (m, p) = check_sync_supplements(r, code, &days);
+        (moved, pending) = (moved + m, pending + p);
     }
     let filed = |r: &Value| compact(str_of(r, "NgayNopHoSo"));
     let received = |r: &Value| compact(str_of(r, "NgayTiepNhan"));
@@ -509,6 +448,104 @@ fn the_sync_month_is_the_national_json_payload() {
     assert!(moved > 0, "some due date moved by a supplement");
     assert_eq!(pending > 0, statuses.contains(&5), "status 5 exactly while a supplement is waited for");
     assert!(statuses.contains(&1) && statuses.contains(&3), "{statuses:?}");
+}
+
+/// One record of the sync payload: the national fields, every date `yyyyMMddHHmmss`, the
+/// dates its status implies, fees, papers and results. Returns its TrangThaiHoSo.
+fn check_sync_record(r: &Value, fees: &BTreeMap<String, bool>) -> u8 {
+    let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+    let want: BTreeSet<&str> = SYNC_KEYS.into();
+    assert_eq!(keys.iter().copied().collect::<BTreeSet<_>>(), want, "fields of {}", r["MaHoSo"]);
+    let code: u8 = str_of(r, "TrangThaiHoSo").parse().unwrap();
+    assert!((1..=10).contains(&code));
+    for k in SYNC_DATES {
+        compact(str_of(r, k));
+    }
+    assert!(!str_of(r, "NgayNopHoSo").is_empty());
+    if code == 1 || code == 3 {
+        assert_eq!(str_of(r, "NgayTiepNhan"), "", "{r}");
+        assert_eq!(str_of(r, "NgayTuChoi").is_empty(), code == 1, "{r}");
+    } else {
+        assert!(!str_of(r, "NgayTiepNhan").is_empty() && str_of(r, "NgayTuChoi").is_empty(), "{r}");
+    }
+    assert!(["", "1", "2", "3"].contains(&str_of(r, "KenhThucHien")));
+    assert!(["0", "1"].contains(&str_of(r, "HoSoCoThanhPhanSoHoa")));
+    assert!(["0", "1", "2"].contains(&str_of(r, "DuocThanhToanTrucTuyen")));
+    for k in ["ChuHoSo", "SoDienThoai", "DiaChi", "TrichYeuHoSo"] {
+        assert!(!str_of(r, k).is_empty(), "{k}");
+    }
+    assert!(str_of(r, "SoGiayToChuHoSo").len() == 12);
+    let fee = r["DanhSachLePhi"].as_array().unwrap();
+    let positive = fee.iter().any(|f| str_of(f, "Gia").parse::<u32>().unwrap() > 0);
+    assert_eq!(positive, fees[str_of(r, "MaTTHC")], "Gia > 0 iff the procedure has a fee");
+    for f in fee {
+        let keys: BTreeSet<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, BTreeSet::from(["TenPhiLePhi", "MaPhiLePhi", "HinhThucThu", "Gia", "LoaiPhiLePhi"]));
+    }
+    let papers = r["TaiLieuNop"].as_array().unwrap();
+    assert!(!papers.is_empty());
+    for p in papers {
+        let keys: BTreeSet<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+        let want = [
+            "TepDinhKemId",
+            "TenTepDinhKem",
+            "MaThanhPhanHoSo",
+            "DuongDanTaiTepTin",
+            "DuocSoHoa",
+            "DuocTaiSuDung",
+            "DuocLayTuKhoDMQG",
+        ];
+        assert_eq!(keys, want.into());
+        assert_eq!(str_of(p, "DuocSoHoa"), str_of(r, "HoSoCoThanhPhanSoHoa"));
+    }
+    let results = !r["DanhSachGiayToKetQua"].as_array().unwrap().is_empty();
+    assert!(!results || code == 9 || code == 10, "an electronic result only once finished");
+    code
+}
+
+/// Each answered supplement moves the due date by its working days; NgayHenTra stays.
+/// Returns whether the record's due date moved (0 or 1) and how many supplements are still
+/// waited for.
+fn check_sync_supplements(r: &Value, code: u8, days: &Days) -> (usize, usize) {
+    let (mut moved, mut pending) = (0, 0);
+    let asks = r["DanhSachHoSoBoSung"].as_array().unwrap();
+    let due = compact(str_of(r, "NgayHenTra"));
+    let (mut before, mut total) = (due, 0);
+    for a in asks {
+        let keys: BTreeSet<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
+        let want = [
+            "HoSoBoSungId",
+            "NguoiYeuCauBoSung",
+            "NoiDungBoSung",
+            "NgayBoSung",
+            "NgayTiepNhanBoSung",
+            "NgayHenTraTruoc",
+            "NgayHenTraMoi",
+        ];
+        assert_eq!(keys, want.into());
+        assert_eq!(compact(str_of(a, "NgayHenTraTruoc")), before, "{r}");
+        let asked = compact(str_of(a, "NgayBoSung")).unwrap();
+        match compact(str_of(a, "NgayTiepNhanBoSung")) {
+            Some(answered) => {
+                assert!(answered > asked);
+                total += days.between(asked, answered);
+                let new = compact(str_of(a, "NgayHenTraMoi"));
+                assert_eq!(new, due.map(|d| days.add(d, total)), "{r}");
+                before = new;
+            }
+            None => {
+                assert_eq!(code, 5, "waiting for the citizen: {r}");
+                assert_eq!(str_of(a, "NgayHenTraMoi"), "");
+                pending += 1;
+            }
+        }
+    }
+    let last = asks.iter().rev().find_map(|a| compact(str_of(a, "NgayHenTraMoi")));
+    if let (Some(last), Some(due)) = (last, due) {
+        assert_eq!(last, days.add(due, total));
+        moved += usize::from(last != due);
+    }
+    (moved, pending)
 }
 
 /// An iGate instant: ISO 8601 with `+0700`, `+0000` or `Z`, as local time (Asia/Ho_Chi_Minh).
@@ -617,7 +654,7 @@ fn from_vntime(cell: &str) -> String {
     assert!(!unmappable, "{cell}");
     let text: String = bytes
         .iter()
-        .map(|&b| if b < 0x80 { char::from(b) } else { tcvn3::TCVN3_HIGH[usize::from(b - 0x80)] })
+        .map(|&b| if b < 0x80 { char::from(b) } else { legacy_fonts::TCVN3_HIGH[usize::from(b - 0x80)] })
         .collect();
     text.nfc().collect()
 }
@@ -741,7 +778,7 @@ fn statuses_fees_and_igate_tables_match_the_profiles() {
         assert_eq!(u64::from(igate::status(*s).0), id);
     }
     for (id, word) in IGATE_CHANNEL {
-        let channel = [1, 2, 3].into_iter().find(|&c| s1_xlsx::channel_word(c) == word).unwrap();
+        let channel = [1, 2, 3].into_iter().find(|&c| excel_download::channel_word(c) == word).unwrap();
         assert_eq!(u64::from(igate::apply_method(channel)), id);
     }
     for p in &catalog::CATALOG {
