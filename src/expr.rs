@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 /// `CASE WHEN c1 THEN v1 WHEN c2 THEN v2 … ELSE otherwise END`: the first true condition wins.
-pub fn first_match(branches: impl IntoIterator<Item = (Expr, Expr)>, otherwise: Expr) -> Expr {
+pub(crate) fn first_match(branches: impl IntoIterator<Item = (Expr, Expr)>, otherwise: Expr) -> Expr {
     let mut branches = branches.into_iter();
     let Some((c, v)) = branches.next() else { return otherwise };
     let first = when(c).then(v);
@@ -12,7 +12,7 @@ pub fn first_match(branches: impl IntoIterator<Item = (Expr, Expr)>, otherwise: 
 }
 
 /// A numeric column keyed by a text column, for the few lookups done outside Polars.
-pub fn keyed_f64(df: &DataFrame, key: &str, value: &str) -> std::collections::BTreeMap<String, f64> {
+pub(crate) fn keyed_f64(df: &DataFrame, key: &str, value: &str) -> std::collections::BTreeMap<String, f64> {
     let (Ok(k), Ok(v)) = (df.column(key), df.column(value)) else { return Default::default() };
     let (Ok(k), Ok(v)) = (k.str(), v.cast(&DataType::Float64)) else { return Default::default() };
     let Ok(v) = v.f64() else { return Default::default() };

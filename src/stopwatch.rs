@@ -4,17 +4,17 @@
 
 use std::time::Instant;
 
-pub struct Stopwatch {
+pub(crate) struct Stopwatch {
     last: Option<Instant>,
 }
 
 impl Stopwatch {
-    pub fn start() -> Stopwatch {
+    pub(crate) fn start() -> Stopwatch {
         Stopwatch { last: std::env::var_os("THIDUA_TIMINGS").map(|_| Instant::now()) }
     }
 
     /// Prints the time since the previous lap (when timings are on).
-    pub fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let now = Instant::now();
             eprintln!("[thời gian] {stage:<24} {:>8.3} s{}", (now - last).as_secs_f64(), memory());

@@ -11,7 +11,7 @@ use thidua::score::{Audience, award_round};
 use crate::common::{Sheet, copy_dir, repo, text};
 
 fn bands() -> Vec<String> {
-    ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"].iter().map(|s| s.to_string()).collect()
+    ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"].iter().map(std::string::ToString::to_string).collect()
 }
 
 fn outcome_rows(year: i32) -> Vec<String> {

@@ -187,7 +187,7 @@ fn the_bad_input_corpus() {
                         continue;
                     }
                 };
-                let rows = got.table(Dataset::Dossiers).map_or(0, |t| t.height());
+                let rows = got.table(Dataset::Dossiers).map_or(0, polars::prelude::DataFrame::height);
                 if Some(rows) != case.rows {
                     failures.push(format!("{why}: {rows} rows kept, expected {:?}", case.rows));
                 }
@@ -233,7 +233,7 @@ fn the_bad_input_corpus() {
 /// The sheets' XML of a workbook: (part name, text).
 fn sheet_xml(book: &[u8]) -> Vec<(String, String)> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("a workbook opens as a zip");
-    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(std::borrow::Cow::into_owned)).collect();
     let mut out = Vec::new();
     for name in names.into_iter().filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml")) {
         let mut text = String::new();

@@ -17,7 +17,7 @@ fn this_year() -> i32 {
 
 /// Writes a holiday file for the current year (without days off) where a project has none,
 /// and says so: `thidua check` fails without one.
-pub fn holidays_for_this_year(root: &Path) {
+pub(crate) fn holidays_for_this_year(root: &Path) {
     let file = root.join(format!("config/holidays/{}.toml", this_year()));
     if !file.exists() {
         eprintln!("note: {} is not shipped yet; the test writes one without days off", file.display());

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn copy_dir(src: &Path, dst: &Path) {
+pub(crate) fn copy_dir(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
     for entry in std::fs::read_dir(src).unwrap() {
         let entry = entry.unwrap();
@@ -25,7 +25,7 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 
 /// A copy of `tests/fixtures/<name>` in a temporary folder, with the shipped
 /// `config/methodology`, `config/holidays` and `config/formats`.
-pub fn project(name: &str) -> tempfile::TempDir {
+pub(crate) fn project(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
     copy_dir(&repo().join("config/methodology"), &dir.path().join("config/methodology"));
@@ -35,13 +35,13 @@ pub fn project(name: &str) -> tempfile::TempDir {
 }
 
 /// A sheet read back: cells by row, and the row index of the header.
-pub struct Sheet {
+pub(crate) struct Sheet {
     pub rows: Vec<Vec<Data>>,
     pub header_row: usize,
 }
 
 impl Sheet {
-    pub fn read(path: &Path, name: &str, header_row: usize) -> Sheet {
+    pub(crate) fn read(path: &Path, name: &str, header_row: usize) -> Sheet {
         let mut wb = calamine::open_workbook_auto(path).unwrap();
         let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("sheet {name}: {e}"));
         Sheet { rows: range.rows().map(<[Data]>::to_vec).collect(), header_row }
@@ -55,7 +55,7 @@ impl Sheet {
     }
 
     /// Data rows as maps from header to cell.
-    pub fn records(&self) -> Vec<HashMap<String, Data>> {
+    pub(crate) fn records(&self) -> Vec<HashMap<String, Data>> {
         let headers: Vec<String> = self.rows[self.header_row].iter().map(ToString::to_string).collect();
         self.rows[self.header_row + 1..]
             .iter()
@@ -65,7 +65,7 @@ impl Sheet {
     }
 
     /// The data row whose `key` column holds `value`.
-    pub fn find(&self, key: &str, value: &str) -> HashMap<String, Data> {
+    pub(crate) fn find(&self, key: &str, value: &str) -> HashMap<String, Data> {
         let k = self.col(key);
         let headers: Vec<String> = self.rows[self.header_row].iter().map(ToString::to_string).collect();
         let row = self.rows[self.header_row + 1..]
@@ -76,12 +76,12 @@ impl Sheet {
     }
 
     /// Every text cell in the sheet, for scans.
-    pub fn all_text(&self) -> String {
+    pub(crate) fn all_text(&self) -> String {
         self.rows.iter().flatten().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     }
 }
 
-pub fn num(cell: &Data) -> f64 {
+pub(crate) fn num(cell: &Data) -> f64 {
     match cell {
         Data::Float(f) => *f,
         Data::Int(i) => *i as f64,
@@ -89,7 +89,7 @@ pub fn num(cell: &Data) -> f64 {
     }
 }
 
-pub fn text(cell: &Data) -> String {
+pub(crate) fn text(cell: &Data) -> String {
     match cell {
         Data::String(s) => s.clone(),
         other => panic!("expected text, got {other:?}"),
@@ -97,7 +97,7 @@ pub fn text(cell: &Data) -> String {
 }
 
 /// Every file under a folder (none if it does not exist).
-pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let Ok(rd) = std::fs::read_dir(dir) else { return out };
     for e in rd.flatten() {
@@ -112,7 +112,7 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 /// The parts of a raw e-mail, decoded: (content type, body bytes), leaves only.
-pub fn mime_parts(raw: &str) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn mime_parts(raw: &str) -> Vec<(String, Vec<u8>)> {
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
     let header = |name: &str| -> Option<String> {
         let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
@@ -163,7 +163,7 @@ fn quoted_printable(s: &str) -> Vec<u8> {
 }
 
 /// The header lines of a raw message, unfolded: (name, value).
-pub fn mail_headers(raw: &str) -> Vec<(String, String)> {
+pub(crate) fn mail_headers(raw: &str) -> Vec<(String, String)> {
     let head = raw.split("\r\n\r\n").next().unwrap_or("");
     let mut out: Vec<(String, String)> = Vec::new();
     for line in head.split("\r\n") {

@@ -322,7 +322,7 @@ fn the_proposals_list_every_nominee_with_the_workbooks_level_and_prize() {
     let proposals: Vec<Docx> = documents().iter().filter(|d| is(d, "to-trinh")).map(Docx::open).collect();
     assert_eq!(proposals.len(), 2, "one to the city, one to the ward chairman");
     let listed: Vec<Vec<String>> =
-        proposals.iter().flat_map(|p| p.rows()).filter(|r| r.len() == 5 && r[0].parse::<u32>().is_ok()).collect();
+        proposals.iter().flat_map(Docx::rows).filter(|r| r.len() == 5 && r[0].parse::<u32>().is_ok()).collect();
     assert_eq!(listed.len(), nominated.len(), "{listed:#?}");
     let mut total = 0.0;
     for n in &nominated {
@@ -342,13 +342,13 @@ fn the_proposals_list_every_nominee_with_the_workbooks_level_and_prize() {
     let text: String = proposals.iter().map(Docx::text).collect::<Vec<_>>().join("\n");
     let counted: usize = proposals
         .iter()
-        .flat_map(|p| p.rows())
+        .flat_map(Docx::rows)
         .filter_map(|r| r.first()?.strip_prefix("Tổng cộng: ")?.split(' ').next()?.parse::<usize>().ok())
         .sum();
     assert_eq!(counted, nominated.len());
     let prizes: f64 = proposals
         .iter()
-        .flat_map(|p| p.rows())
+        .flat_map(Docx::rows)
         .filter(|r| r.first().is_some_and(|c| c.starts_with("Tổng cộng: ")))
         .map(|r| r[1].replace('.', "").parse::<f64>().unwrap())
         .sum();

@@ -92,7 +92,7 @@ fn a_next_link_is_followed_until_empty() {
 
 /// The tiny fixture with its dossiers pulled from `url` with a bearer token (`auth` table),
 /// and holidays for the current year, so that `thidua check` passes on it.
-pub fn http_project(url: &str, auth: &str) -> tempfile::TempDir {
+pub(crate) fn http_project(url: &str, auth: &str) -> tempfile::TempDir {
     let dir = http_source_project(&format!(
         "url = \"{url}\"\nformat = \"csv\"\nquery = {{ tuNgay = \"{{from}}\", denNgay = \"{{to}}\" }}\nauth = {auth}\n"
     ));

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
-pub struct Req {
+pub(crate) struct Req {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
@@ -15,11 +15,11 @@ pub struct Req {
 }
 
 impl Req {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    pub fn query(&self, key: &str) -> Option<String> {
+    pub(crate) fn query(&self, key: &str) -> Option<String> {
         let q = self.target.split_once('?')?.1;
         q.split('&').find_map(|kv| {
             let (k, v) = kv.split_once('=')?;
@@ -28,7 +28,7 @@ impl Req {
     }
 }
 
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -38,7 +38,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         Reply {
             status,
             headers: vec![("Content-Type".into(), content_type.into())],
@@ -48,7 +48,7 @@ impl Reply {
         }
     }
 
-    pub fn header(mut self, k: &str, v: &str) -> Reply {
+    pub(crate) fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.into(), v.into()));
         self
     }
@@ -56,7 +56,7 @@ impl Reply {
 
 type Handler = dyn Fn(&Req, usize) -> Reply + Send + Sync;
 
-pub struct TestHttp {
+pub(crate) struct TestHttp {
     pub port: u16,
     requests: Arc<Mutex<Vec<Req>>>,
 }
@@ -109,7 +109,7 @@ fn serve(mut stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Req>>) -
 }
 
 impl TestHttp {
-    pub fn start(handler: impl Fn(&Req, usize) -> Reply + Send + Sync + 'static) -> TestHttp {
+    pub(crate) fn start(handler: impl Fn(&Req, usize) -> Reply + Send + Sync + 'static) -> TestHttp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -126,11 +126,11 @@ impl TestHttp {
         TestHttp { port, requests }
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    pub fn requests(&self) -> Vec<Req> {
+    pub(crate) fn requests(&self) -> Vec<Req> {
         self.requests.lock().unwrap().clone()
     }
 }

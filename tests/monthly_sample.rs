@@ -95,7 +95,7 @@ fn citizen_values(project: &Path) -> Vec<String> {
                 (0..rows[h].len()).filter(|&i| PERSONAL.contains(&rows[h][i].to_string().as_str())).collect();
             for row in &rows[h + 1..] {
                 for &c in &cols {
-                    let v = row.get(c).map(|d| d.to_string()).unwrap_or_default().trim().to_string();
+                    let v = row.get(c).map(std::string::ToString::to_string).unwrap_or_default().trim().to_string();
                     if v.chars().count() >= 6 && !config.contains(&v) {
                         values.insert(v);
                     }

@@ -13,17 +13,17 @@ use mailin_embedded::{Handler, Server};
 
 /// A message as the server stored it: envelope recipient and raw data.
 #[derive(Debug, Clone)]
-pub struct Received {
+pub(crate) struct Received {
     pub rcpt: Vec<String>,
     pub data: Vec<u8>,
 }
 
 impl Received {
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.data).into_owned()
     }
 
-    pub fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         let text = self.text();
         text.lines()
             .take_while(|l| !l.is_empty())
@@ -96,13 +96,13 @@ impl Handler for Recorder {
 }
 
 /// A running server; it lives until the test process ends.
-pub struct TestSmtp {
+pub(crate) struct TestSmtp {
     pub port: u16,
     state: Arc<Mutex<State>>,
 }
 
 impl TestSmtp {
-    pub fn start() -> TestSmtp {
+    pub(crate) fn start() -> TestSmtp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State::default()));
@@ -115,11 +115,11 @@ impl TestSmtp {
         TestSmtp { port, state }
     }
 
-    pub fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.state.lock().unwrap().received.clone()
     }
 
-    pub fn data_started(&self) -> usize {
+    pub(crate) fn data_started(&self) -> usize {
         self.state.lock().unwrap().data_started
     }
 }
@@ -131,13 +131,13 @@ impl TestSmtp {
 ///   as real servers store before they reply);
 /// - `lost…` the first time: the data is read, nothing stored, the connection closed after
 ///   the delay without a reply (the message is lost); later: stored, 250.
-pub struct ScriptedSmtp {
+pub(crate) struct ScriptedSmtp {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
 }
 
 impl ScriptedSmtp {
-    pub fn start(password: &str, delay: Duration) -> ScriptedSmtp {
+    pub(crate) fn start(password: &str, delay: Duration) -> ScriptedSmtp {
         use std::io::{BufRead, BufReader, Write};
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -234,11 +234,11 @@ impl ScriptedSmtp {
         ScriptedSmtp { port, received }
     }
 
-    pub fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 
-    pub fn to(&self, rcpt: &str) -> Vec<Received> {
+    pub(crate) fn to(&self, rcpt: &str) -> Vec<Received> {
         self.received().into_iter().filter(|m| m.rcpt.iter().any(|r| r == rcpt)).collect()
     }
 }

@@ -14,7 +14,13 @@ use crate::outcome::{Failure, Tag};
 use crate::period::Period;
 use crate::pipeline::{self, RunContext};
 
-pub fn explain(config_path: &Path, pipeline_id: &str, unit: &str, period: Period, out: &mut impl Write) -> Result<()> {
+pub(super) fn explain(
+    config_path: &Path,
+    pipeline_id: &str,
+    unit: &str,
+    period: Period,
+    out: &mut impl Write,
+) -> Result<()> {
     let config = load_config(config_path)?;
     let day = period.last_day();
     let u = config

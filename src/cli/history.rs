@@ -24,7 +24,7 @@ fn local(ts: &str, tz: chrono_tz::Tz) -> String {
 
 /// Prints the runs and sends, newest first. A reader that stops early (`thidua history |
 /// head`) closes the pipe: that ends the output, it is not an error.
-pub fn history(config_path: &Path, limit: usize, out: &mut dyn Write) -> Result<()> {
+pub(super) fn history(config_path: &Path, limit: usize, out: &mut dyn Write) -> Result<()> {
     let (config, l) = ledger(config_path)?;
     let tz = config.settings.ward.time_zone;
     let (runs, sends) = (l.runs(limit)?, l.sends_with(limit, resend_after(&config))?);

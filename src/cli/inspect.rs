@@ -24,14 +24,14 @@ use crate::period::Period;
 use crate::pull::Fetched;
 use crate::pull::{Location, Source};
 
-pub struct Options<'a> {
+pub(super) struct Options<'a> {
     pub file: &'a Path,
     pub profile: Option<String>,
     pub dataset: Dataset,
     pub json: bool,
 }
 
-pub fn inspect(config_path: &Path, o: &Options<'_>, out: &mut dyn std::io::Write) -> Result<()> {
+pub(super) fn inspect(config_path: &Path, o: &Options<'_>, out: &mut dyn std::io::Write) -> Result<()> {
     let config = load_config(config_path)?;
     if let Some(id) = &o.profile
         && !config.formats.iter().any(|p| &p.id == id)
@@ -122,7 +122,7 @@ fn facts(got: &Ingested) -> Result<Value> {
         "file": f.origin,
         "dataset": f.dataset.name(),
         "format": f.format,
-        "encoding": f.encoding.map(|e| e.label()),
+        "encoding": f.encoding.map(crate::ingest::Encoding::label),
         "sheet": f.sheet,
         "header_row": f.header_row,
         "records_at": f.records_at,

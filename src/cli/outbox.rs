@@ -9,7 +9,7 @@ use super::history::{ledger, resend_after};
 use crate::deliver::flush;
 use crate::outcome::{Failure, Tag};
 
-pub fn outbox(config_path: &Path, do_flush: bool) -> Result<()> {
+pub(super) fn outbox(config_path: &Path, do_flush: bool) -> Result<()> {
     let (config, l) = ledger(config_path)?;
     let pending = l.pending(None, None, resend_after(&config))?;
     println!("{} thư đang chờ gửi.", pending.len());

@@ -12,7 +12,7 @@ use crate::period::Period;
 use crate::pipeline;
 use crate::store::Store;
 
-pub fn pull(config_path: &Path, id: &str, period: Period) -> Result<()> {
+pub(super) fn pull(config_path: &Path, id: &str, period: Period) -> Result<()> {
     let config = load_config(config_path)?;
     let p = pipeline::load(&config, id).tag(Failure::Config)?;
     let now = Utc::now().with_timezone(&config.settings.ward.time_zone);

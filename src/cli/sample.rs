@@ -44,7 +44,7 @@ fn sample_indices(config: &Config, first: NaiveDate, last: NaiveDate) -> SampleI
 }
 
 /// `shape`: how the benchmark CSV (`dossiers`) writes its dates, "flat" or "national".
-pub fn sample(
+pub(super) fn sample(
     config_path: &Path,
     out: &Path,
     seed: u64,
@@ -92,67 +92,17 @@ pub fn sample(
     let mut summary =
         generate(&ward, &SampleOptions { seed, out_dir: out_dir.clone(), dossiers, bench_shape, per_unit_month })?;
     if let Some(n) = dossiers.filter(|&n| crate::sample::communes(n) > 1) {
-        summary.files.extend(province_registry(&config, first, last, crate::sample::communes(n), &out_dir)?);
+        summary.files.extend(crate::sample::province_registry(
+            &config.registry,
+            first,
+            last,
+            crate::sample::communes(n),
+            &out_dir,
+        )?);
     }
     println!("Đã sinh {} hồ sơ mẫu trong {} tệp:", summary.dossiers, summary.files.len());
     for f in &summary.files {
         println!("  {}", f.display());
     }
     Ok(())
-}
-
-/// The registry of a province-sized benchmark file: every unit and officer of the ward,
-/// cloned once per commune under the names the generator writes ("… (xã 07)"), without
-/// aliases (they would be ambiguous across communes) or e-mail addresses (no unit cards).
-fn province_registry(
-    config: &Config,
-    first: NaiveDate,
-    last: NaiveDate,
-    communes: usize,
-    out: &Path,
-) -> Result<Vec<std::path::PathBuf>> {
-    use toml::{Table, Value};
-    let date = |d: NaiveDate| -> Result<Value> { Ok(Value::Datetime(d.to_string().parse()?)) };
-    let kind = |k: crate::config::UnitKind| -> Result<Value> {
-        Ok(Value::String(serde_json::to_value(k)?.as_str().unwrap_or_default().to_string()))
-    };
-    let gender = |g: crate::config::Gender| -> Result<Value> {
-        Ok(Value::String(serde_json::to_value(g)?.as_str().unwrap_or_default().to_string()))
-    };
-    let (mut units, mut officers) = (Vec::new(), Vec::new());
-    for c in 1..=communes {
-        for u in config.registry.units.iter().filter(|u| u.valid.overlaps(first, last)) {
-            let mut t = Table::new();
-            t.insert("code".into(), Value::String(format!("{}.X{c:02}", u.code)));
-            t.insert("name".into(), Value::String(format!("{} (xã {c:02})", u.name)));
-            t.insert("kind".into(), kind(u.kind)?);
-            t.insert("par_rated".into(), Value::Boolean(u.par_rated));
-            t.insert("handles_dossiers".into(), Value::Boolean(u.handles_dossiers));
-            t.insert("valid_from".into(), date(u.valid.from)?);
-            units.push(Value::Table(t));
-            for o in config.registry.officers.iter().filter(|o| o.unit == u.code) {
-                let mut t = Table::new();
-                t.insert("id".into(), Value::String(format!("{}.x{c:02}", o.id)));
-                t.insert("name".into(), Value::String(o.name.clone()));
-                t.insert("unit".into(), Value::String(format!("{}.X{c:02}", u.code)));
-                t.insert("position".into(), Value::String(o.position.clone()));
-                t.insert("gender".into(), gender(o.gender)?);
-                t.insert("active_from".into(), date(o.active.from)?);
-                officers.push(Value::Table(t));
-            }
-        }
-    }
-    let mut files = Vec::new();
-    for (name, key, items) in [("units.toml", "unit", units), ("officers.toml", "officer", officers)] {
-        let mut doc = Table::new();
-        doc.insert(key.into(), Value::Array(items));
-        let path = out.join(name);
-        let text = format!(
-            "# Danh mục cho tệp mẫu cấp tỉnh ({communes} xã), sinh bởi `thidua sample --dossiers`.\n{}",
-            toml::to_string(&doc)?
-        );
-        crate::store::write_atomic(&path, text.as_bytes())?;
-        files.push(path);
-    }
-    Ok(files)
 }

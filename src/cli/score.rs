@@ -46,7 +46,7 @@ fn read_input(path: &Path) -> Result<DataFrame> {
 }
 
 /// Runs the command: prints `unit,total,band,rank,<component points…>`.
-pub fn score(
+pub(super) fn score(
     config_path: &Path,
     method_name: &str,
     input: &Path,

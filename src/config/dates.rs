@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use toml::value::Datetime;
 
 /// The calendar date of a TOML local date, or `None` if it has a time or offset.
-pub fn to_date(dt: &Datetime) -> Option<NaiveDate> {
+pub(super) fn to_date(dt: &Datetime) -> Option<NaiveDate> {
     match (dt.date, dt.time, dt.offset) {
         (Some(d), None, None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
         _ => None,
@@ -17,7 +17,7 @@ pub fn to_date(dt: &Datetime) -> Option<NaiveDate> {
 
 /// The `valid_from` / `valid_to` pair of a methodology or plan file: a problem at the span of
 /// whichever is not a date, or ends before it starts.
-pub fn validity(
+pub(super) fn validity(
     src: &super::SourceText,
     from: &toml::Spanned<Datetime>,
     to: Option<&toml::Spanned<Datetime>>,

@@ -194,7 +194,11 @@ fn check_vote(
             diag.at(src, &span, format!("phiếu bầu cho \"{x}\": không có trong danh mục đơn vị hay danh sách cán bộ"));
         }
         _ => {
-            diag.at(src, &span, "mỗi [[vote]] ghi đúng một trong unit = \"<mã đơn vị>\" hoặc officer = \"<id cán bộ>\"")
+            diag.at(
+                src,
+                &span,
+                "mỗi [[vote]] ghi đúng một trong unit = \"<mã đơn vị>\" hoặc officer = \"<id cán bộ>\"",
+            );
         }
     }
 }

@@ -183,7 +183,7 @@ fn components(src: &SourceText, spec: &IndexSpec, diag: &mut Diagnostics) -> Vec
             match spec.components.iter().find(|x| &x.get_ref().code == p) {
                 None => diag.at(src, &c.span(), format!("thành phần {}: parent \"{p}\" không tồn tại", s.code)),
                 Some(pc) if pc.get_ref().operator.is_some() => {
-                    diag.at(src, &pc.span(), format!("thành phần {p} có thành phần con nên không được có operator"))
+                    diag.at(src, &pc.span(), format!("thành phần {p} có thành phần con nên không được có operator"));
                 }
                 Some(_) => {}
             }

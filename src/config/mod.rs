@@ -77,7 +77,7 @@ impl Methodologies {
             match keys {
                 Some(t) if t.contains_key("index") => all.indices.extend(load_index_method(root, &path, diag)),
                 Some(t) if t.contains_key("indicator") => {
-                    all.service.extend(methodology::load_service_method(root, &path, diag))
+                    all.service.extend(methodology::load_service_method(root, &path, diag));
                 }
                 Some(t) if t.contains_key("target") => all.targets.extend(load_targets(root, &path, diag)),
                 // Award rules test PAR bands: read them once the index files are loaded.

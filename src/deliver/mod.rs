@@ -217,7 +217,7 @@ pub fn deliver(mails: &[Mail], route: &Route<'_>, ledger: &Ledger, resend: bool)
             match ledger.enqueue(&key, &message, &message_id, resend)? {
                 Enqueued::AlreadyDelivered => out.already += 1,
                 Enqueued::Failed => {
-                    out.failed.push((recipient, "đã thất bại ở lần gửi trước (dùng --resend sau khi sửa)".into()))
+                    out.failed.push((recipient, "đã thất bại ở lần gửi trước (dùng --resend sau khi sửa)".into()));
                 }
                 Enqueued::Queued(_) | Enqueued::Waiting(_) => {}
             }

@@ -104,7 +104,7 @@ impl Session {
                     false => Outcome::Config(format!(
                         "máy chủ thư từ chối đăng nhập tài khoản {user} ({}); kiểm tra mật khẩu ở {}",
                         describe(&e, smtp, smtp.timeout),
-                        smtp.password.as_ref().map_or_else(String::new, |s| s.place())
+                        smtp.password.as_ref().map_or_else(String::new, super::super::secret::Secret::place)
                     )),
                 }
             })?;

@@ -161,7 +161,7 @@ fn points_rules() -> Vec<Rule> {
 fn documents_rules() -> Vec<Rule> {
     let counts =
         ["outgoing", "outgoing_electronic", "outgoing_signed", "outgoing_secret", "incoming", "incoming_on_time"];
-    let negative = counts.iter().map(|c| col(*c).lt(lit(0))).reduce(|a, b| a.or(b)).expect("columns");
+    let negative = counts.iter().map(|c| col(*c).lt(lit(0))).reduce(polars::prelude::Expr::or).expect("columns");
     vec![Rule {
         rule: "Số văn bản âm (loại bỏ dòng)",
         severity: Severity::Rejected,
@@ -172,7 +172,7 @@ fn documents_rules() -> Vec<Rule> {
 }
 
 /// Applies the dataset's rules to one file's typed rows.
-pub fn apply_rules(
+pub(super) fn apply_rules(
     dataset: Dataset,
     df: DataFrame,
     file: &str,
@@ -212,7 +212,7 @@ pub fn apply_rules(
 }
 
 /// Maps export unit names to registry codes as of `day`; unknown names stay with a null code.
-pub fn resolve_units(
+pub(super) fn resolve_units(
     dataset: Dataset,
     df: DataFrame,
     registry: &Registry,
@@ -245,7 +245,7 @@ pub fn resolve_units(
 
 /// Keeps one row per dossier across overlapping downloads: the one that knows the most
 /// (most dates filled in), and among equals the one from the file read last.
-pub fn dedupe_dossiers(df: DataFrame, findings: &mut Vec<Finding>) -> Result<DataFrame> {
+pub(super) fn dedupe_dossiers(df: DataFrame, findings: &mut Vec<Finding>) -> Result<DataFrame> {
     let before = df.height();
     let knowledge = ["finished_at", "returned_at", "refused_at", "due_at", "status"]
         .iter()
@@ -287,7 +287,7 @@ pub fn dedupe_dossiers(df: DataFrame, findings: &mut Vec<Finding>) -> Result<Dat
 }
 
 /// Adds a finding, folding it into an earlier one with the same rule and dataset.
-pub fn merge(findings: &mut Vec<Finding>, f: Finding) {
+pub(super) fn merge(findings: &mut Vec<Finding>, f: Finding) {
     match findings.iter_mut().find(|x| x.rule == f.rule && x.dataset == f.dataset) {
         Some(x) => {
             x.count += f.count;
@@ -299,7 +299,7 @@ pub fn merge(findings: &mut Vec<Finding>, f: Finding) {
 }
 
 /// Folds findings of the same rule from several files into one, most severe first.
-pub fn fold(findings: Vec<Finding>) -> Vec<Finding> {
+pub(super) fn fold(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     for f in findings {
         merge(&mut out, f);

@@ -18,7 +18,7 @@ use polars::prelude::*;
 const OFFSET_LAYOUTS: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%.f%z"];
 
 /// How a value was read, as a person would name it.
-pub fn layout_label(layout: &str) -> String {
+pub(super) fn layout_label(layout: &str) -> String {
     layout
         .replace("%Y", "yyyy")
         .replace("%m", "MM")
@@ -30,8 +30,8 @@ pub fn layout_label(layout: &str) -> String {
         .replace("%.3f", ".fff")
 }
 
-pub const OFFSET_LABEL: &str = "ISO 8601 có múi giờ (đổi sang giờ Việt Nam)";
-pub const SERIAL_LABEL: &str = "số ngày kiểu Excel";
+pub(super) const OFFSET_LABEL: &str = "ISO 8601 có múi giờ (đổi sang giờ Việt Nam)";
+pub(super) const SERIAL_LABEL: &str = "số ngày kiểu Excel";
 
 fn naive(s: &str, layout: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, layout)
@@ -62,7 +62,7 @@ fn with_offset(s: &str, tz: Tz) -> Option<NaiveDateTime> {
 }
 
 /// One value: the local time and the label of the layout that read it.
-pub fn parse_one(s: &str, layouts: &[String], tz: Tz) -> Option<(NaiveDateTime, String)> {
+pub(super) fn parse_one(s: &str, layouts: &[String], tz: Tz) -> Option<(NaiveDateTime, String)> {
     let s = s.trim();
     if let Some((t, l)) = layouts.iter().find_map(|l| naive(s, l).map(|t| (t, l))) {
         return Some((t, layout_label(l)));
@@ -74,7 +74,7 @@ pub fn parse_one(s: &str, layouts: &[String], tz: Tz) -> Option<(NaiveDateTime, 
 }
 
 /// The layout (of `layouts`) that most of a column's first values are written in.
-pub fn usual_layout<'a>(values: &StringChunked, layouts: &'a [String]) -> Option<&'a str> {
+pub(super) fn usual_layout<'a>(values: &StringChunked, layouts: &'a [String]) -> Option<&'a str> {
     let sample: Vec<&str> = values.iter().flatten().map(str::trim).filter(|v| !v.is_empty()).take(200).collect();
     layouts
         .iter()
@@ -85,13 +85,13 @@ pub fn usual_layout<'a>(values: &StringChunked, layouts: &'a [String]) -> Option
 }
 
 /// Whether a layout has a date but no time (Polars parses it as a date, then widens it).
-pub fn is_date_only(layout: &str) -> bool {
+pub(super) fn is_date_only(layout: &str) -> bool {
     !["%H", "%M", "%S", "%T", "%R"].iter().any(|t| layout.contains(t))
 }
 
 /// Fills the values `parsed` left null, where `raw` has text, value by value; returns the
 /// column and how many values each layout read there.
-pub fn fill_missed(
+pub(super) fn fill_missed(
     raw: &StringChunked,
     parsed: &Column,
     layouts: &[String],

@@ -124,7 +124,7 @@ fn decode_8bit(bytes: &[u8]) -> (String, Encoding) {
 /// as the Windows-1252 characters they are, so "Bộ phận" reads "Bé phËn". The cell is judged
 /// on its own (a workbook mixes Unicode and legacy cells): re-read as TCVN3 or VNI, it is
 /// taken only when it then reads as Vietnamese strictly better than as it was.
-pub fn repair_cell(s: &str) -> Option<String> {
+pub(super) fn repair_cell(s: &str) -> Option<String> {
     if s.is_ascii() {
         return None;
     }
@@ -162,7 +162,7 @@ fn detect_legacy(bytes: &[u8]) -> Legacy {
 
 /// A cell's text for every output: NFC, with control characters (NUL, ESC, BEL, …) removed
 /// except line breaks and tabs. Without copying when there is nothing to change.
-pub fn clean(s: &str) -> Cow<'_, str> {
+pub(super) fn clean(s: &str) -> Cow<'_, str> {
     let controls = s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
     match (nfc(s), controls) {
         (text, false) => text,

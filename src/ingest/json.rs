@@ -19,7 +19,7 @@ const SAMPLE: usize = 200;
 
 /// The records of a document: the first of `paths` that holds an array ("" is the document
 /// itself); an object with exactly one array is read as that array. Returns the path used.
-pub fn records(doc: Value, paths: &[String]) -> Result<(Vec<Value>, String)> {
+pub(super) fn records(doc: Value, paths: &[String]) -> Result<(Vec<Value>, String)> {
     for p in paths {
         if let Some(Value::Array(_)) = walk(&doc, p) {
             let Some(Value::Array(a)) = take(doc, p) else { unreachable!("checked above") };
@@ -63,7 +63,7 @@ fn take(v: Value, path: &str) -> Option<Value> {
 
 /// Every path in the first records (objects dotted, arrays by their own path, entries
 /// of arrays of objects continued below it).
-pub fn paths(records: &[Value]) -> BTreeSet<String> {
+pub(super) fn paths(records: &[Value]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for r in records.iter().take(SAMPLE) {
         collect(r, "", &mut out);
@@ -173,7 +173,7 @@ fn cell(record: &Value, source: &Source) -> Option<String> {
 
 /// The grid of the given sources (columns named by [`Source::key`]), rows numbered from 1.
 /// Sources no record has are left out, so they count as missing.
-pub fn grid(records: &[Value], sources: &[&Source]) -> Result<Grid> {
+pub(super) fn grid(records: &[Value], sources: &[&Source]) -> Result<Grid> {
     let mut g = Grid::default();
     for (i, r) in records.iter().enumerate() {
         if !r.is_object() {

@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 
 /// Uncompressed bytes a workbook may hold in all its parts: a ward's monthly export is a few
 /// megabytes; a year of a large ward's dossiers is under 200 MiB of sheet XML.
-pub const MAX_WORKBOOK_BYTES: u64 = 512 * 1024 * 1024;
+pub(super) const MAX_WORKBOOK_BYTES: u64 = 512 * 1024 * 1024;
 /// Parts a workbook may have (a real one has a few dozen).
 const MAX_ENTRIES: usize = 10_000;
 
@@ -23,7 +23,7 @@ fn mib(bytes: u64) -> u64 {
 
 /// Refuses a zip-based workbook (xlsx, xlsm, xlsb, ods) that inflates past `limit` bytes.
 /// Other bytes (an old .xls, or not a workbook at all) are left to the parser.
-pub fn check_workbook(bytes: &[u8], limit: u64) -> Result<()> {
+pub(super) fn check_workbook(bytes: &[u8], limit: u64) -> Result<()> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Ok(());
     }

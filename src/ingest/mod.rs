@@ -15,13 +15,13 @@ mod checks;
 mod dates;
 mod decode;
 pub mod findings;
-#[cfg(test)]
-mod fuzz;
 mod gate;
 mod json;
 mod limits;
 mod prefilter;
 mod profile;
+#[cfg(test)]
+mod properties;
 mod records;
 mod schema;
 mod tabular;
@@ -189,7 +189,8 @@ fn settle(candidates: Vec<Profile>, choice: Choice, present: &BTreeSet<String>) 
         .iter()
         .filter(|f| f.required && !found(nearest, f.name))
         .map(|f| {
-            let names: Vec<String> = nearest.fields.get(f.name).into_iter().flatten().map(|s| s.key()).collect();
+            let names: Vec<String> =
+                nearest.fields.get(f.name).into_iter().flatten().map(profile::Source::key).collect();
             format!("{} (\"{}\")", f.name, names.join("\" / \""))
         })
         .collect();
@@ -387,7 +388,7 @@ fn read_table(file: &Fetched, format: Format, cands: Vec<Profile>, choice: Choic
     let bytes = file.bytes()?;
     let is_header = |t: &str| cands.iter().any(|p| p.knows(t));
     let raw = tabular::read(&bytes, format, &is_header)?;
-    let headers: Vec<String> = raw.df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let headers: Vec<String> = raw.df.get_column_names().iter().map(std::string::ToString::to_string).collect();
     let profile = settle(cands, choice, &keys(&headers))?;
     let mapping = typing::map_headers(&profile, &headers);
     let rows_read = raw.df.height() + raw.info.refused.len();

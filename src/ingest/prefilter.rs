@@ -30,7 +30,7 @@ const BLOCK: usize = 4 << 20;
 
 /// The period as the filter sees it: whole days.
 #[derive(Debug, Clone, Copy)]
-pub struct Window {
+pub(super) struct Window {
     pub first: NaiveDate,
     /// The day after the period's last day.
     pub end: NaiveDate,
@@ -38,7 +38,7 @@ pub struct Window {
 }
 
 /// Which columns the filter reads and which it keeps.
-pub struct Plan {
+pub(super) struct Plan {
     pub keep: Vec<usize>,
     pub received: Option<usize>,
     pub finished: Option<usize>,
@@ -46,7 +46,7 @@ pub struct Plan {
 }
 
 /// The header of a CSV file, if the file is UTF-8 (BOM allowed).
-pub struct Head {
+pub(super) struct Head {
     pub header: Vec<String>,
     pub separator: u8,
     /// The file starts with a UTF-8 byte order mark.
@@ -57,7 +57,7 @@ pub struct Head {
 
 /// The period's records, block by block: the kept columns as text, and `__row`, the line
 /// each record starts on. Kept as blocks so that typing can free them as it goes.
-pub struct Kept {
+pub(super) struct Kept {
     pub frames: Vec<DataFrame>,
     /// Data records in the file (refused ones included).
     pub records: usize,
@@ -67,7 +67,7 @@ pub struct Kept {
 
 /// Reads the header line (below any title lines); `None` when the file is not UTF-8 (or has
 /// no header line).
-pub fn head(path: &Path, is_header: &dyn Fn(&str) -> bool) -> Result<Option<Head>> {
+pub(super) fn head(path: &Path, is_header: &dyn Fn(&str) -> bool) -> Result<Option<Head>> {
     let mut file = File::open(path).with_context(|| format!("không đọc được {}", path.display()))?;
     let mut start = Vec::new();
     let mut buf = vec![0u8; 64 << 10];
@@ -95,9 +95,9 @@ pub fn head(path: &Path, is_header: &dyn Fn(&str) -> bool) -> Result<Option<Head
 }
 
 /// Streams the file and keeps the period's records. `None`: some block is not UTF-8.
-pub fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<Option<Kept>> {
+pub(super) fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<Option<Kept>> {
     let mut file = File::open(path).with_context(|| format!("không đọc được {}", path.display()))?;
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(1, 8);
     let (block_tx, block_rx) = sync_channel::<Block>(workers);
     let block_rx = Arc::new(Mutex::new(block_rx));
     let mut header_line = Vec::new();

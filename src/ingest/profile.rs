@@ -185,7 +185,7 @@ impl Choice {
 }
 
 /// Picks the profile that fits `present` best; ties go to the earlier profile.
-pub fn recognise<'a>(candidates: &[&'a Profile], present: &BTreeSet<String>) -> Option<&'a Profile> {
+pub(super) fn recognise<'a>(candidates: &[&'a Profile], present: &BTreeSet<String>) -> Option<&'a Profile> {
     let mut best: Option<(usize, &Profile)> = None;
     for p in candidates {
         if let Some(score) = p.fit(present)

@@ -13,11 +13,11 @@
 use memchr::memchr;
 
 /// The longest record read (bytes): a dossier is a few hundred.
-pub const MAX_RECORD: usize = 1 << 20;
+pub(super) const MAX_RECORD: usize = 1 << 20;
 
 /// Why a record was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub(super) enum Refusal {
     /// Fields found, fields in the header.
     FieldCount(usize, usize),
     /// A quote opened on this line was never closed (the line is dropped).
@@ -28,7 +28,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// The rule as the data-quality sheet names it.
-    pub fn rule_vi(&self) -> &'static str {
+    pub(super) fn rule_vi(&self) -> &'static str {
         match self {
             Refusal::FieldCount(..) => "Dòng có số cột khác dòng tiêu đề (loại bỏ dòng, không đọc giá trị)",
             Refusal::UnclosedQuote => "Dấu ngoặc kép mở mà không đóng (loại bỏ dòng, đọc tiếp từ dòng sau)",
@@ -37,7 +37,7 @@ impl Refusal {
     }
 
     /// What is said about the row (never its values).
-    pub fn detail_vi(&self) -> String {
+    pub(super) fn detail_vi(&self) -> String {
         match self {
             Refusal::FieldCount(got, want) => format!("{got} cột, dòng tiêu đề có {want}"),
             Refusal::UnclosedQuote => "ngoặc kép không đóng".into(),
@@ -49,7 +49,7 @@ impl Refusal {
 /// Splits `input` into records of `expected` fields (0: take the first record's count).
 /// `each(line, fields)` gets every record that fits with the 1-based line it starts on
 /// (counted from `first_line`), until it returns false; refused records go to `refused`.
-pub fn split(
+pub(super) fn split(
     input: &[u8],
     separator: u8,
     expected: usize,

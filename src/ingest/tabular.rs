@@ -17,7 +17,7 @@ use super::decode::{Encoding, decode_text, nfc};
 
 /// Cells as text, by column, with the 1-based row (line) in the file of each record.
 #[derive(Debug, Default)]
-pub struct Grid {
+pub(super) struct Grid {
     pub header: Vec<String>,
     pub columns: Vec<Vec<Option<String>>>,
     pub rows: Vec<u32>,
@@ -25,7 +25,7 @@ pub struct Grid {
 
 /// How a file was read, for the sources sheet.
 #[derive(Debug, Clone, Default)]
-pub struct ReadInfo {
+pub(super) struct ReadInfo {
     pub format: &'static str,
     pub encoding: Option<Encoding>,
     pub sheet: Option<String>,
@@ -44,7 +44,7 @@ pub struct ReadInfo {
 const HEADER_SEARCH: usize = 30;
 
 /// A parsed export: string columns named by the export's headers, plus `__row`.
-pub struct RawFrame {
+pub(super) struct RawFrame {
     pub df: DataFrame,
     pub info: ReadInfo,
 }
@@ -78,7 +78,7 @@ impl Format {
 }
 
 /// Reads a CSV or workbook export. `is_header` scores a cell text: does it name a known column?
-pub fn read(bytes: &[u8], format: Format, is_header: &dyn Fn(&str) -> bool) -> Result<RawFrame> {
+pub(super) fn read(bytes: &[u8], format: Format, is_header: &dyn Fn(&str) -> bool) -> Result<RawFrame> {
     match format {
         Format::Csv => read_csv(bytes, is_header),
         Format::Excel => {
@@ -100,7 +100,7 @@ pub fn read(bytes: &[u8], format: Format, is_header: &dyn Fn(&str) -> bool) -> R
 }
 
 /// Excel's name of a 0-based column: A, B, …, Z, AA, …
-pub fn excel_column(i: usize) -> String {
+pub(super) fn excel_column(i: usize) -> String {
     let mut n = i + 1;
     let mut out = Vec::new();
     while n > 0 {
@@ -116,7 +116,7 @@ fn csv_column(i: usize) -> String {
 }
 
 /// Headers that name the same column twice (compared as name keys): the first is used.
-pub fn duplicates(header: &[String], place: fn(usize) -> String) -> Vec<(String, String, String)> {
+pub(super) fn duplicates(header: &[String], place: fn(usize) -> String) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for (j, h) in header.iter().enumerate() {
         let key = crate::registry::name_key(h);
@@ -132,7 +132,7 @@ pub fn duplicates(header: &[String], place: fn(usize) -> String) -> Vec<(String,
 
 /// The header line of a CSV text: the line among the first 30 that names the most known
 /// columns (at least two), else the first. Returns its index and byte offset.
-pub fn find_header_line(text: &str, is_header: &dyn Fn(&str) -> bool) -> (usize, usize) {
+pub(super) fn find_header_line(text: &str, is_header: &dyn Fn(&str) -> bool) -> (usize, usize) {
     let mut best = (0usize, 0usize, 0usize);
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').take(HEADER_SEARCH).enumerate() {
@@ -147,7 +147,7 @@ pub fn find_header_line(text: &str, is_header: &dyn Fn(&str) -> bool) -> (usize,
 }
 
 /// One line's cells, split on its own most likely separator (quotes respected).
-pub fn split_line(line: &str) -> Vec<String> {
+pub(super) fn split_line(line: &str) -> Vec<String> {
     let separator = guess_separator(line);
     let mut cells = Vec::new();
     super::records::split(line.as_bytes(), separator, 0, 1, &mut Vec::new(), |_, fields| {
@@ -199,7 +199,7 @@ fn read_csv(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<RawFrame> 
 }
 
 /// The separator of a CSV export: whichever of `,` `;` tab `|` its header line uses most.
-pub fn guess_separator(header_line: &str) -> u8 {
+pub(super) fn guess_separator(header_line: &str) -> u8 {
     [b',', b';', b'\t', b'|']
         .into_iter()
         .max_by_key(|&c| header_line.bytes().filter(|&b| b == c).count())
@@ -208,7 +208,7 @@ pub fn guess_separator(header_line: &str) -> u8 {
 
 /// Reads UTF-8 CSV text, every column as text. `rows`: the record number of each record
 /// when the text is an extract; by default data records count from line `first`.
-pub fn read_csv_text(
+pub(super) fn read_csv_text(
     text: Vec<u8>,
     separator: u8,
     enc: Encoding,
@@ -341,7 +341,7 @@ fn read_excel(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<ExcelRea
 }
 
 /// The grid as a frame of text columns plus `__row`.
-pub fn grid_frame(grid: Grid) -> Result<DataFrame> {
+pub(super) fn grid_frame(grid: Grid) -> Result<DataFrame> {
     let mut cols: Vec<Column> = Vec::with_capacity(grid.header.len() + 1);
     for (name, values) in grid.header.iter().zip(grid.columns) {
         if cols.iter().any(|c| c.name().as_str() == name) {

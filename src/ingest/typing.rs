@@ -25,7 +25,7 @@ use crate::registry::name_key;
 
 /// Which export columns feed which canonical field, and what was dropped.
 #[derive(Debug, Default, Clone)]
-pub struct Mapping {
+pub(super) struct Mapping {
     /// Field → the export's column names that carry it, in the profile's order.
     pub used: BTreeMap<&'static str, Vec<String>>,
     pub personal_dropped: Vec<String>,
@@ -35,19 +35,19 @@ pub struct Mapping {
 
 impl Mapping {
     /// Every column the mapping reads.
-    pub fn columns(&self) -> impl Iterator<Item = &String> {
+    pub(super) fn columns(&self) -> impl Iterator<Item = &String> {
         self.used.values().flatten()
     }
 }
 
 /// The longest value a field may hold (characters): longer is no real export's.
-pub const MAX_FIELD_CHARS: usize = 4000;
+pub(super) const MAX_FIELD_CHARS: usize = 4000;
 
 /// Date layouts met per field: label → values read with it.
 pub type Layouts = BTreeMap<&'static str, BTreeMap<String, usize>>;
 
 /// Matches the export's headers (or a JSON grid's source keys) to the profile's fields.
-pub fn map_headers(profile: &Profile, headers: &[String]) -> Mapping {
+pub(super) fn map_headers(profile: &Profile, headers: &[String]) -> Mapping {
     let schema = profile.dataset.schema();
     let mut m = Mapping::default();
     let keyed: Vec<(String, &String)> = headers.iter().filter(|h| *h != "__row").map(|h| (name_key(h), h)).collect();
@@ -163,7 +163,7 @@ fn exempt(dataset: Dataset, field: &Field) -> Expr {
 
 /// Types one export. Rows missing a required value are rejected; bad optional values are
 /// nulled; a status outside the profile's table rejects the row.
-pub fn type_frame(
+pub(super) fn type_frame(
     raw: DataFrame,
     mapping: &Mapping,
     profile: &Profile,
@@ -199,7 +199,8 @@ fn require_columns(schema: &DatasetSchema, mapping: &Mapping, profile: &Profile)
     let wanted: Vec<String> = missing_required
         .iter()
         .map(|f| {
-            let names: Vec<String> = profile.fields.get(f.name).into_iter().flatten().map(|s| s.key()).collect();
+            let names: Vec<String> =
+                profile.fields.get(f.name).into_iter().flatten().map(super::profile::Source::key).collect();
             format!("{} (\"{}\")", f.name, names.join("\" / \""))
         })
         .collect();
@@ -234,7 +235,7 @@ fn typed_columns<'s>(
                 });
             }
             FieldType::DateTime => {
-                exprs.push(lit(NULL).cast(DataType::Datetime(TimeUnit::Microseconds, None)).alias(f.name))
+                exprs.push(lit(NULL).cast(DataType::Datetime(TimeUnit::Microseconds, None)).alias(f.name));
             }
             _ => exprs.push(typed(f, raw_text, profile).alias(f.name)),
         }
@@ -338,7 +339,7 @@ fn caught(df: &DataFrame, dataset: Dataset, checks: Vec<RowCheck>, file: &str) -
 }
 
 /// Counts the rows matching `cond` and keeps the first examples (row and raw value).
-pub fn finding_for(
+pub(super) fn finding_for(
     df: &DataFrame,
     dataset: Dataset,
     severity: Severity,
@@ -352,7 +353,7 @@ pub fn finding_for(
 
 /// Counts the rows matching `cond` and keeps the first examples, with `detail` computed
 /// for those rows only.
-pub fn finding_with(
+pub(super) fn finding_with(
     df: &DataFrame,
     dataset: Dataset,
     severity: Severity,

@@ -14,7 +14,7 @@ use crate::expr::keyed_f64;
 use crate::score::{Audience, Candidate, Fact};
 use crate::score::{TargetMeasure, Targets};
 
-fn confirmed(c: &Option<crate::config::Confirmation>) -> (Fact, Option<String>) {
+fn confirmed(c: Option<&crate::config::Confirmation>) -> (Fact, Option<String>) {
     match c {
         Some(c) => (Fact::Bool(c.value), Some(format!("{} xác nhận ngày {}", c.confirmed_by, c.confirmed_at))),
         None => (Fact::Bool(false), Some("chưa có xác nhận".into())),
@@ -87,7 +87,7 @@ impl<'a> YearFigures<'a> {
 }
 
 /// Every unit and officer of the year who can be proposed, with the facts the rules read.
-pub fn candidates(
+pub(super) fn candidates(
     config: &Config,
     ev: &Evaluation,
     facts: Option<&WardFacts>,
@@ -118,7 +118,7 @@ pub fn candidates(
 fn unit_candidate(u: &Unit, y: &YearFigures<'_>, uf: Option<&UnitFacts>) -> Candidate {
     let mut f = BTreeMap::new();
     let mut notes = BTreeMap::new();
-    let (done, note) = confirmed(&uf.and_then(|x| x.tasks_completed_well.clone()));
+    let (done, note) = confirmed(uf.and_then(|x| x.tasks_completed_well.as_ref()));
     f.insert("tasks_completed_well".into(), done);
     notes.extend(note.map(|n| ("tasks_completed_well".to_string(), n)));
     let failed = y.failed_targets(u, uf);
@@ -190,7 +190,7 @@ impl OfficerFigures {
 fn officer_candidate(o: &Officer, y: &OfficerFigures, of: Option<&OfficerFacts>) -> Candidate {
     let mut f = BTreeMap::new();
     let mut notes = BTreeMap::new();
-    let (done, note) = confirmed(&of.and_then(|x| x.tasks_completed_well.clone()));
+    let (done, note) = confirmed(of.and_then(|x| x.tasks_completed_well.as_ref()));
     f.insert("tasks_completed_well".into(), done);
     notes.extend(note.map(|n| ("tasks_completed_well".to_string(), n)));
     f.insert("handles_dossiers".into(), Fact::Bool(y.dossiers.contains_key(&o.id)));

@@ -18,7 +18,7 @@ fn read(path: &std::path::Path) -> Option<LazyFrame> {
 
 /// `period`, `scope`, `score`, `on_time_rate`, `online_rate` for every month of the year up to
 /// `period` (the current month from `current`, earlier ones from the store when present).
-pub fn year_history(
+pub(super) fn year_history(
     pipeline: &Pipeline,
     config: &Config,
     store: &Store,

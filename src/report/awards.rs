@@ -54,8 +54,8 @@ pub(crate) fn prize(r: &AwardsReport<'_>, o: &Outcome) -> Option<f64> {
     Some(level.prize_multiple(o.audience) * r.rules.base_salary_on(r.round_day)?)
 }
 
-pub(crate) fn unit_name(r: &AwardsReport<'_>, code: &Option<String>) -> String {
-    code.as_ref().and_then(|c| r.registry.unit(c)).map_or_else(String::new, |u| u.name.clone())
+pub(crate) fn unit_name(r: &AwardsReport<'_>, code: Option<&String>) -> String {
+    code.and_then(|c| r.registry.unit(c)).map_or_else(String::new, |u| u.name.clone())
 }
 
 fn summary_frame(r: &AwardsReport<'_>) -> PolarsResult<DataFrame> {
@@ -64,7 +64,7 @@ fn summary_frame(r: &AwardsReport<'_>) -> PolarsResult<DataFrame> {
         "audience" => o.iter().map(|x| x.audience.label().to_string()).collect::<Vec<_>>(),
         "code" => o.iter().map(|x| x.code.clone()).collect::<Vec<_>>(),
         "name" => o.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-        "unit" => o.iter().map(|x| unit_name(r, &x.unit)).collect::<Vec<_>>(),
+        "unit" => o.iter().map(|x| unit_name(r, x.unit.as_ref())).collect::<Vec<_>>(),
         "level" => o.iter().map(|x| x.level.as_deref().map(|l| level_name(r, l))).collect::<Vec<_>>(),
         "rank" => o.iter().map(|x| x.rank.map(|k| k as i64)).collect::<Vec<_>>(),
         "reason" => o.iter().map(|x| reason_vi(r, x)).collect::<Vec<_>>(),
@@ -167,6 +167,31 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
     ws.set_row_height(row, 34)?;
     ws.set_repeat_rows(row, row)?;
     row += 1;
+    row = proposal_rows(ws, r, row, &cell, &section)?;
+    let sign =
+        Format::new().set_font_name("Times New Roman").set_font_size(13).set_bold().set_align(FormatAlign::Center);
+    let total: f64 = r.outcomes.iter().filter_map(|o| prize(r, o)).sum();
+    let nominated = r.outcomes.iter().filter(|o| o.level.is_some()).count();
+    ws.merge_range(row, 0, row, 3, &format!("Tổng cộng: {nominated} tập thể, cá nhân"), &section)?;
+    ws.write_number_with_format(row, 4, total, &cell.clone().set_bold().set_num_format("#,##0"))?;
+    ws.merge_range(row + 2, 2, row + 2, 4, "TM. ỦY BAN NHÂN DÂN", &sign)?;
+    ws.merge_range(row + 3, 2, row + 3, 4, "CHỦ TỊCH", &sign)?;
+    let italic =
+        Format::new().set_font_name("Times New Roman").set_font_size(12).set_italic().set_align(FormatAlign::Center);
+    ws.merge_range(row + 4, 2, row + 4, 4, "(Ký, ghi rõ họ tên, đóng dấu)", &italic)?;
+    ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 0).set_margins(0.6, 0.5, 0.7, 0.7, 0.3, 0.3);
+    Ok(())
+}
+
+/// The nominees, level by level and collective before individual, from `row` on; returns the
+/// row after the last.
+fn proposal_rows(
+    ws: &mut Worksheet,
+    r: &AwardsReport<'_>,
+    mut row: u32,
+    cell: &Format,
+    section: &Format,
+) -> Result<u32> {
     let roman = ["I", "II", "III", "IV", "V"];
     let mut current = String::new();
     let mut level_no = 0;
@@ -179,7 +204,7 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
                 row,
                 4,
                 &format!("{}. {}", roman.get(level_no).unwrap_or(&""), level.name.to_uppercase()),
-                &section,
+                section,
             )?;
             level_no += 1;
             row += 1;
@@ -195,7 +220,7 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
                 list.len(),
                 if audience == Audience::Collective { "tập thể" } else { "cá nhân" }
             ),
-            &section,
+            section,
         )?;
         row += 1;
         for (i, o) in list.iter().enumerate() {
@@ -204,35 +229,23 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
                 Audience::Collective => String::new(),
                 Audience::Individual => {
                     let pos = r.registry.officer(&o.code).map_or(String::new(), |x| x.position.clone());
-                    format!("{pos}, {}", unit_name(r, &o.unit))
+                    format!("{pos}, {}", unit_name(r, o.unit.as_ref()))
                 }
             };
             let achieved = cand.map_or(String::new(), achievements);
             fit_row(ws, row, &[(&o.name, 28.0), (&position, 28.0), (&achieved, 26.0)], 16.0)?;
             ws.write_number_with_format(row, 0, (i + 1) as f64, &cell.clone().set_align(FormatAlign::Center))?;
-            ws.write_string_with_format(row, 1, &o.name, &cell)?;
-            ws.write_string_with_format(row, 2, &position, &cell)?;
-            ws.write_string_with_format(row, 3, &achieved, &cell)?;
+            ws.write_string_with_format(row, 1, &o.name, cell)?;
+            ws.write_string_with_format(row, 2, &position, cell)?;
+            ws.write_string_with_format(row, 3, &achieved, cell)?;
             match prize(r, o) {
                 Some(p) => ws.write_number_with_format(row, 4, p, &cell.clone().set_num_format("#,##0"))?,
-                None => ws.write_blank(row, 4, &cell)?,
+                None => ws.write_blank(row, 4, cell)?,
             };
             row += 1;
         }
     }
-    let sign =
-        Format::new().set_font_name("Times New Roman").set_font_size(13).set_bold().set_align(FormatAlign::Center);
-    let total: f64 = r.outcomes.iter().filter_map(|o| prize(r, o)).sum();
-    let nominated = r.outcomes.iter().filter(|o| o.level.is_some()).count();
-    ws.merge_range(row, 0, row, 3, &format!("Tổng cộng: {nominated} tập thể, cá nhân"), &section)?;
-    ws.write_number_with_format(row, 4, total, &cell.clone().set_bold().set_num_format("#,##0"))?;
-    ws.merge_range(row + 2, 2, row + 2, 4, "TM. ỦY BAN NHÂN DÂN", &sign)?;
-    ws.merge_range(row + 3, 2, row + 3, 4, "CHỦ TỊCH", &sign)?;
-    let italic =
-        Format::new().set_font_name("Times New Roman").set_font_size(12).set_italic().set_align(FormatAlign::Center);
-    ws.merge_range(row + 4, 2, row + 4, 4, "(Ký, ghi rõ họ tên, đóng dấu)", &italic)?;
-    ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 0).set_margins(0.6, 0.5, 0.7, 0.7, 0.3, 0.3);
-    Ok(())
+    Ok(row)
 }
 
 /// The main achievements of a candidate, from its facts, in one line.
@@ -322,7 +335,7 @@ fn minutes_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
     for (level, _, list) in nominees(r) {
         for o in list {
             n += 1;
-            let unit = unit_name(r, &o.unit);
+            let unit = unit_name(r, o.unit.as_ref());
             fit_row(ws, row, &[(&o.name, 26.0), (&unit, 24.0), (&level.name, 22.0)], 16.0)?;
             ws.write_number_with_format(row, 0, f64::from(n), &cell)?;
             ws.write_string_with_format(row, 1, &o.name, &cell)?;

@@ -33,7 +33,7 @@ pub fn unit_card(
 
 /// The one-page card on a sheet: header, figures against their targets, the points lost
 /// (largest first, with evidence), the overdue dossiers; set up for one A4 page.
-pub fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Period, f: &Formats) -> Result<()> {
+pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Period, f: &Formats) -> Result<()> {
     let l = &card.line;
     let cell =
         Format::new().set_font_name("Times New Roman").set_font_size(11).set_border(FormatBorder::Thin).set_text_wrap();

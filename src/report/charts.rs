@@ -12,7 +12,7 @@ use super::table::{Col, Formats, Kind, c, write_table};
 use crate::score::WARD_SCOPE;
 
 /// Where the ranked units are on the summary sheet.
-pub struct SummaryLayout<'a> {
+pub(super) struct SummaryLayout<'a> {
     pub sheet: &'a str,
     pub header_row: u32,
     pub units: u32,
@@ -21,7 +21,7 @@ pub struct SummaryLayout<'a> {
 }
 
 /// Colour scales on rate columns and a colour per band on the summary table.
-pub fn colour_summary(ws: &mut Worksheet, header_row: u32, last_row: u32, cols: &[Col<'_>]) -> Result<()> {
+pub(super) fn colour_summary(ws: &mut Worksheet, header_row: u32, last_row: u32, cols: &[Col<'_>]) -> Result<()> {
     if last_row <= header_row {
         return Ok(());
     }
@@ -57,7 +57,7 @@ pub fn colour_summary(ws: &mut Worksheet, header_row: u32, last_row: u32, cols: 
 }
 
 /// The trend table: one row per unit (and the ward), one column per month of the year.
-pub fn trend_frame(history: &DataFrame, units: &DataFrame) -> PolarsResult<(DataFrame, Vec<String>)> {
+pub(super) fn trend_frame(history: &DataFrame, units: &DataFrame) -> PolarsResult<(DataFrame, Vec<String>)> {
     let months: Vec<String> = {
         let mut m: Vec<String> = history.column("period")?.str()?.iter().flatten().map(str::to_string).collect();
         m.sort();
@@ -91,7 +91,7 @@ pub fn trend_frame(history: &DataFrame, units: &DataFrame) -> PolarsResult<(Data
 }
 
 /// The trend sheet and the chart sheet.
-pub fn add_charts(
+pub(super) fn add_charts(
     wb: &mut Workbook,
     layout: &SummaryLayout<'_>,
     history: &DataFrame,

@@ -83,7 +83,7 @@ fn ranking_sheet(
     write_table(ws, row, &wide, &cols, f)
 }
 
-pub fn add_index_sheets(
+pub(super) fn add_index_sheets(
     wb: &mut Workbook,
     scores: &IndexScores,
     units: &DataFrame,
@@ -168,7 +168,7 @@ fn str_at(df: &DataFrame, name: &str, i: usize) -> Option<String> {
 }
 
 /// The plan's targets: every data target per scope, every manual one with who confirms it.
-pub fn add_plan_targets_sheet(
+pub(super) fn add_plan_targets_sheet(
     wb: &mut Workbook,
     scores: &IndexScores,
     units: &DataFrame,
@@ -292,7 +292,7 @@ pub fn lost_points(sc: &ServiceScorecard, scores: &IndexScores, units: &DataFram
 }
 
 /// The columns of a lost-points table: the criterion, its points and the evidence.
-pub fn lost_columns() -> Vec<Col<'static>> {
+pub(super) fn lost_columns() -> Vec<Col<'static>> {
     vec![
         c("Chỉ số", "index", Kind::Text, 18.0),
         c("Lĩnh vực / nhóm", "area", Kind::Text, 28.0),
@@ -304,7 +304,7 @@ pub fn lost_columns() -> Vec<Col<'static>> {
     ]
 }
 
-pub fn add_lost_points_sheet(
+pub(super) fn add_lost_points_sheet(
     wb: &mut Workbook,
     lost: &DataFrame,
     title: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,

@@ -16,13 +16,13 @@ pub struct Email {
 }
 
 /// Part of a paragraph.
-pub enum Span {
+pub(super) enum Span {
     Text(String),
     Bold(String),
 }
 
 /// A table cell.
-pub enum Cell {
+pub(super) enum Cell {
     Text(String),
     /// A bar of `width` pixels in `colour` (HTML only: the text shows nothing).
     Bar {
@@ -32,7 +32,7 @@ pub enum Cell {
 }
 
 /// One block of a message body.
-pub enum Block {
+pub(super) enum Block {
     Para(Vec<Span>),
     /// A bold lead-in line ("Đơn vị dẫn đầu:").
     Heading(String),
@@ -47,7 +47,7 @@ pub enum Block {
     Warning(String),
 }
 
-pub struct Message {
+pub(super) struct Message {
     pub subject: String,
     pub greeting: String,
     pub blocks: Vec<Block>,
@@ -179,7 +179,7 @@ impl Block {
 
 impl Message {
     /// Both bodies from the one description.
-    pub fn render(&self) -> Email {
+    pub(super) fn render(&self) -> Email {
         let mut text = format!("{}\n\n", self.greeting);
         let mut html = format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222222\"><p>{}</p>",

@@ -9,11 +9,11 @@ use rust_xlsxwriter::{ConditionalFormatFormula, Format, Workbook, Worksheet};
 use super::table::{Formats, Kind, c, write_table};
 use crate::score::PortalComparison;
 
-pub const SHEET: &str = "Xếp hạng 766 tỉnh";
-pub const GROUPS_SHEET: &str = "Cổng DVC và tính lại";
+pub(super) const SHEET: &str = "Xếp hạng 766 tỉnh";
+pub(super) const GROUPS_SHEET: &str = "Cổng DVC và tính lại";
 
 /// "hạng 3/102 trong tỉnh" (or why there is none).
-pub fn rank_text(p: &PortalComparison) -> String {
+pub(super) fn rank_text(p: &PortalComparison) -> String {
     match p.ward_rank {
         Some((rank, of)) => format!("hạng {rank}/{of} trong tỉnh"),
         None => "không có dòng của phường trong bảng xếp hạng của tỉnh".to_string(),
@@ -21,7 +21,7 @@ pub fn rank_text(p: &PortalComparison) -> String {
 }
 
 /// Adds the two sheets; `heading` writes a sheet's title rows and returns the first free row.
-pub fn add_portal_sheets(
+pub(super) fn add_portal_sheets(
     wb: &mut Workbook,
     p: &PortalComparison,
     heading: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet};
 
 /// What the cells of a column are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     Text,
     Int,
     /// A share in 0..1, shown as a percentage.
@@ -24,18 +24,18 @@ pub enum Kind {
 }
 
 /// One column of a sheet: its Vietnamese header, the frame column, kind and width.
-pub struct Col<'a> {
+pub(super) struct Col<'a> {
     pub header: &'a str,
     pub column: &'a str,
     pub kind: Kind,
     pub width: f64,
 }
 
-pub const fn c<'a>(header: &'a str, column: &'a str, kind: Kind, width: f64) -> Col<'a> {
+pub(super) const fn c<'a>(header: &'a str, column: &'a str, kind: Kind, width: f64) -> Col<'a> {
     Col { header, column, kind, width }
 }
 
-pub struct Formats {
+pub(super) struct Formats {
     pub title: Format,
     pub note: Format,
     pub header: Format,
@@ -47,7 +47,7 @@ pub struct Formats {
 }
 
 impl Formats {
-    pub fn new() -> Formats {
+    pub(super) fn new() -> Formats {
         let cell = Format::new().set_border(FormatBorder::Thin).set_font_name("Times New Roman").set_font_size(12);
         Formats {
             title: Format::new().set_bold().set_font_size(14).set_font_name("Times New Roman"),
@@ -73,7 +73,7 @@ const CELL_LIMIT: usize = 32_000;
 
 /// Text as a cell may hold it: cut at Excel's limit with a marker, control characters
 /// (other than line breaks and tabs) removed.
-pub fn cell_text(v: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn cell_text(v: &str) -> std::borrow::Cow<'_, str> {
     let controls = v.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
     if !controls && v.len() <= CELL_LIMIT {
         return std::borrow::Cow::Borrowed(v);
@@ -93,7 +93,7 @@ pub fn excel_serial(dt: NaiveDateTime) -> f64 {
 }
 
 /// Writes the header at `row` and the frame below it; returns the last row written.
-pub fn write_table(ws: &mut Worksheet, row: u32, df: &DataFrame, cols: &[Col<'_>], f: &Formats) -> Result<u32> {
+pub(super) fn write_table(ws: &mut Worksheet, row: u32, df: &DataFrame, cols: &[Col<'_>], f: &Formats) -> Result<u32> {
     for (i, col) in cols.iter().enumerate() {
         let ci = i as u16;
         ws.write_string_with_format(row, ci, col.header, &f.header)?;
@@ -175,7 +175,7 @@ fn write_column(ws: &mut Worksheet, first: u32, ci: u16, s: &Series, kind: Kind,
 /// Sets a row's height for its wrapped text: LibreOffice does not grow rows by itself, so
 /// without this a long cell is drawn over the rows below. `cells` are (text, column width in
 /// characters); `line_pt` is the height of one line.
-pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)], line_pt: f64) -> Result<()> {
+pub(super) fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)], line_pt: f64) -> Result<()> {
     let lines = cells
         .iter()
         .map(|(text, width)| {

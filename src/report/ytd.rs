@@ -18,7 +18,7 @@ const MEASURES: &[(&str, &str, &str, f64)] = &[
     ("Hồ sơ số hóa đầu vào và kết quả (đủ điểm từ 80%)", "digitised", "finished", 0.8),
 ];
 
-pub fn ytd_frame(history: &DataFrame, months: u32) -> PolarsResult<DataFrame> {
+pub(super) fn ytd_frame(history: &DataFrame, months: u32) -> PolarsResult<DataFrame> {
     let m = f64::from(months.max(1));
     let sums = history
         .clone()
@@ -56,7 +56,7 @@ pub fn ytd_frame(history: &DataFrame, months: u32) -> PolarsResult<DataFrame> {
         .collect()
 }
 
-pub fn add_ytd_sheet(
+pub(super) fn add_ytd_sheet(
     wb: &mut Workbook,
     history: &DataFrame,
     months: u32,

@@ -14,7 +14,7 @@ pub(crate) struct Ts {
 }
 
 impl Ts {
-    pub fn new(day: u32, sec: u32) -> Ts {
+    pub(super) fn new(day: u32, sec: u32) -> Ts {
         Ts { day, sec }
     }
 }
@@ -39,7 +39,7 @@ pub(crate) struct Calendar {
 }
 
 impl Calendar {
-    pub fn new(year: i32, holidays: &[NaiveDate]) -> Calendar {
+    pub(super) fn new(year: i32, holidays: &[NaiveDate]) -> Calendar {
         let start = NaiveDate::from_ymd_opt(year - 1, 1, 1).expect("valid year");
         let end = NaiveDate::from_ymd_opt(year + 2, 12, 31).expect("valid year");
         let mut kinds = Vec::new();
@@ -60,24 +60,24 @@ impl Calendar {
         Calendar { start, kinds, ymd }
     }
 
-    pub fn day_of(&self, date: NaiveDate) -> u32 {
+    pub(super) fn day_of(&self, date: NaiveDate) -> u32 {
         (date - self.start).num_days() as u32
     }
 
-    pub fn ymd(&self, day: u32) -> (u16, u8, u8) {
+    pub(super) fn ymd(&self, day: u32) -> (u16, u8, u8) {
         self.ymd[day as usize]
     }
 
-    pub fn is_working(&self, day: u32) -> bool {
+    pub(super) fn is_working(&self, day: u32) -> bool {
         self.kinds.get(day as usize) == Some(&Kind::Working)
     }
 
-    pub fn is_saturday(&self, day: u32) -> bool {
+    pub(super) fn is_saturday(&self, day: u32) -> bool {
         self.kinds.get(day as usize) == Some(&Kind::Saturday)
     }
 
     /// `day` itself when it is a working day, else the next working day.
-    pub fn next_working(&self, mut day: u32) -> u32 {
+    pub(super) fn next_working(&self, mut day: u32) -> u32 {
         while !self.is_working(day) && (day as usize) < self.kinds.len() {
             day += 1;
         }
@@ -85,7 +85,7 @@ impl Calendar {
     }
 
     /// The last working day before `day`.
-    pub fn prev_working(&self, day: u32) -> u32 {
+    pub(super) fn prev_working(&self, day: u32) -> u32 {
         let mut d = day.saturating_sub(1);
         while !self.is_working(d) && d > 0 {
             d -= 1;
@@ -94,7 +94,7 @@ impl Calendar {
     }
 
     /// The day `n` working days after `day` (n = 0: `day` or the next working day).
-    pub fn add_working(&self, day: u32, n: u32) -> u32 {
+    pub(super) fn add_working(&self, day: u32, n: u32) -> u32 {
         let mut d = self.next_working(day);
         if !self.is_working(day) && n > 0 {
             // Landing on the next working day already used up one step.
@@ -107,7 +107,7 @@ impl Calendar {
     }
 
     /// Day indices of a calendar month, first to last.
-    pub fn month_days(&self, year: i32, month: u32) -> std::ops::Range<u32> {
+    pub(super) fn month_days(&self, year: i32, month: u32) -> std::ops::Range<u32> {
         let first = NaiveDate::from_ymd_opt(year, month, 1).expect("valid month");
         let next = if month == 12 {
             NaiveDate::from_ymd_opt(year + 1, 1, 1)
@@ -119,13 +119,13 @@ impl Calendar {
     }
 
     /// The n-th (1-based) working day of a month: when officers download last month's export.
-    pub fn nth_working_day(&self, year: i32, month: u32, n: u32) -> u32 {
+    pub(super) fn nth_working_day(&self, year: i32, month: u32, n: u32) -> u32 {
         let first = self.month_days(year, month).start;
         self.add_working(first, n - 1)
     }
 
     /// `dd/MM/yyyy HH:mm:ss`, the exports' text date format.
-    pub fn write_ts(&self, ts: Ts, buf: &mut [u8; 19]) {
+    pub(super) fn write_ts(&self, ts: Ts, buf: &mut [u8; 19]) {
         let (y, m, d) = self.ymd(ts.day);
         let (h, mi, s) = (ts.sec / 3600, ts.sec / 60 % 60, ts.sec % 60);
         two(&mut buf[0..2], d as u32);
@@ -143,7 +143,7 @@ impl Calendar {
     }
 
     /// `yyyyMMddHHmmss`, the national sync's date format.
-    pub fn write_compact(&self, ts: Ts, buf: &mut [u8; 14]) {
+    pub(super) fn write_compact(&self, ts: Ts, buf: &mut [u8; 14]) {
         let (y, m, d) = self.ymd(ts.day);
         let (h, mi, s) = (ts.sec / 3600, ts.sec / 60 % 60, ts.sec % 60);
         for (k, v) in [y as u32 / 100, y as u32 % 100, m as u32, d as u32, h, mi, s].into_iter().enumerate() {
@@ -151,27 +151,27 @@ impl Calendar {
         }
     }
 
-    pub fn fmt_compact(&self, ts: Ts) -> String {
+    pub(super) fn fmt_compact(&self, ts: Ts) -> String {
         let mut buf = [0u8; 14];
         self.write_compact(ts, &mut buf);
         String::from_utf8_lossy(&buf).into_owned()
     }
 
     /// The local date and time of a moment.
-    pub fn datetime(&self, ts: Ts) -> chrono::NaiveDateTime {
+    pub(super) fn datetime(&self, ts: Ts) -> chrono::NaiveDateTime {
         self.start.and_hms_opt(0, 0, 0).expect("midnight")
             + Duration::days(ts.day.into())
             + Duration::seconds(ts.sec.into())
     }
 
-    pub fn fmt_ts(&self, ts: Ts) -> String {
+    pub(super) fn fmt_ts(&self, ts: Ts) -> String {
         let mut buf = [0u8; 19];
         self.write_ts(ts, &mut buf);
         String::from_utf8_lossy(&buf).into_owned()
     }
 
     /// `dd/MM/yyyy`.
-    pub fn fmt_date(&self, day: u32) -> String {
+    pub(super) fn fmt_date(&self, day: u32) -> String {
         let mut s = self.fmt_ts(Ts::new(day, 0));
         s.truncate(10);
         s

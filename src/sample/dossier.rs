@@ -91,7 +91,7 @@ pub(crate) enum Status {
 
 impl Status {
     #[cfg(test)]
-    pub const ALL: [Status; 10] = [
+    pub(super) const ALL: [Status; 10] = [
         Status::Registered,
         Status::Received,
         Status::Refused,
@@ -104,12 +104,12 @@ impl Status {
         Status::Returned,
     ];
 
-    pub fn code(self) -> u8 {
+    pub(super) fn code(self) -> u8 {
         self as u8
     }
 
     /// The national word, as Excel downloads show it.
-    pub fn word(self) -> &'static str {
+    pub(super) fn word(self) -> &'static str {
         match self {
             Status::Registered => "Mới đăng ký",
             Status::Received => "Được tiếp nhận",
@@ -145,7 +145,7 @@ pub(crate) struct View {
 }
 
 impl Dossier {
-    pub fn view(&self, at: Ts) -> View {
+    pub(super) fn view(&self, at: Ts) -> View {
         let mut v = View {
             status: Status::Registered,
             received: None,
@@ -208,7 +208,7 @@ impl Dossier {
     /// Every supplement requested by `at`, with the due date before it and, once the citizen
     /// has supplied the papers, the due date it moved to: the one before, moved forward by the
     /// supplement's working days (DanhSachHoSoBoSung: NgayHenTraTruoc, NgayHenTraMoi).
-    pub fn due_moves(&self, cal: &Calendar, at: Ts) -> Vec<(Supplement, Option<Ts>, Option<Ts>)> {
+    pub(super) fn due_moves(&self, cal: &Calendar, at: Ts) -> Vec<(Supplement, Option<Ts>, Option<Ts>)> {
         let mut due = self.first_due(at);
         let mut out = Vec::new();
         for s in self.supplements.iter().flatten().filter(|s| s.asked <= at) {
@@ -220,13 +220,13 @@ impl Dossier {
     }
 
     /// The due date as of `at`, after the supplements answered by then.
-    pub fn moved_due(&self, cal: &Calendar, at: Ts) -> Option<Ts> {
+    pub(super) fn moved_due(&self, cal: &Calendar, at: Ts) -> Option<Ts> {
         let moves = self.due_moves(cal, at);
         moves.iter().rev().find_map(|m| m.2).or(self.first_due(at))
     }
 
     /// Turns the dossier into one refused at reception: it ends there, never received.
-    pub fn refuse(&mut self) {
+    pub(super) fn refuse(&mut self) {
         self.outcome = Outcome::Refused;
         self.finished = self.received;
         self.returned = None;

@@ -83,13 +83,13 @@ pub(crate) struct RowText<'a> {
 
 impl RowText<'_> {
     /// MaHoSo: the agency, the day the dossier was filed and its number that day.
-    pub fn dossier_id(&self, d: &Dossier) -> String {
+    pub(super) fn dossier_id(&self, d: &Dossier) -> String {
         let (y, m, day) = self.cal.ymd(d.submitted.day);
         format!("{}-{:02}{:02}{:02}-{:04}", self.agency, y % 100, m, day, d.seq)
     }
 
     /// The unit as the export writes it, odd spellings and unknown units included.
-    pub fn unit_name(&self, d: &Dossier) -> &str {
+    pub(super) fn unit_name(&self, d: &Dossier) -> &str {
         let u = d.unit as usize;
         match d.label {
             Label::Clean => &self.units.handling[u].name,
@@ -99,7 +99,7 @@ impl RowText<'_> {
     }
 
     /// The unit cell of a row: as [`Self::unit_name`], or the registry name typed in .VnTime.
-    pub fn unit_cell(&self, d: &Dossier, vntime: bool) -> Cow<'_, str> {
+    pub(super) fn unit_cell(&self, d: &Dossier, vntime: bool) -> Cow<'_, str> {
         let name = &self.units.handling[d.unit as usize].name;
         match legacy_fonts::vntime_cell(name) {
             Some(cell) if vntime => Cow::Owned(cell),
@@ -108,7 +108,7 @@ impl RowText<'_> {
     }
 
     /// NguoiXuLy: nobody yet while the dossier waits for reception.
-    pub fn officer(&self, d: &Dossier, status: Status) -> &str {
+    pub(super) fn officer(&self, d: &Dossier, status: Status) -> &str {
         if status == Status::Registered {
             return "";
         }

@@ -33,6 +33,8 @@ mod national_sync;
 mod par_appraisal;
 mod people;
 mod places;
+mod province;
+pub use province::province_registry;
 mod xlsx;
 
 #[cfg(test)]
@@ -222,7 +224,7 @@ pub(crate) fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut BufWriter<Fi
     let written = (|| -> Result<()> {
         let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
         fill(&mut w)?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        w.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
         Ok(())
     })();
     if let Err(e) = written {

@@ -69,7 +69,7 @@ pub(crate) struct Citizen {
 }
 
 impl Citizen {
-    pub fn random(rng: &mut StdRng) -> Citizen {
+    pub(super) fn random(rng: &mut StdRng) -> Citizen {
         Citizen {
             female: rng.random_bool(0.55),
             family: rng.random_range(0..FAMILY.len() as u8),
@@ -88,33 +88,33 @@ impl Citizen {
     }
 
     /// Family, middle and given name.
-    pub fn name_parts(&self) -> [&'static str; 3] {
+    pub(super) fn name_parts(&self) -> [&'static str; 3] {
         let middle = if self.female { MIDDLE_F } else { MIDDLE_M }[self.middle as usize];
         [FAMILY[self.family as usize].0, middle, self.given().0]
     }
 
-    pub fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         self.name_parts().join(" ")
     }
 
-    pub fn phone(&self) -> String {
+    pub(super) fn phone(&self) -> String {
         format!("09{:08}", self.phone)
     }
 
-    pub fn phone_digits(&self) -> u32 {
+    pub(super) fn phone_digits(&self) -> u32 {
         self.phone
     }
 
     /// A 12-digit citizen identity number (CCCD): province 022, the century-and-sex digit,
     /// the year of birth and six digits, all derived from the stored fields.
-    pub fn identity(&self) -> String {
+    pub(super) fn identity(&self) -> String {
         let born = 1950 + self.phone % 56;
         let century_sex = u32::from(self.female) + if born >= 2000 { 2 } else { 0 };
         format!("022{century_sex}{:02}{:06}", born % 100, self.phone / 7 % 1_000_000)
     }
 
     /// Appends the e-mail address (nothing when the citizen gave none).
-    pub fn push_email(&self, out: &mut String) {
+    pub(super) fn push_email(&self, out: &mut String) {
         if self.mail == 0 {
             return;
         }
@@ -128,11 +128,11 @@ impl Citizen {
     }
 
     /// Residential group and quarter ("Tổ 5, Khu 3").
-    pub fn group_quarter(&self) -> (u8, u8) {
+    pub(super) fn group_quarter(&self) -> (u8, u8) {
         (self.group, self.quarter)
     }
 
-    pub fn address(&self, ward: &str) -> String {
+    pub(super) fn address(&self, ward: &str) -> String {
         format!("Tổ {}, Khu {}, phường {}", self.group, self.quarter, ward)
     }
 }

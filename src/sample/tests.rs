@@ -18,7 +18,7 @@ fn ward() -> SampleWard {
         code: code.into(),
         name: name.into(),
         handles_dossiers: handles,
-        officers: officers.iter().map(|o| o.to_string()).collect(),
+        officers: officers.iter().map(std::string::ToString::to_string).collect(),
     };
     let d = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
     SampleWard {

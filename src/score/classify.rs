@@ -24,10 +24,10 @@ fn bd_count(start: Expr, end: Expr, week: [bool; 7], holidays: Expr) -> Expr {
 }
 
 /// Monday to Friday.
-pub const WEEK: [bool; 7] = [true, true, true, true, true, false, false];
+pub(super) const WEEK: [bool; 7] = [true, true, true, true, true, false, false];
 
 /// The holiday list as the single-row list literal Polars' business-day functions take.
-pub fn holiday_list(holidays: &[NaiveDate]) -> PolarsResult<Expr> {
+pub(super) fn holiday_list(holidays: &[NaiveDate]) -> PolarsResult<Expr> {
     let s = Series::new("holidays".into(), holidays.to_vec()).cast(&DataType::Date)?;
     Ok(lit(s.implode()?.into_series()).first())
 }
@@ -54,7 +54,7 @@ fn status_eq(s: Status) -> Expr {
 /// null when unknown). Adds `received_in`, `finished_in`, `done`, `end_at` (the end used
 /// for judging), `end_day`, `due_eff` (due date after supplement time), `exempt`, `late`,
 /// `late_reason`, `days_late` (working days).
-pub fn classify(
+pub(super) fn classify(
     dossiers: LazyFrame,
     period: Period,
     holidays: &[NaiveDate],

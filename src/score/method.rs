@@ -194,11 +194,11 @@ impl ServiceMethod {
 }
 
 #[cfg(test)]
-pub mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The shipped choice of edge rules, for tests of the scoring core.
-    pub fn rules() -> OnTimeRules {
+    pub(crate) fn rules() -> OnTimeRules {
         OnTimeRules {
             compare: Compare::CalendarDay,
             no_due_date: NoDueDate::ProcedureMaximum,

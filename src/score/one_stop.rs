@@ -36,7 +36,7 @@ const FULL_RATE_TARGETS: &[Target] = &[
 ];
 
 /// One row per scope and target: actual, target, met, gap (share), shortfall (dossiers).
-pub fn one_stop_targets(scopes: &DataFrame) -> PolarsResult<DataFrame> {
+pub(super) fn one_stop_targets(scopes: &DataFrame) -> PolarsResult<DataFrame> {
     let mut parts: Vec<LazyFrame> = FULL_RATE_TARGETS
         .iter()
         .map(|t| {

@@ -63,7 +63,7 @@ fn method_frame(method: &ServiceMethod) -> PolarsResult<DataFrame> {
 }
 
 /// One row per scope and indicator: numerator, denominator, rate, points, max_applied, lost.
-pub fn indicator_points(scopes: LazyFrame, method: &ServiceMethod) -> PolarsResult<LazyFrame> {
+pub(super) fn indicator_points(scopes: LazyFrame, method: &ServiceMethod) -> PolarsResult<LazyFrame> {
     let long: Vec<LazyFrame> = method
         .indicators
         .iter()
@@ -120,7 +120,7 @@ pub fn indicator_points(scopes: LazyFrame, method: &ServiceMethod) -> PolarsResu
 
 /// Per scope: points, max applied, the score on 100 rounded to the published precision,
 /// its band, and (for units, not the ward row) the rank with shared ranks: 1, 2, 2, 4.
-pub fn totals(points: LazyFrame, method: &ServiceMethod, ward_scope: &str) -> LazyFrame {
+pub(super) fn totals(points: LazyFrame, method: &ServiceMethod, ward_scope: &str) -> LazyFrame {
     let p = method.precision;
     let band = first_match(
         method.bands.iter().map(|b| (col("score").gt_eq(lit(b.min)), lit(b.label.clone()))),

@@ -42,7 +42,7 @@ pub struct PortalComparison {
 }
 
 /// The portal's group columns, in the order the portal shows them.
-pub const PORTAL_GROUPS: [&str; 6] = ["ckmb", "tdgq", "clgq", "tttt", "mdhl", "mdsh"];
+pub(super) const PORTAL_GROUPS: [&str; 6] = ["ckmb", "tdgq", "clgq", "tttt", "mdhl", "mdsh"];
 
 /// Communes only (CAPDONVIID 2 or LOAI_COQUAN 3), when the table says which rows are.
 fn communes(portal: &DataFrame) -> PolarsResult<LazyFrame> {

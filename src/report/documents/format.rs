@@ -19,7 +19,7 @@ fn group(digits: &str) -> String {
 }
 
 /// A number with `decimals` places, a decimal comma and dots between thousands.
-pub fn decimal(x: f64, decimals: usize) -> String {
+pub(super) fn decimal(x: f64, decimals: usize) -> String {
     let text = format!("{:.decimals$}", x.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
@@ -27,29 +27,29 @@ pub fn decimal(x: f64, decimals: usize) -> String {
 }
 
 /// A count or an amount in đồng: "2.340.000".
-pub fn integer(x: f64) -> String {
+pub(super) fn integer(x: f64) -> String {
     decimal(x.round(), 0)
 }
 
 /// A ratio (0..1) as a percentage with two decimals: 0.9666 → "96,66%".
-pub fn percent(ratio: f64) -> String {
+pub(super) fn percent(ratio: f64) -> String {
     format!("{}%", decimal(ratio * 100.0, 2))
 }
 
 /// "31/12/2024".
-pub fn short_date(d: NaiveDate) -> String {
+pub(super) fn short_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
 /// "ngày 31 tháng 12 năm 2024"; days under 10 and months 1, 2 get a leading zero (NĐ 30).
-pub fn long_date(d: NaiveDate) -> String {
+pub(super) fn long_date(d: NaiveDate) -> String {
     let month = if d.month() <= 2 { format!("{:02}", d.month()) } else { d.month().to_string() };
     format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
 }
 
 /// Every ISO date (2024-12-20) in a text rewritten as 20/12/2024: notes recorded by the round
 /// carry dates as TOML writes them.
-pub fn vn_dates(text: &str) -> String {
+pub(super) fn vn_dates(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -75,7 +75,7 @@ pub fn vn_dates(text: &str) -> String {
 }
 
 /// An ASCII file-name part from a Vietnamese name: "Nguyễn Thị Kim Oanh" → "nguyen-thi-kim-oanh".
-pub fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     let mut out = String::new();
     for ch in name.nfd() {
         let ch = match ch {
@@ -92,7 +92,7 @@ pub fn slug(name: &str) -> String {
 }
 
 /// Roman numerals for the parts of a list (I, II, III…).
-pub fn roman(n: usize) -> String {
+pub(super) fn roman(n: usize) -> String {
     const PARTS: [(usize, &str); 9] =
         [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
     let mut n = n;
@@ -107,7 +107,7 @@ pub fn roman(n: usize) -> String {
 }
 
 /// Upper case as Vietnamese documents print agency names and titles ("Ủy ban" → "ỦY BAN").
-pub fn upper(text: &str) -> String {
+pub(super) fn upper(text: &str) -> String {
     text.nfc().collect::<String>().to_uppercase()
 }
 

@@ -24,14 +24,14 @@ use unicode_normalization::UnicodeNormalization;
 use super::format::upper;
 
 /// A4 in twips (1 mm = 56,7 twips).
-pub const PAGE_WIDTH: u32 = 11906;
-pub const PAGE_HEIGHT: u32 = 16838;
-pub const MARGIN_TOP: i32 = 1134;
-pub const MARGIN_BOTTOM: i32 = 1134;
-pub const MARGIN_LEFT: i32 = 1701;
-pub const MARGIN_RIGHT: i32 = 851;
+pub(super) const PAGE_WIDTH: u32 = 11906;
+pub(super) const PAGE_HEIGHT: u32 = 16838;
+pub(super) const MARGIN_TOP: i32 = 1134;
+pub(super) const MARGIN_BOTTOM: i32 = 1134;
+pub(super) const MARGIN_LEFT: i32 = 1701;
+pub(super) const MARGIN_RIGHT: i32 = 851;
 /// The width between the margins.
-pub const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+pub(super) const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
 /// The heading's left (agency) column; the rest is the Quốc hiệu's.
 const LEFT_COLUMN: usize = 3740;
 const RIGHT_COLUMN: usize = TEXT_WIDTH - LEFT_COLUMN;
@@ -39,8 +39,8 @@ const RIGHT_COLUMN: usize = TEXT_WIDTH - LEFT_COLUMN;
 const CELL_PADDING: usize = 108;
 
 /// Sizes in half-points, as `w:sz` writes them.
-pub const BODY: usize = 28;
-pub const TABLE: usize = 26;
+pub(super) const BODY: usize = 28;
+pub(super) const TABLE: usize = 26;
 const NATIONAL: usize = 24;
 const MOTTO: usize = 26;
 const AGENCY: usize = 26;
@@ -57,21 +57,21 @@ fn fonts() -> RunFonts {
 
 /// How a run of text looks.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Look {
+pub(super) struct Look {
     pub size: usize,
     pub bold: bool,
     pub italic: bool,
 }
 
 impl Look {
-    pub const BODY: Look = Look { size: BODY, bold: false, italic: false };
-    pub const BOLD: Look = Look { size: BODY, bold: true, italic: false };
-    pub const ITALIC: Look = Look { size: BODY, bold: false, italic: true };
-    pub const CELL: Look = Look { size: TABLE, bold: false, italic: false };
-    pub const CELL_BOLD: Look = Look { size: TABLE, bold: true, italic: false };
+    pub(super) const BODY: Look = Look { size: BODY, bold: false, italic: false };
+    pub(super) const BOLD: Look = Look { size: BODY, bold: true, italic: false };
+    pub(super) const ITALIC: Look = Look { size: BODY, bold: false, italic: true };
+    pub(super) const CELL: Look = Look { size: TABLE, bold: false, italic: false };
+    pub(super) const CELL_BOLD: Look = Look { size: TABLE, bold: true, italic: false };
 }
 
-pub fn run(text: &str, look: Look) -> Run {
+pub(super) fn run(text: &str, look: Look) -> Run {
     let mut r = Run::new().add_text(text.nfc().collect::<String>()).size(look.size).fonts(fonts());
     if look.bold {
         r = r.bold();
@@ -87,13 +87,13 @@ fn spacing(before: u32, after: u32) -> LineSpacing {
 }
 
 /// A one-run paragraph with no space around it (heading lines, table cells).
-pub fn line(text: &str, look: Look, align: AlignmentType) -> Paragraph {
+pub(super) fn line(text: &str, look: Look, align: AlignmentType) -> Paragraph {
     Paragraph::new().add_run(run(text, look)).align(align).line_spacing(spacing(0, 0)).size(look.size)
 }
 
 /// A body paragraph: justified, first line indented 1,25 cm, 6 pt after. A line with dots to
 /// fill by hand is left-aligned: justified, its words would spread across the page.
-pub fn body(text: &str) -> Paragraph {
+pub(super) fn body(text: &str) -> Paragraph {
     let align = if text.contains("……") { AlignmentType::Left } else { AlignmentType::Both };
     Paragraph::new()
         .add_run(run(text, Look::BODY))
@@ -104,7 +104,7 @@ pub fn body(text: &str) -> Paragraph {
 }
 
 /// A section heading ("I. THÀNH PHẦN"): bold, kept with what follows.
-pub fn heading(text: &str) -> Paragraph {
+pub(super) fn heading(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, Look::BOLD))
         .align(AlignmentType::Both)
@@ -114,17 +114,17 @@ pub fn heading(text: &str) -> Paragraph {
         .size(BODY)
 }
 
-pub fn blank_line() -> Paragraph {
+pub(super) fn blank_line() -> Paragraph {
     line("", Look::BODY, AlignmentType::Left)
 }
 
-pub fn page_break() -> Paragraph {
+pub(super) fn page_break() -> Paragraph {
     Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page))
 }
 
 /// Approximate printed width of a text in twips (Times New Roman metrics, per 1000 em), enough
 /// to size the short rules NĐ 30 draws under the tiêu ngữ and the agency name.
-pub fn text_width(text: &str, look: Look) -> usize {
+pub(super) fn text_width(text: &str, look: Look) -> usize {
     let em: usize =
         text.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).map(|c| glyph(c, look.bold)).sum();
     em * look.size * 10 / 1000
@@ -179,7 +179,7 @@ fn rule(column: usize, rule: usize) -> Paragraph {
 }
 
 /// A new A4 document with NĐ 30's margins, Times New Roman and page numbers from page 2.
-pub fn document(created: &str) -> Docx {
+pub(super) fn document(created: &str) -> Docx {
     let numbers = Header::new().add_paragraph(
         Paragraph::new().add_page_num(PageNum::new()).align(AlignmentType::Center).size(PAGE_NUMBER).fonts(fonts()),
     );
@@ -204,7 +204,7 @@ pub fn document(created: &str) -> Docx {
 
 /// What the first lines of a document say (already filled, in sentence case: agency lines and
 /// the Quốc hiệu are set in capitals here).
-pub struct Heading {
+pub(super) struct Heading {
     pub parent_agency: String,
     pub agency: Vec<String>,
     /// "Số: …/TTr-UBND", or empty for documents without a number.
@@ -224,7 +224,7 @@ fn borderless(rows: Vec<TableRow>, grid: Vec<usize>) -> Table {
 }
 
 /// The heading table: agency and number on the left, Quốc hiệu, tiêu ngữ, place and date on the right.
-pub fn heading_block(h: &Heading) -> Table {
+pub(super) fn heading_block(h: &Heading) -> Table {
     let agency_look = Look { size: AGENCY, bold: true, italic: false };
     let mut left = cell(LEFT_COLUMN);
     if !h.parent_agency.trim().is_empty() {
@@ -263,7 +263,7 @@ pub fn heading_block(h: &Heading) -> Table {
 }
 
 /// The document's kind and subject, centred and bold, with a short rule under the subject.
-pub fn title(kind: &str, subject: &[String]) -> Vec<Paragraph> {
+pub(super) fn title(kind: &str, subject: &[String]) -> Vec<Paragraph> {
     let mut out =
         vec![line(&upper(kind), Look::BOLD, AlignmentType::Center).line_spacing(spacing(360, 0)).keep_next(true)];
     for s in subject {
@@ -275,7 +275,7 @@ pub fn title(kind: &str, subject: &[String]) -> Vec<Paragraph> {
 }
 
 /// "Kính gửi: …" centred, one recipient a line.
-pub fn addressees(label: &str, to: &[String]) -> Vec<Paragraph> {
+pub(super) fn addressees(label: &str, to: &[String]) -> Vec<Paragraph> {
     match to {
         [] => vec![],
         [one] => vec![
@@ -294,7 +294,7 @@ pub fn addressees(label: &str, to: &[String]) -> Vec<Paragraph> {
 }
 
 /// One column of the signature area.
-pub enum SignColumn {
+pub(super) enum SignColumn {
     /// "Nơi nhận:" (12 pt bold italic) and its list (11 pt, "- " before each line).
     Copies { label: String, lines: Vec<String> },
     /// Authority and title (bold capitals), a note (italic), space to sign, the name (bold).
@@ -335,7 +335,7 @@ fn sign_cell(c: &SignColumn, width: usize) -> TableCell {
 }
 
 /// The signature area: two columns side by side, kept on one page.
-pub fn signatures(left: &SignColumn, right: &SignColumn) -> Table {
+pub(super) fn signatures(left: &SignColumn, right: &SignColumn) -> Table {
     let (lw, rw) = (TEXT_WIDTH * 9 / 20, TEXT_WIDTH - TEXT_WIDTH * 9 / 20);
     borderless(vec![TableRow::new(vec![sign_cell(left, lw), sign_cell(right, rw)]).cant_split()], vec![lw, rw])
 }
@@ -346,14 +346,14 @@ fn cell_line(text: &str, look: Look, align: AlignmentType) -> Paragraph {
 }
 
 /// A grid table with a bold header row that repeats on every page.
-pub struct Grid {
+pub(super) struct Grid {
     widths: Vec<usize>,
     rows: Vec<TableRow>,
 }
 
 impl Grid {
     /// Columns sized by share of the text width (the last takes the remainder).
-    pub fn new(headers: &[String], shares: &[usize]) -> Grid {
+    pub(super) fn new(headers: &[String], shares: &[usize]) -> Grid {
         let total: usize = shares.iter().sum();
         let mut widths: Vec<usize> = shares.iter().map(|s| TEXT_WIDTH * s / total).collect();
         let used: usize = widths.iter().take(widths.len().saturating_sub(1)).sum();
@@ -375,7 +375,7 @@ impl Grid {
     }
 
     /// A data row; `align` per column.
-    pub fn row(&mut self, values: &[String], align: &[AlignmentType]) {
+    pub(super) fn row(&mut self, values: &[String], align: &[AlignmentType]) {
         let cells = values
             .iter()
             .zip(&self.widths)
@@ -389,7 +389,7 @@ impl Grid {
     }
 
     /// A row across every column (a group's title), inside the grid.
-    pub fn span_row(&mut self, text: &str) {
+    pub(super) fn span_row(&mut self, text: &str) {
         let c = cell(TEXT_WIDTH).grid_span(self.widths.len()).add_paragraph(line(
             text,
             Look::CELL_BOLD,
@@ -399,7 +399,7 @@ impl Grid {
     }
 
     /// A bold row: the first cells merged for the label, then the last column's value.
-    pub fn total_row(&mut self, label: &str, value: &str) {
+    pub(super) fn total_row(&mut self, label: &str, value: &str) {
         let n = self.widths.len();
         let label_width: usize = self.widths[..n - 1].iter().sum();
         let cells = vec![
@@ -409,7 +409,7 @@ impl Grid {
         self.rows.push(TableRow::new(cells).cant_split());
     }
 
-    pub fn table(self) -> Table {
+    pub(super) fn table(self) -> Table {
         let border = |p| TableBorder::new(p).border_type(BorderType::Single).size(4).color("000000");
         let borders = TableBorders::new()
             .set(border(TableBorderPosition::Top))
@@ -427,7 +427,7 @@ impl Grid {
 }
 
 /// The bytes of the .docx.
-pub fn pack(docx: Docx) -> Result<Vec<u8>> {
+pub(super) fn pack(docx: Docx) -> Result<Vec<u8>> {
     let mut xml = docx.build();
     xml.document = repeat_header_rows(&xml.document);
     let mut buf = Cursor::new(Vec::new());

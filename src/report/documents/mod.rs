@@ -181,7 +181,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn unit_name(&self, o: &Outcome) -> String {
-        unit_name(self.r, &o.unit)
+        unit_name(self.r, o.unit.as_ref())
     }
 
     /// An officer's position and unit, the unit left out when the position already names it

@@ -17,10 +17,10 @@ use toml::value::Datetime;
 use crate::config::{Diagnostics, SourceText, diag};
 
 /// The file names in the templates folder.
-pub const COMMON_FILE: &str = "chung.toml";
-pub const PROPOSAL_FILE: &str = "to-trinh.toml";
-pub const MINUTES_FILE: &str = "bien-ban.toml";
-pub const REPORT_FILE: &str = "bao-cao-thanh-tich.toml";
+pub(super) const COMMON_FILE: &str = "chung.toml";
+pub(super) const PROPOSAL_FILE: &str = "to-trinh.toml";
+pub(super) const MINUTES_FILE: &str = "bien-ban.toml";
+pub(super) const REPORT_FILE: &str = "bao-cao-thanh-tich.toml";
 
 /// Placeholders every text may use.
 const COMMON: &[&str] = &["ward", "ward_short", "city", "province", "year", "movement", "date"];
@@ -38,7 +38,7 @@ const FIGURE: &[&str] = &["value", "of", "note"];
 pub struct Text(String);
 
 /// Values for the placeholders of a text.
-pub type Vars = BTreeMap<&'static str, String>;
+pub(super) type Vars = BTreeMap<&'static str, String>;
 
 impl Text {
     /// The text with every placeholder replaced (names without a value stay blank).
@@ -544,8 +544,8 @@ impl Check<'_> {
         text
     }
 
-    fn date(&mut self, span: &std::ops::Range<usize>, d: &Option<Datetime>) -> Option<NaiveDate> {
-        let d = d.as_ref()?;
+    fn date(&mut self, span: &std::ops::Range<usize>, d: Option<&Datetime>) -> Option<NaiveDate> {
+        let d = d?;
         let day = match (d.date, d.time, d.offset) {
             (Some(x), None, None) => NaiveDate::from_ymd_opt(i32::from(x.year), u32::from(x.month), u32::from(x.day)),
             _ => None,
@@ -586,8 +586,8 @@ fn common(c: &mut Check<'_>, s: CommonSpec) -> Common {
         let spec = b.get_ref();
         legal_bases.push(LegalBasis {
             text: c.text(&spec.text, everything),
-            valid_from: c.date(&span, &spec.valid_from),
-            valid_to: c.date(&span, &spec.valid_to),
+            valid_from: c.date(&span, spec.valid_from.as_ref()),
+            valid_to: c.date(&span, spec.valid_to.as_ref()),
         });
     }
     Common {

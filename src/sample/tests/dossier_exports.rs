@@ -331,9 +331,9 @@ fn excel_month_recs(dir: &Path) -> Vec<Rec> {
         let cells = x.data().filter(|r| r.is_date_cell("Ngày nộp")).count();
         assert!(cells == 0 || cells == x.data().count(), "month {m}: dates all cells or all text");
         if cells > 0 {
-            date_cells += 1
+            date_cells += 1;
         } else {
-            text_dates += 1
+            text_dates += 1;
         }
         recs.extend(excel_recs(m, &x));
     }

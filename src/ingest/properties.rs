@@ -3,7 +3,7 @@
 //! `cargo fuzz` needs nightly; proptest runs on stable inside `cargo test`. Inputs are
 //! arbitrary bytes and, more usefully, valid exports (CSV in several encodings, a workbook,
 //! JSON) with bytes flipped, inserted, deleted or cut off. An `Err` is a fine answer to a
-//! broken file; a panic is not. `PROPTEST_CASES=20000 cargo test --lib ingest::fuzz` runs
+//! broken file; a panic is not. `PROPTEST_CASES=20000 cargo test --lib ingest::properties` runs
 //! a long campaign; by default each property runs a few dozen cases so `cargo test` stays
 //! quick.
 
