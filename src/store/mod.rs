@@ -23,17 +23,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::DateTime;
 use chrono_tz::Tz;
-use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::period::Period;
 
 mod publish;
+mod tables;
 pub use publish::{parquet_bytes, publish_all};
 
 pub struct Store {
     archive: PathBuf,
-    tables: PathBuf,
+    /// The store folder: pull state, run locks, the ledger, and the tables under `tables/`.
+    root: PathBuf,
 }
 
 /// Where an export came from, as the archive records it.
@@ -198,8 +199,9 @@ pub fn private_dir(dir: &Path) -> Result<()> {
 }
 
 impl Store {
-    pub fn new(archive: &Path, tables: &Path) -> Store {
-        Store { archive: archive.to_path_buf(), tables: tables.to_path_buf() }
+    /// The archive and the store folder (which holds the tables).
+    pub fn new(archive: &Path, root: &Path) -> Store {
+        Store { archive: archive.to_path_buf(), root: root.to_path_buf() }
     }
 
     /// Archives one fetched export held in memory and records it in the manifest.
@@ -316,30 +318,12 @@ impl Store {
     /// A pull's saved state for one source and period (what the server said last time),
     /// as the puller wrote it; `None` when there is none.
     pub fn read_state(&self, source: &str, period: Period) -> Option<Vec<u8>> {
-        fs::read(self.tables.join(format!("http/{source}/{period}.json"))).ok()
+        fs::read(self.root.join(format!("http/{source}/{period}.json"))).ok()
     }
 
     pub fn write_state(&self, source: &str, period: Period, bytes: &[u8]) -> Result<()> {
-        private_dir(&self.tables)?;
-        write_atomic(&self.tables.join(format!("http/{source}/{period}.json")), bytes)
-    }
-
-    pub fn table_path(&self, dataset: &str, period: Period) -> PathBuf {
-        self.tables.join(format!("{dataset}/period={period}/data.parquet"))
-    }
-
-    /// Saves a canonical table for one period (replacing an earlier run's).
-    pub fn write_table(&self, dataset: &str, period: Period, df: &mut DataFrame) -> Result<PathBuf> {
-        let path = self.table_path(dataset, period);
-        let mut buf = Vec::new();
-        ParquetWriter::new(&mut buf)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(df)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("không ghi được bảng {dataset} {period}"))?;
-        private_dir(&self.tables)?;
-        write_atomic(&path, &buf)?;
-        Ok(path)
+        private_dir(&self.root)?;
+        write_atomic(&self.root.join(format!("http/{source}/{period}.json")), bytes)
     }
 }
 
