@@ -23,3 +23,4 @@ mod national;
 mod report_charts;
 mod secrets;
 mod smtp;
+mod store_hive;

@@ -98,7 +98,8 @@ struct Shared {
 impl Shared {
     fn open(config: &Config) -> Result<Shared> {
         let paths = &config.settings.paths;
-        Ok(Shared { store: Store::new(&paths.archive, &paths.store), procedures: procedures_frame(config)? })
+        let store = Store::open(&paths.archive, &paths.store).tag(Failure::Storage)?;
+        Ok(Shared { store, procedures: procedures_frame(config)? })
     }
 }
 
