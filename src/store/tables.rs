@@ -135,14 +135,21 @@ impl Store {
             if !old.is_dir() {
                 continue;
             }
-            let entries = fs::read_dir(&old).with_context(|| format!("không đọc được thư mục {}", old.display()))?;
-            for entry in entries {
-                let from = entry.with_context(|| format!("không đọc được thư mục {}", old.display()))?.path();
+            let unreadable = || format!("không đọc được thư mục {}", old.display());
+            let mut folders: Vec<PathBuf> = fs::read_dir(&old)
+                .with_context(unreadable)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<_, _>>()
+                .with_context(unreadable)?;
+            // In order, so the log reads month by month.
+            folders.sort();
+            for from in folders {
                 let period = from.file_name().and_then(|n| n.to_str()?.strip_prefix("period=")?.parse().ok());
                 let Some(period) = period.filter(|_| from.is_dir()) else { continue };
                 let to = self.partition(dataset, period);
                 let moved = Moved { dataset, period, from, to };
-                if moved.to.exists() {
+                // An empty partition (a publish cut short) is replaced by the rename.
+                if self.table_path(dataset, period).exists() {
                     done.kept.push(moved);
                     continue;
                 }
@@ -245,6 +252,8 @@ mod tests {
         // Not tables: the pull state, and a folder that is no dataset of ours.
         write_atomic(&root.join("http/ho-so/2024-09.json"), b"{}").unwrap();
         write_atomic(&root.join("notes/period=2024-09/x.txt"), b"mine").unwrap();
+        // A partition a publish left empty is no table: the old one takes its place.
+        fs::create_dir_all(root.join("tables/grain=month/dataset=feedback/period=2024-09")).unwrap();
 
         let done = store.migrate_layout().unwrap();
         assert_eq!(done.moved.len(), 3, "{done:?}");
