@@ -18,8 +18,9 @@
 //!
 //! The grain is the first key, one tree for months and one for years: a year's run (the award
 //! round) stores the whole year's dossiers again, so a year's partitions must never meet its
-//! months' in a scan by accident, as they did when both sat in `dossiers/`; any glob inside
-//! one grain counts each row once. The dataset comes next because each has its own columns
+//! months' in a scan by accident, as they did when both sat in `dossiers/`; a glob inside one
+//! grain reads each run's rows once (a dossier still open at a month's end is, by design, in
+//! both months' tables). The dataset comes next because each has its own columns
 //! and an engine reads one at a time. The pull state, run locks and ledger stay beside
 //! `tables/`, out of every scan. DuckDB reads the months of one dataset with
 //! `read_parquet('store/tables/grain=month/dataset=dossiers/*/*.parquet', hive_partitioning =
@@ -225,7 +226,8 @@ pub fn private_dir(dir: &Path) -> Result<()> {
 }
 
 impl Store {
-    /// The archive and the store folder (which holds the tables).
+    /// The archive and the store folder, as they are: nothing is looked at or moved. Enough
+    /// for the archive and the pull state; a run opens its tables with [`Store::open`].
     pub fn new(archive: &Path, root: &Path) -> Store {
         Store { archive: archive.to_path_buf(), root: root.to_path_buf() }
     }
