@@ -26,6 +26,24 @@ pub enum Dataset {
 }
 
 impl Dataset {
+    /// Every dataset, in the order of the enum.
+    pub const ALL: [Dataset; 9] = [
+        Dataset::Dossiers,
+        Dataset::Documents,
+        Dataset::Feedback,
+        Dataset::Initiatives,
+        Dataset::ParAppraisal,
+        Dataset::DtiAssessment,
+        Dataset::DtiRanking,
+        Dataset::Ddci,
+        Dataset::ServiceIndex,
+    ];
+
+    /// The dataset a store folder is named for.
+    pub fn from_name(name: &str) -> Option<Dataset> {
+        Dataset::ALL.into_iter().find(|d| d.name() == name)
+    }
+
     /// Whether rows name a unit of the ward (resolved through the registry).
     pub fn has_units(self) -> bool {
         matches!(
@@ -62,5 +80,38 @@ impl Dataset {
             Dataset::Ddci => "Khảo sát DDCI",
             Dataset::ServiceIndex => "Chỉ số 766 trên Cổng DVC",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where a dataset sits in [`Dataset::ALL`]: a new variant breaks this match, and so
+    /// cannot be forgotten in the list.
+    fn position(d: Dataset) -> usize {
+        match d {
+            Dataset::Dossiers => 0,
+            Dataset::Documents => 1,
+            Dataset::Feedback => 2,
+            Dataset::Initiatives => 3,
+            Dataset::ParAppraisal => 4,
+            Dataset::DtiAssessment => 5,
+            Dataset::DtiRanking => 6,
+            Dataset::Ddci => 7,
+            Dataset::ServiceIndex => 8,
+        }
+    }
+
+    #[test]
+    fn every_dataset_is_listed_once_and_found_by_its_name() {
+        for (i, d) in Dataset::ALL.into_iter().enumerate() {
+            assert_eq!(position(d), i, "{d:?}");
+            assert_eq!(Dataset::from_name(d.name()), Some(d));
+            // The store's folder name is the name pipelines give it.
+            let parsed: Dataset = serde_json::from_str(&format!("\"{}\"", d.name())).unwrap();
+            assert_eq!(parsed, d);
+        }
+        assert_eq!(Dataset::from_name("http"), None);
     }
 }

@@ -28,7 +28,7 @@ fn run_with(name: &str, bytes: &[u8]) -> anyhow::Error {
     let err = pipeline::run(&p, &ctx).expect_err("bad input must fail the run");
     assert_eq!(thidua::outcome::exit_code(&err), std::process::ExitCode::from(4), "{err:#}");
     assert!(!dir.path().join("output").exists(), "no partial output");
-    assert!(!dir.path().join("store/dossiers").exists(), "no table stored");
+    assert!(!dir.path().join("store/tables").exists(), "no table stored");
     assert!(files_under(&dir.path().join("store")).iter().all(|p| p.extension().is_none_or(|e| e != "parquet")));
     err
 }

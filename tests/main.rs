@@ -24,3 +24,4 @@ mod national;
 mod report_charts;
 mod secrets;
 mod smtp;
+mod store_hive;

@@ -259,7 +259,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
         let all = Sheet::read(&book, name, 0).all_text();
         assert!(!all.contains("Mẫu Dân") && !all.contains("0912345678"), "personal data in sheet {name}");
     }
-    for table in ["store/dossiers/period=2024-09/data.parquet"] {
+    for table in ["store/tables/grain=month/dataset=dossiers/period=2024-09/data.parquet"] {
         let df = ParquetReader::new(std::fs::File::open(dir.path().join(table)).unwrap()).finish().unwrap();
         let dump = format!("{:?}", df.get_column_names());
         assert!(!dump.contains("ChuHoSo") && !dump.contains("SoDienThoai"), "{dump}");

@@ -7,24 +7,22 @@ use polars::prelude::*;
 
 use super::Pipeline;
 use crate::config::Config;
+use crate::dataset::Dataset;
+use crate::outcome::{Failure, Tag};
 use crate::period::Period;
 use crate::score::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
 use crate::store::Store;
 
-fn read(path: &std::path::Path) -> Option<LazyFrame> {
-    let file = std::fs::File::open(path).ok()?;
-    ParquetReader::new(file).finish().ok().map(IntoLazy::lazy)
-}
-
 /// `period`, `scope`, `score`, `on_time_rate`, `online_rate` for every month of the year up to
-/// `period` (the current month from `current`, earlier ones from the store when present).
+/// `period` (the current month from `current`, earlier ones from the store when present; a
+/// saved table that cannot be read stops the run rather than leave its month out).
 pub(super) fn year_history(
     pipeline: &Pipeline,
     config: &Config,
     store: &Store,
     period: Period,
     current: &ServiceScorecard,
-    procedures: DataFrame,
+    procedures: &DataFrame,
 ) -> Result<DataFrame> {
     let pick = |sc: &ServiceScorecard, p: Period| -> PolarsResult<LazyFrame> {
         Ok(sc.scopes.clone().lazy().select([
@@ -46,11 +44,11 @@ pub(super) fn year_history(
     if let Some(month) = period.month() {
         for m in 1..month {
             let p = Period::new(period.year, m).expect("a month");
-            let Some(dossiers) = read(&store.table_path("dossiers", p)) else { continue };
+            let Some(dossiers) = store.read_table(Dataset::Dossiers, p).tag(Failure::Storage)? else { continue };
             let sc = service_scorecard(
                 ServiceInput {
                     dossiers,
-                    feedback: read(&store.table_path("feedback", p)),
+                    feedback: store.read_table(Dataset::Feedback, p).tag(Failure::Storage)?,
                     procedures: procedures.clone(),
                 },
                 &ServiceParams { period: p, holidays: &holidays, method: &pipeline.methodology },

@@ -89,6 +89,20 @@ fn procedures_frame(config: &Config) -> PolarsResult<DataFrame> {
     df!["procedure_code" => codes, "max_days" => days]
 }
 
+/// What one run opens once and hands to every stage that needs it.
+struct Shared {
+    store: Store,
+    procedures: DataFrame,
+}
+
+impl Shared {
+    fn open(config: &Config) -> Result<Shared> {
+        let paths = &config.settings.paths;
+        let store = Store::open(&paths.archive, &paths.store).tag(Failure::Storage)?;
+        Ok(Shared { store, procedures: procedures_frame(config)? })
+    }
+}
+
 /// Everything a period's data yields before it is reported.
 pub struct Evaluation {
     pub ingested: ingest::Ingested,
@@ -98,6 +112,10 @@ pub struct Evaluation {
 
 /// Pulls, ingests, stores (unless a dry run) and scores one period.
 pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation> {
+    evaluate_with(pipeline, ctx, &Shared::open(ctx.config)?)
+}
+
+fn evaluate_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) -> Result<Evaluation> {
     let config = ctx.config;
     let paths = &config.settings.paths;
     if !config.calendar.has_year(ctx.period.year) {
@@ -110,8 +128,7 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
         .tag(Failure::Config);
     }
     let mut watch = crate::stopwatch::Stopwatch::start();
-    let store = Store::new(&paths.archive, &paths.store);
-    let pulled = crate::pull::pull(&pipeline.sources, ctx.period, &config.root, &store, ctx.now)?;
+    let pulled = crate::pull::pull(&pipeline.sources, ctx.period, &config.root, &shared.store, ctx.now)?;
     watch.lap("pull + archive");
     let mut ingested = ingest::ingest(&pulled.files, &ingest_context(config, ctx.period, ctx.now))?;
     watch.lap("ingest");
@@ -132,7 +149,7 @@ pub fn evaluate(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<Evaluation>
         ServiceInput {
             dossiers: dossiers.clone().lazy(),
             feedback: ingested.table(Dataset::Feedback).map(|df| df.clone().lazy()),
-            procedures: procedures_frame(config)?,
+            procedures: shared.procedures.clone(),
         },
         &ServiceParams { period: ctx.period, holidays: &holidays, method: &pipeline.methodology },
     )
@@ -239,20 +256,25 @@ pub fn run(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<RunSummary> {
 }
 
 fn run_kind(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
+    let shared = Shared::open(ctx.config)?;
     match pipeline.kind {
-        Kind::MonthlyService => run_monthly(pipeline, ctx, ledger),
-        Kind::YearEndAwards => run_awards(pipeline, ctx, ledger),
+        Kind::MonthlyService => run_monthly(pipeline, ctx, &shared, ledger),
+        Kind::YearEndAwards => run_awards(pipeline, ctx, &shared, ledger),
     }
 }
 
-fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
+fn run_monthly(
+    pipeline: &Pipeline,
+    ctx: &RunContext<'_>,
+    shared: &Shared,
+    ledger: Option<&Ledger>,
+) -> Result<RunSummary> {
     let config = ctx.config;
-    let Evaluation { ingested, scorecard, indices } = evaluate(pipeline, ctx)?;
+    let Evaluation { ingested, scorecard, indices } = evaluate_with(pipeline, ctx, shared)?;
     let mut watch = crate::stopwatch::Stopwatch::start();
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     let lost = crate::report::lost_points(&scorecard, &indices, &crate::report::unit_labels(&config.registry)?)?;
-    let store = Store::new(&config.settings.paths.archive, &config.settings.paths.store);
-    let history = history::year_history(pipeline, config, &store, ctx.period, &scorecard, procedures_frame(config)?)?;
+    let history = history::year_history(pipeline, config, &shared.store, ctx.period, &scorecard, &shared.procedures)?;
     watch.lap("history (year)");
     let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
     let cards: Vec<crate::report::UnitCard> = summary
@@ -306,7 +328,7 @@ fn run_monthly(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger
         ),
     };
     let out = Outputs { file_name: &file_name, workbook: &workbook, documents: &[], tables: &ingested.tables };
-    publish(pipeline, ctx, &out, mails, ledger, result)
+    publish(pipeline, ctx, &shared.store, &out, mails, ledger, result)
 }
 
 /// The summary with the workbook, to the pipeline's recipients.
@@ -345,12 +367,17 @@ fn unit_mails(config: &Config, period: Period, cards: &[crate::report::UnitCard]
 }
 
 /// The year's award round: the candidates' facts, the decisions, the proposal workbook.
-fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>) -> Result<RunSummary> {
+fn run_awards(
+    pipeline: &Pipeline,
+    ctx: &RunContext<'_>,
+    shared: &Shared,
+    ledger: Option<&Ledger>,
+) -> Result<RunSummary> {
     let config = ctx.config;
     let templates =
         pipeline.templates.as_ref().context("pipeline không có mẫu văn bản khen thưởng").tag(Failure::Config)?;
     let year = ctx.period.year;
-    let (ev, round) = award_round(pipeline, ctx)?;
+    let (ev, round) = award_round_with(pipeline, ctx, shared)?;
     let (facts, outcomes) = (&round.facts, &round.outcomes);
     let report = round.report(config, pipeline, ctx)?;
     let workbook = crate::report::awards_workbook(&report).context("không tạo được bảng tính xét khen thưởng")?;
@@ -388,7 +415,7 @@ fn run_awards(pipeline: &Pipeline, ctx: &RunContext<'_>, ledger: Option<&Ledger>
     let drafts: Vec<(String, Vec<u8>)> =
         documents.into_iter().map(|d| (format!("{DOCUMENTS_DIR}/{}", d.file_name), d.bytes)).collect();
     let out = Outputs { file_name: &file_name, workbook: &workbook, documents: &drafts, tables: &ev.ingested.tables };
-    publish(pipeline, ctx, &out, vec![mail], ledger, result)
+    publish(pipeline, ctx, &shared.store, &out, vec![mail], ledger, result)
 }
 
 /// A year's award round as judged: every candidate with its facts, the outcome for each,
@@ -426,13 +453,17 @@ impl AwardRound {
 /// Evaluates the year and judges every candidate against the pipeline's award rules on the
 /// round day (the period's last day).
 pub fn award_round(pipeline: &Pipeline, ctx: &RunContext<'_>) -> Result<(Evaluation, AwardRound)> {
+    award_round_with(pipeline, ctx, &Shared::open(ctx.config)?)
+}
+
+fn award_round_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) -> Result<(Evaluation, AwardRound)> {
     if !ctx.period.is_year() {
         return Err(anyhow::anyhow!("xét khen thưởng chạy theo năm: dùng --period {} (cả năm)", ctx.period.year))
             .tag(Failure::Config);
     }
     let rules = pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
     let year = ctx.period.year;
-    let ev = evaluate(pipeline, ctx)?;
+    let ev = evaluate_with(pipeline, ctx, shared)?;
     let facts = award_facts(ctx.config, year)?;
     let candidates = awards::candidates(ctx.config, &ev, facts.as_ref(), year)?;
     let outcomes = crate::score::award_round(rules, &candidates, ctx.period.last_day());
@@ -491,6 +522,7 @@ struct Outputs<'a> {
 fn publish(
     pipeline: &Pipeline,
     ctx: &RunContext<'_>,
+    store: &Store,
     out: &Outputs<'_>,
     mails: Vec<Mail>,
     ledger: Option<&Ledger>,
@@ -501,13 +533,12 @@ fn publish(
     let Some(ledger) = ledger.filter(|_| !ctx.dry_run) else {
         return Ok(result);
     };
-    let store = Store::new(&paths.archive, &paths.store);
     let path = paths.output.join(ctx.period.to_string()).join(out.file_name);
     let mut files = Vec::new();
     for (dataset, df) in out.tables {
         let bytes = crate::store::parquet_bytes(&mut df.clone())
             .with_context(|| format!("không ghi được bảng {} {}", dataset.name(), ctx.period))?;
-        files.push((store.table_path(dataset.name(), ctx.period), bytes));
+        files.push((store.table_path(*dataset, ctx.period), bytes));
     }
     files.push((path.clone(), out.workbook.to_vec()));
     let folder = paths.output.join(ctx.period.to_string());

@@ -5,10 +5,29 @@
 //! Exports carry citizens' personal data that ingest drops, so the raw archive is a folder
 //! of its own, readable by the owner only (0700/0600), apart from the tables, which hold
 //! none. The store folder is the owner's only too: it also holds the delivery ledger, with
-//! every message sent ([`restrict`] is what both use).
-//! Tables are plain Parquet partitioned by dataset and period (`tables/dossiers/period=2024-10/`)
-//! so that DuckDB, Spark or Polars can read them without this program. Every file is written
-//! under a temporary name and renamed, so a crash never leaves half a file in view.
+//! every message sent ([`restrict`] is what both use). Every file is written under a
+//! temporary name and renamed, so a crash never leaves half a file in view.
+//!
+//! Tables are plain Parquet in hive `key=value` folders under `store/tables/`, so DuckDB,
+//! Spark, Trino or Polars read them as they are, with no export step (`docs/store.md`):
+//!
+//! ```text
+//! store/tables/grain=month/dataset=dossiers/period=2024-10/data.parquet
+//! store/tables/grain=year/dataset=dossiers/period=2024/data.parquet
+//! ```
+//!
+//! The grain is the first key, one tree for months and one for years: a year's run (the award
+//! round) stores the whole year's dossiers again, so a year's partitions must never meet its
+//! months' in a scan by accident, as they did when both sat in `dossiers/`; a glob inside one
+//! grain reads each run's rows once (a dossier still open at a month's end is, by design, in
+//! both months' tables). The dataset comes next because each has its own columns
+//! and an engine reads one at a time. The pull state, run locks and ledger stay beside
+//! `tables/`, out of every scan. DuckDB reads the months of one dataset with
+//! `read_parquet('store/tables/grain=month/dataset=dossiers/*/*.parquet', hive_partitioning =
+//! true, hive_types = {'period': VARCHAR})`, Spark with
+//! `spark.read.option("basePath", "store/tables").parquet("store/tables/grain=month/dataset=dossiers")`.
+//! [`Store::open`] moves a store of the earlier layout (`store/dossiers/period=2024-10/`)
+//! into this one, a folder at a time.
 //!
 //! A drop-folder file is copied and hashed in one streaming pass, so a province's
 //! multi-gigabyte dossier log never sits in memory. A file the archive already holds (same
@@ -23,17 +42,19 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::DateTime;
 use chrono_tz::Tz;
-use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::period::Period;
 
 mod publish;
+mod tables;
 pub use publish::{parquet_bytes, publish_all};
+pub use tables::{Migration, Moved};
 
 pub struct Store {
     archive: PathBuf,
-    tables: PathBuf,
+    /// The store folder: pull state, run locks, the ledger, and the tables under `tables/`.
+    root: PathBuf,
 }
 
 /// Where an export came from, as the archive records it.
@@ -124,12 +145,19 @@ fn temporary_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
 fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
     tmp.as_file().sync_all().writing(path)?;
     tmp.persist(path).map_err(|e| e.error).writing(path)?;
-    // The rename lives in the folder: sync it too, so a power cut cannot undo it.
-    #[cfg(unix)]
     if let Some(dir) = path.parent() {
-        fs::File::open(dir).and_then(|d| d.sync_all()).ok();
+        sync_dir(dir);
     }
     Ok(())
+}
+
+/// A rename lives in its folder: syncing the folder makes it durable, so a power cut
+/// cannot undo it.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    fs::File::open(dir).and_then(|d| d.sync_all()).ok();
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
@@ -198,8 +226,10 @@ pub fn private_dir(dir: &Path) -> Result<()> {
 }
 
 impl Store {
-    pub fn new(archive: &Path, tables: &Path) -> Store {
-        Store { archive: archive.to_path_buf(), tables: tables.to_path_buf() }
+    /// The archive and the store folder, as they are: nothing is looked at or moved. Enough
+    /// for the archive and the pull state; a run opens its tables with [`Store::open`].
+    pub fn new(archive: &Path, root: &Path) -> Store {
+        Store { archive: archive.to_path_buf(), root: root.to_path_buf() }
     }
 
     /// Archives one fetched export held in memory and records it in the manifest.
@@ -316,30 +346,12 @@ impl Store {
     /// A pull's saved state for one source and period (what the server said last time),
     /// as the puller wrote it; `None` when there is none.
     pub fn read_state(&self, source: &str, period: Period) -> Option<Vec<u8>> {
-        fs::read(self.tables.join(format!("http/{source}/{period}.json"))).ok()
+        fs::read(self.root.join(format!("http/{source}/{period}.json"))).ok()
     }
 
     pub fn write_state(&self, source: &str, period: Period, bytes: &[u8]) -> Result<()> {
-        private_dir(&self.tables)?;
-        write_atomic(&self.tables.join(format!("http/{source}/{period}.json")), bytes)
-    }
-
-    pub fn table_path(&self, dataset: &str, period: Period) -> PathBuf {
-        self.tables.join(format!("{dataset}/period={period}/data.parquet"))
-    }
-
-    /// Saves a canonical table for one period (replacing an earlier run's).
-    pub fn write_table(&self, dataset: &str, period: Period, df: &mut DataFrame) -> Result<PathBuf> {
-        let path = self.table_path(dataset, period);
-        let mut buf = Vec::new();
-        ParquetWriter::new(&mut buf)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(df)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("không ghi được bảng {dataset} {period}"))?;
-        private_dir(&self.tables)?;
-        write_atomic(&path, &buf)?;
-        Ok(path)
+        private_dir(&self.root)?;
+        write_atomic(&self.root.join(format!("http/{source}/{period}.json")), bytes)
     }
 }
 
