@@ -2,22 +2,24 @@
 //!
 //! Scorecards for a Vietnamese ward's emulation movement on administrative reform and
 //! digital transformation: pull the exports, validate them, score every unit and officer,
-//! report and deliver. A map of the stages, in the order data flows:
+//! report and deliver. Imports run one way, from the top of this table down:
 //!
-//! | stage | module | entry point |
+//! | floor | module | entry point |
 //! |---|---|---|
-//! | configuration | [`config`] | [`config::load`] |
-//! | pull | [`pull`] | [`pull::pull`] |
-//! | ingest | [`ingest`] | [`ingest::ingest`] |
-//! | store | [`store`] | [`store::Store`] |
-//! | score | [`score`] | [`score::service_scorecard`], [`score::score_index`], [`score::award_round`] |
-//! | report | [`report`] | [`report::monthly_workbook`], [`report::awards_workbook`], [`report::monthly_email`] |
+//! | commands | [`cli`] (one file per command; only `main.rs` imports it) | [`cli::run`] |
+//! | daemon | [`schedule`] | [`schedule::daemon`]: the same `run` on a cron timer |
+//! | a period's run | [`pipeline`] (strings the stages together) | [`pipeline::run`] = [`pipeline::evaluate`] + publish |
 //! | deliver | [`deliver`] | [`deliver::deliver`] (through [`deliver::Ledger`]) |
-//! | pipeline | [`pipeline`] | [`pipeline::run`] = [`pipeline::evaluate`] + publish |
-//! | schedule | [`schedule`] | [`schedule::daemon`]: the same `run` on a cron timer |
+//! | report | [`report`] (reads score's frames; computes no score) | [`report::monthly_workbook`], [`report::awards_workbook`], [`report::award_documents`], [`report::monthly_email`] |
+//! | configuration | [`config`] (spec types and loaders; runtime types belong to the stages) | [`config::load`] |
+//! | ingest, score | [`ingest`], [`score`] (pure) | [`ingest::ingest`]; [`score::service_scorecard`], [`score::score_index`], [`score::award_round`] |
+//! | pull | [`pull`] (owns sources and their HTTP state) | [`pull::pull`] |
+//! | store | [`store`] (raw archive, hive-partitioned Parquet, atomic publish) | [`store::Store`] |
+//! | shared values | [`period`], [`dataset`], [`validity`], [`registry`], [`national`], [`outcome`], [`secret`], [`lock`] | — |
 //!
-//! [`cli`] parses the command line; [`outcome`] maps failures to exit codes;
-//! [`sample`] generates a realistic year of exports for the sample ward.
+//! [`outcome`] maps failures to exit codes; [`sample`] generates a realistic year of exports
+//! for the sample ward (beside ingest: it writes what ingest reads, and imports only the
+//! registry and the store's atomic write).
 
 pub mod cli;
 pub mod config;

@@ -77,7 +77,7 @@ pub enum Command {
     /// and the range of reception dates. Nothing is stored or sent.
     Inspect {
         file: PathBuf,
-        /// Read with this format profile (config/formats/<id>.toml) instead of recognising one.
+        /// Read with this format profile (`config/formats/<id>.toml`) instead of recognising one.
         #[arg(long)]
         profile: Option<String>,
         /// The dataset the file holds.

@@ -2,10 +2,10 @@
 //!
 //! [`award_documents`] turns the round ([`AwardsReport`], the same value the award workbook is
 //! built from) into one Tờ trình per proposing body with its Danh sách as an annex
-//! ([`to_trinh`]), the council's Biên bản with the vote table ([`bien_ban`]) and one Báo cáo
-//! thành tích per nominee ([`bao_cao`]). Figures come from the round; every other word comes
+//! (`to_trinh.rs`), the council's Biên bản with the vote table (`bien_ban.rs`) and one Báo cáo
+//! thành tích per nominee (`bao_cao.rs`). Figures come from the round; every other word comes
 //! from the ward's templates ([`Templates`], `config/templates/awards/`), so the office edits
-//! wording without a release. The layout rules of the decree live in [`layout`] only.
+//! wording without a release. The layout rules of the decree live in `layout.rs` only.
 //! Decision: the documents are built with docx-rs (no Polars, no network, no second TLS
 //! stack) and stay plain .docx that the office numbers, signs and uploads; [`pdf`] converts
 //! them with LibreOffice when it is installed, never as a requirement.
