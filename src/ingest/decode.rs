@@ -181,7 +181,7 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
 
 /// TCVN 5712 bytes 0x80..=0xFF. Checked against glibc's TCVN5712-1 converter, byte by byte
 /// (`iconv -f TCVN5712-1`); 0xB0..=0xB4 are the combining tone marks, which NFC composes.
-const TCVN3_HIGH: [char; 128] = [
+pub const TCVN3_HIGH: [char; 128] = [
     '\u{00C0}', '\u{1EA2}', '\u{00C3}', '\u{00C1}', '\u{1EA0}', '\u{1EB6}', '\u{1EAC}', '\u{00C8}', // 0x80
     '\u{1EBA}', '\u{1EBC}', '\u{00C9}', '\u{1EB8}', '\u{1EC6}', '\u{00CC}', '\u{1EC8}', '\u{0128}', // 0x88
     '\u{00CD}', '\u{1ECA}', '\u{00D2}', '\u{1ECE}', '\u{00D5}', '\u{00D3}', '\u{1ECC}', '\u{1ED8}', // 0x90

@@ -34,7 +34,7 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-pub use decode::{Encoding, decode_text, nfc};
+pub use decode::{Encoding, TCVN3_HIGH, decode_text, nfc};
 pub use findings::{Example, Finding, Severity};
 pub use gate::Usability;
 pub use profile::{Choice, DEFAULT_DATES, Profile, Source};

@@ -654,7 +654,7 @@ fn from_vntime(cell: &str) -> String {
     assert!(!unmappable, "{cell}");
     let text: String = bytes
         .iter()
-        .map(|&b| if b < 0x80 { char::from(b) } else { legacy_fonts::TCVN3_HIGH[usize::from(b - 0x80)] })
+        .map(|&b| if b < 0x80 { char::from(b) } else { crate::ingest::TCVN3_HIGH[usize::from(b - 0x80)] })
         .collect();
     text.nfc().collect()
 }
