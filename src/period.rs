@@ -75,6 +75,11 @@ impl Period {
         }
     }
 
+    /// The names [`Period::fill`] replaces. Any other `{name}` stays as written, so a
+    /// misspelt `{perod}` would look for a folder that never exists: `thidua check` reports a
+    /// name outside this list (see `pull::unknown_placeholders`).
+    pub const PLACEHOLDERS: &[&str] = &["period", "year", "month", "quarter"];
+
     /// `{period}`, `{year}`, `{month}` and `{quarter}` in a path or name template; for a
     /// year, `{period}` and `{month}` match every month.
     pub fn fill(self, template: &str) -> String {
@@ -137,6 +142,17 @@ mod tests {
         assert!("2024-13".parse::<Period>().is_err());
         assert!("24-1".parse::<Period>().is_err());
         assert!("2024-1".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn fill_replaces_every_listed_placeholder_and_nothing_else() {
+        for period in ["2024-10".parse::<Period>().unwrap(), Period::year(2024).unwrap()] {
+            for name in Period::PLACEHOLDERS {
+                let filled = period.fill(&format!("a/{{{name}}}/b"));
+                assert!(!filled.contains('{'), "{{{name}}} left in {filled}");
+            }
+            assert_eq!(period.fill("a/{perod}/b"), "a/{perod}/b");
+        }
     }
 
     #[test]

@@ -56,6 +56,14 @@ impl Diagnostics {
         self.push(&src.shown, line, message);
     }
 
+    /// A problem at the first line from the start of `span` on where `text` appears: a
+    /// table's span is its header, and the value that has the problem is below it.
+    pub fn at_first(&mut self, src: &SourceText, span: &Range<usize>, text: &str, message: impl Into<String>) {
+        let start = span.start.min(src.text.len());
+        let found = src.text[start..].find(text).map_or(start, |i| start + i);
+        self.at(src, &(found..found), message);
+    }
+
     pub fn file(&mut self, file: &Path, message: impl Into<String>) {
         self.push(file, 0, message);
     }

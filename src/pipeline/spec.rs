@@ -242,6 +242,8 @@ fn check_sources(
         for problem in source_refs(config, &s) {
             diag.at(src, &span, problem);
         }
+        let unknown = crate::pull::unknown_placeholders(&s.id, s.glob.as_deref(), s.url.as_deref(), s.http.as_ref());
+        unknown.into_iter().for_each(|(text, problem)| diag.at_first(src, &span, &text, problem));
         match location(config, s.kind, s.glob.clone(), s.http.take(), &s) {
             Ok(location) => sources.push(Source {
                 id: s.id,

@@ -163,6 +163,9 @@ pub enum Fetched {
     },
 }
 
+/// The names [`fill`] replaces in a request besides [`Period::PLACEHOLDERS`].
+pub const REQUEST_PLACEHOLDERS: &[&str] = &["month0", "mm", "from", "to", "from_iso", "to_iso", "page", "page_size"];
+
 /// `{year}`, `{month}` (a number: 9), `{month0}` (the month, 0 for a whole year), `{mm}` (09),
 /// `{quarter}`, `{period}`, `{from}`, `{to}`,
 /// `{from_iso}`, `{to_iso}`, `{page}`, `{page_size}` in a URL, query value or body template.
@@ -591,6 +594,16 @@ async fn fetch_pages(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fill_replaces_every_listed_placeholder() {
+        for period in ["2024-10".parse::<Period>().unwrap(), Period::year(2024).unwrap()] {
+            for name in Period::PLACEHOLDERS.iter().chain(REQUEST_PLACEHOLDERS) {
+                let filled = fill(&format!("a={{{name}}}"), period, 1, 100);
+                assert!(!filled.contains('{'), "{{{name}}} left in {filled}");
+            }
+        }
+    }
 
     #[test]
     fn plain_http_goes_only_to_this_machine_by_the_parsed_host() {
