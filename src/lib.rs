@@ -11,7 +11,7 @@
 //! | a period's run | [`pipeline`] (strings the stages together) | [`pipeline::run`] = [`pipeline::evaluate`] + publish |
 //! | deliver | [`deliver`] | [`deliver::deliver`] (through [`deliver::Ledger`]) |
 //! | report | [`report`] (reads score's frames; computes no score) | [`report::monthly_workbook`], [`report::awards_workbook`], [`report::award_documents`], [`report::monthly_email`] |
-//! | configuration | [`config`] (spec types and loaders; runtime types belong to the stages) | [`config::load`] |
+//! | configuration | [`config`] (spec types and loaders; runtime types belong to the stages) | [`config::load`]; [`config::load_partial`] (`check`: every file, whatever the others' problems) |
 //! | ingest, score | [`ingest`], [`score`] (pure) | [`ingest::ingest`]; [`score::service_scorecard`], [`score::score_index`], [`score::award_round`] |
 //! | pull | [`pull`] (owns sources and their HTTP state) | [`pull::pull`] |
 //! | store | [`store`] (raw archive, hive-partitioned Parquet, atomic publish) | [`store::Store`] |

@@ -66,6 +66,53 @@ fn check_names_file_and_line_and_exits_3() {
     assert!(stderr.contains("dosiers"), "{stderr}");
 }
 
+/// The 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle:?} not in the file")) + 1
+}
+
+/// Replaces `from` by `to` in a project file and returns the line it is on.
+fn break_file(root: &Path, file: &str, from: &str, to: &str) -> usize {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file}: {from:?}");
+    let text = text.replacen(from, to, 1);
+    std::fs::write(&path, &text).unwrap();
+    line_of(&text, to)
+}
+
+#[test]
+fn check_reports_every_problem_of_every_file_in_one_run() {
+    let dir = project("tiny");
+    let root = dir.path();
+    holidays_for_this_year(root);
+    copy_dir(&repo().join("config/templates"), &root.join("config/templates"));
+    let settings = break_file(root, "config/thidua.toml", "Asia/Ho_Chi_Minh", "Asia/Hanoi");
+    let units = break_file(root, "config/units.toml", "\"b@tiny.example\"", "\"b at tiny\"");
+    let glob = break_file(root, "pipelines/monthly.toml", "drop/{period}/*", "drop/{perod}/*");
+    let template =
+        break_file(root, "config/templates/awards/chung.toml", "place = \"{ward_short}\"", "place = \"{wardshort}\"");
+    std::fs::create_dir_all(root.join("config/facts")).unwrap();
+    // A facts file for a year without holidays, naming a unit that is not in the registry.
+    std::fs::write(root.join("config/facts/2023.toml"), "year = 2023\n\n[[unit]]\ncode = \"ZZ\"\n").unwrap();
+
+    let out = thidua().current_dir(root).arg("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    for (place, says) in [
+        (format!("config/thidua.toml:{settings}:"), "Asia/Hanoi"),
+        (format!("config/units.toml:{units}:"), "b at tiny"),
+        (format!("pipelines/monthly.toml:{glob}:"), "{perod}"),
+        (format!("config/templates/awards/chung.toml:{template}:"), "{wardshort}"),
+        ("config/facts/2023.toml:3:".to_string(), "\"ZZ\""),
+        ("config/facts/2023.toml:1:".to_string(), "config/holidays/2023.toml"),
+    ] {
+        assert!(stderr.lines().any(|l| l.starts_with(&place) && l.contains(says)), "{place} … {says}\n{stderr}");
+    }
+    // Each problem once, though the templates are checked on their own and by no pipeline here.
+    assert_eq!(stderr.matches("{wardshort}").count(), 1, "{stderr}");
+}
+
 #[test]
 fn a_bad_period_is_a_usage_error() {
     let out = thidua().current_dir(repo()).args(["run", "monthly", "--period", "2024-13"]).output().unwrap();

@@ -76,3 +76,23 @@ fn every_problem_is_reported_with_file_and_line() {
     assert!(shown.iter().any(|p| p.starts_with("config/units.toml:") && p.contains("valid_from")), "{shown:#?}");
     assert!(shown.iter().any(|p| p.starts_with("config/officers.toml:20:") && p.contains("\"ZZ\"")), "{shown:#?}");
 }
+
+#[test]
+fn settings_that_do_not_parse_still_let_every_other_file_be_checked() {
+    let dir = project("tiny");
+    let settings = dir.path().join("config/thidua.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replace("[mail]\n", "[mail]\nfrom_name = \"Văn phòng\"\n")).unwrap();
+    let officers = dir.path().join("config/officers.toml");
+    let text = std::fs::read_to_string(&officers).unwrap();
+    std::fs::write(&officers, text.replacen("unit = \"B\"", "unit = \"ZZ\"", 1)).unwrap();
+    let mut diag = Diagnostics::default();
+    let partial = config::load_partial(&settings, &mut diag);
+    let shown: Vec<String> = diag.problems().iter().map(ToString::to_string).collect();
+    assert!(shown.iter().any(|p| p.starts_with("config/thidua.toml:") && p.contains("from_name")), "{shown:#?}");
+    // The [paths] of the file that did not parse are still followed: officers are checked.
+    assert!(shown.iter().any(|p| p.starts_with("config/officers.toml:20:") && p.contains("\"ZZ\"")), "{shown:#?}");
+    assert!(partial.is_some_and(|c| c.registry.units.len() == 5));
+    let mut diag = Diagnostics::default();
+    assert!(config::load(&settings, &mut diag).is_none(), "a command other than check refuses");
+}

@@ -126,14 +126,26 @@ pub fn load_checked(settings_path: &Path) -> anyhow::Result<Config> {
 
 /// Loads and checks the whole configuration. Returns the config only if there were no problems.
 pub fn load(settings_path: &Path, diag: &mut Diagnostics) -> Option<Config> {
+    let config = load_partial(settings_path, diag)?;
+    diag.is_empty().then_some(config)
+}
+
+/// Loads every file it can, whatever problems the others have, and records every problem:
+/// `thidua check` goes on with it to the pipelines and the facts, so that one run lists them
+/// all. A file with problems contributes what checked; settings that do not parse contribute
+/// their `[paths]` (or the default folders). `None` only when the settings file cannot be
+/// read. Not for running: a configuration with a problem is not valid ([`load`] refuses it).
+pub fn load_partial(settings_path: &Path, diag: &mut Diagnostics) -> Option<Config> {
     let root = root_of(settings_path);
-    let (src, spec) = diag.parse::<settings::SettingsSpec>(&root, settings_path)?;
-    let settings = spec.check(&root, &src, diag)?;
+    let settings = match diag.parse::<settings::SettingsSpec>(&root, settings_path) {
+        Some((src, spec)) => spec.check(&root, &src, diag),
+        None => settings::stand_in(&root, &std::fs::read_to_string(settings_path).ok()?),
+    };
     let p = &settings.paths;
     let registry = load_registry(&root, &p.units, &p.officers, diag);
     let calendar = Calendar::load(&root, &p.holidays, diag);
     let procedures = Procedures::load(&root, &p.procedures, diag);
     let methodologies = Methodologies::load(&root, &p.methodology, diag);
     let formats = load_profiles(&root, &p.formats, diag);
-    diag.is_empty().then_some(Config { root, settings, registry, calendar, procedures, methodologies, formats })
+    Some(Config { root, settings, registry, calendar, procedures, methodologies, formats })
 }

@@ -172,32 +172,50 @@ pub struct Settings {
     pub smtp: Option<Smtp>,
 }
 
-impl SettingsSpec {
-    pub(super) fn check(self, root: &Path, src: &SourceText, diag: &mut Diagnostics) -> Option<Settings> {
-        let tz = match self.ward.time_zone.get_ref().parse::<chrono_tz::Tz>() {
-            Ok(tz) => Some(tz),
-            Err(_) => {
-                diag.at(
-                    src,
-                    &self.ward.time_zone.span(),
-                    format!("múi giờ không hợp lệ: \"{}\" (dùng Asia/Ho_Chi_Minh)", self.ward.time_zone.get_ref()),
-                );
-                None
-            }
-        };
-        let from = match self.mail.from.get_ref().parse::<lettre::message::Mailbox>() {
-            Ok(m) => Some(m),
-            Err(e) => {
-                diag.at(src, &self.mail.from.span(), format!("mail.from không hợp lệ: {e}"));
-                None
-            }
-        };
-        let smtp = self.smtp.and_then(|s| check_smtp(root, src, s, diag));
-        let p = self.paths;
+/// What stands in for a value with a problem, so that `thidua check` can go on to the files
+/// the settings point at. Settings holding one are never run with: the problem is recorded,
+/// and [`super::load`] refuses any configuration with a problem.
+fn stand_in_time_zone() -> chrono_tz::Tz {
+    chrono_tz::Asia::Ho_Chi_Minh
+}
+
+fn stand_in_from() -> lettre::message::Mailbox {
+    // The reserved `.invalid` domain (RFC 2606): nothing could ever be sent from it.
+    "thidua@thidua.invalid".parse().expect("a well-formed address")
+}
+
+/// Settings for checking the other files when `thidua.toml` itself does not parse (the parse
+/// problem is recorded): its `[paths]` table when that table alone reads, else the default
+/// folders; every other value a stand-in.
+pub(super) fn stand_in(root: &Path, text: &str) -> Settings {
+    let paths = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("paths").cloned())
+        .and_then(|p| p.try_into::<PathsSpec>().ok())
+        .unwrap_or_default();
+    let ward = Ward {
+        id: String::new(),
+        name: String::new(),
+        short_name: String::new(),
+        agency_code: None,
+        portal_code: None,
+        city: None,
+        province: String::new(),
+        time_zone: stand_in_time_zone(),
+    };
+    Settings { ward, paths: paths.resolve(root, None), from: stand_in_from(), smtp: None }
+}
+
+impl PathsSpec {
+    /// Paths relative to the project folder made absolute; the outbox defaults to
+    /// `<output>/outbox`.
+    fn resolve(self, root: &Path, outbox: Option<PathBuf>) -> Paths {
+        let p = self;
         let abs = |p: PathBuf| if p.is_absolute() { p } else { root.join(p) };
         let output = abs(p.output);
-        let paths = Paths {
-            outbox: self.mail.outbox.map_or_else(|| output.join("outbox"), abs),
+        Paths {
+            outbox: outbox.map_or_else(|| output.join("outbox"), abs),
             archive: abs(p.archive),
             store: abs(p.store),
             output,
@@ -210,8 +228,28 @@ impl SettingsSpec {
             facts: abs(p.facts),
             templates: abs(p.templates),
             pipelines: abs(p.pipelines),
-        };
-        Some(Settings {
+        }
+    }
+}
+
+impl SettingsSpec {
+    /// The checked settings. A value with a problem (recorded in `diag`) is replaced by a
+    /// stand-in, so that the files these settings point at can still be checked.
+    pub(super) fn check(self, root: &Path, src: &SourceText, diag: &mut Diagnostics) -> Settings {
+        let time_zone = self.ward.time_zone.get_ref().parse::<chrono_tz::Tz>().unwrap_or_else(|_| {
+            diag.at(
+                src,
+                &self.ward.time_zone.span(),
+                format!("múi giờ không hợp lệ: \"{}\" (dùng Asia/Ho_Chi_Minh)", self.ward.time_zone.get_ref()),
+            );
+            stand_in_time_zone()
+        });
+        let from = self.mail.from.get_ref().parse::<lettre::message::Mailbox>().unwrap_or_else(|e| {
+            diag.at(src, &self.mail.from.span(), format!("mail.from không hợp lệ: {e}"));
+            stand_in_from()
+        });
+        let smtp = self.smtp.and_then(|s| check_smtp(root, src, s, diag));
+        Settings {
             ward: Ward {
                 id: self.ward.id,
                 name: self.ward.name,
@@ -220,12 +258,12 @@ impl SettingsSpec {
                 portal_code: self.ward.portal_code,
                 city: self.ward.city,
                 province: self.ward.province,
-                time_zone: tz?,
+                time_zone,
             },
-            paths,
-            from: from?,
+            paths: self.paths.resolve(root, self.mail.outbox),
+            from,
             smtp,
-        })
+        }
     }
 }
 
