@@ -108,17 +108,21 @@ pub(super) fn split(
         };
         let fields = fields(&out[..out_len], &ends[..ends_len]);
         let body = &input[pos..at];
+        // With CRLF line ends csv-core ends a record at its `\r`: the `\n` (and any blank
+        // lines) open the next one's bytes. The record itself starts after them.
+        let lead = body.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let starts = line + lines_in(&body[..lead]);
         if body.len() > MAX_RECORD {
-            refused.push((line, Refusal::TooLong(body.len())));
+            refused.push((starts, Refusal::TooLong(body.len())));
             line += lines_in(body);
             pos = at;
             if last {
                 return;
             }
-        } else if resync(&fields, expected, body) {
-            refused.push((line, Refusal::UnclosedQuote));
-            line += 1;
-            let next = next_line(pos);
+        } else if resync(&fields, expected, &body[lead..]) {
+            refused.push((starts, Refusal::UnclosedQuote));
+            line = starts + 1;
+            let next = next_line(pos + lead);
             (pos, at) = (next, next);
             reader.reset();
         } else {
@@ -128,8 +132,8 @@ pub(super) fn split(
                     expected = fields.len();
                 }
                 if fields.len() != expected {
-                    refused.push((line, Refusal::FieldCount(fields.len(), expected)));
-                } else if !each(line, &fields) {
+                    refused.push((starts, Refusal::FieldCount(fields.len(), expected)));
+                } else if !each(starts, &fields) {
                     return;
                 }
             }
@@ -187,6 +191,17 @@ mod tests {
         assert_eq!(lines, [1, 2, 5], "the header, the good row, the quoted two-line row");
         assert_eq!(refused, [(3, Refusal::FieldCount(2, 3)), (4, Refusal::FieldCount(4, 3))]);
         assert_eq!(rows[2].1[0], "x\ny");
+    }
+
+    #[test]
+    fn crlf_records_are_numbered_by_the_line_they_start_on() {
+        let (rows, refused) = read("a,b,c\r\n1,2,3\r\n\r\n4,\"x\r\ny\",5\r\n6,7\r\n8,9,10\r\n");
+        let lines: Vec<usize> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 2, 4, 7], "{rows:?}");
+        assert_eq!(refused, [(6, Refusal::FieldCount(2, 3))]);
+        let (rows, refused) = read("a,b,c\r\n1,\"2,3\r\n4,x,y\r\n5,x,y\r\n");
+        assert_eq!(refused, [(2, Refusal::UnclosedQuote)]);
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 3, 4], "{rows:?}");
     }
 
     #[test]
