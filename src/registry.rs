@@ -31,6 +31,31 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    pub const ALL: [UnitKind; 8] = [
+        UnitKind::Leadership,
+        UnitKind::Department,
+        UnitKind::OneStop,
+        UnitKind::Police,
+        UnitKind::HealthStation,
+        UnitKind::Front,
+        UnitKind::MassOrganisation,
+        UnitKind::Quarter,
+    ];
+
+    /// The value as `config/units.toml` writes it (`kind = "one_stop"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            UnitKind::Leadership => "leadership",
+            UnitKind::Department => "department",
+            UnitKind::OneStop => "one_stop",
+            UnitKind::Police => "police",
+            UnitKind::HealthStation => "health_station",
+            UnitKind::Front => "front",
+            UnitKind::MassOrganisation => "mass_organisation",
+            UnitKind::Quarter => "quarter",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             UnitKind::Leadership => "Lãnh đạo UBND",
@@ -145,5 +170,22 @@ impl Registry {
             }
         }
         unit.valid_on(day).then_some(unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_key_reads_back_as_its_kind() {
+        #[derive(Deserialize)]
+        struct One {
+            kind: UnitKind,
+        }
+        for kind in UnitKind::ALL {
+            let one: One = toml::from_str(&format!("kind = \"{}\"", kind.key())).unwrap();
+            assert_eq!(one.kind, kind);
+        }
     }
 }

@@ -15,6 +15,7 @@ mod files;
 mod http_pull;
 mod httpd;
 mod index_methods;
+mod init;
 mod inspect;
 mod malformed;
 mod merger;

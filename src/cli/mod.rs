@@ -4,6 +4,7 @@
 mod check;
 mod explain;
 mod history;
+mod init;
 mod inspect;
 mod outbox;
 mod pull;
@@ -49,6 +50,12 @@ pub struct Cli {
 pub enum Command {
     /// Kiểm tra toàn bộ cấu hình và pipeline; liệt kê mọi lỗi dạng tệp:dòng: thông báo.
     Check,
+    /// Tạo dự án cho một phường mới: cấu hình, đơn vị, cán bộ, pipeline và các tệp quốc gia.
+    ///
+    /// From a few answers (--ward-name, --province, …) and, optionally, the ward's units and
+    /// officers as CSV; then runs `thidua check` on the new project. Never overwrites.
+    #[command(after_long_help = init::HELP)]
+    Init(init::InitArgs),
     /// Chạy một pipeline cho một kỳ (mặc định: tháng trước).
     Run {
         /// Pipeline id: the file name in pipelines/ without .toml (e.g. monthly).
@@ -167,6 +174,7 @@ fn parse_dataset(s: &str) -> std::result::Result<crate::dataset::Dataset, String
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check => check::check(&cli.config),
+        Command::Init(args) => init::init(&args),
         Command::Run { pipeline, period, dry_run, resend } => {
             run::run_pipeline(&cli.config, &pipeline, period, dry_run, resend)
         }

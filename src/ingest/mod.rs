@@ -39,7 +39,7 @@ pub use findings::{Example, Finding, Severity};
 pub use gate::Usability;
 pub use profile::{Choice, DEFAULT_DATES, Profile, Source};
 pub use schema::FieldType;
-pub use tabular::Format;
+pub use tabular::{CsvRows, Format, read_csv_rows};
 pub use typing::Layouts;
 
 use crate::dataset::Dataset;

@@ -198,6 +198,39 @@ fn read_csv(bytes: &[u8], is_header: &dyn Fn(&str) -> bool) -> Result<RawFrame> 
     Ok(RawFrame { df: grid_frame(grid)?, info })
 }
 
+/// A small CSV file read whole, for a command that takes a list rather than an export
+/// (`thidua init`'s units and officers): decoded as exports are (every encoding of
+/// [`decode_text`], NFC), split on the separator its first line uses most, quoted as RFC 4180;
+/// the first line is the header.
+#[derive(Debug)]
+pub struct CsvRows {
+    pub encoding: Encoding,
+    pub header: Vec<String>,
+    /// Every record with the 1-based line it starts on (blank lines skipped).
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// Records that do not fit the header (another number of fields, an unclosed quote): the
+    /// line and why, never their values.
+    pub refused: Vec<(usize, String)>,
+}
+
+pub fn read_csv_rows(bytes: &[u8]) -> CsvRows {
+    let (text, encoding) = decode_text(bytes);
+    let header_line = text.lines().next().unwrap_or("");
+    let separator = guess_separator(header_line);
+    let header = split_line(header_line);
+    let rest = &text.as_bytes()[header_line.len()..];
+    let rest = rest.strip_prefix(b"\r").unwrap_or(rest);
+    let rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+    let (mut rows, mut refused) = (Vec::new(), Vec::new());
+    super::records::split(rest, separator, header.len(), 2, &mut refused, |line, fields| {
+        let cells = fields.iter().map(|f| super::decode::clean(String::from_utf8_lossy(f).trim()).into_owned());
+        rows.push((line, cells.collect()));
+        true
+    });
+    let refused = refused.into_iter().map(|(line, why)| (line, why.detail_vi())).collect();
+    CsvRows { encoding, header, rows, refused }
+}
+
 /// The separator of a CSV export: whichever of `,` `;` tab `|` its header line uses most.
 pub(super) fn guess_separator(header_line: &str) -> u8 {
     [b',', b';', b'\t', b'|']
@@ -356,6 +389,18 @@ pub(super) fn grid_frame(grid: Grid) -> Result<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_small_csv_is_read_whole_with_its_lines() {
+        let csv = "\u{FEFF}Mã đơn vị,Tên đơn vị\r\nKT,\"Phòng Kinh tế, Hạ tầng\"\r\n\r\nVP,Văn phòng,extra\r\nHCC,\"Trung tâm\nPhục vụ\"\r\n";
+        let read = read_csv_rows(csv.as_bytes());
+        assert_eq!(read.encoding, Encoding::Utf8Bom);
+        assert_eq!(read.header, ["Mã đơn vị", "Tên đơn vị"]);
+        assert_eq!(read.rows[0], (2, vec!["KT".to_string(), "Phòng Kinh tế, Hạ tầng".to_string()]));
+        assert_eq!(read.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 5], "{read:?}");
+        assert_eq!(read.refused.len(), 1);
+        assert_eq!(read.refused[0].0, 4);
+    }
 
     #[test]
     fn csv_separator_and_rows() {
