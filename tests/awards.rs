@@ -6,7 +6,7 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 use thidua::config::{Diagnostics, load_award_rules, load_candidates};
-use thidua::score::{Audience, award_round};
+use thidua::score::{Audience, AwardRules, award_round};
 
 use crate::common::{Sheet, copy_dir, repo, text};
 
@@ -17,7 +17,7 @@ fn bands() -> Vec<String> {
 fn outcome_rows(year: i32) -> Vec<String> {
     let dir = repo().join("tests/fixtures/awards");
     let mut d = Diagnostics::default();
-    let rules = load_award_rules(&dir, &dir.join("rules.toml"), bands(), &mut d);
+    let rules = load_award_rules(&dir, &dir.join("rules.toml"), &mut d).map(|r| AwardRules { bands: bands(), ..r });
     let cands = load_candidates(&dir, &dir.join("candidates.toml"), &mut d);
     assert!(d.is_empty(), "{:#?}", d.problems());
     let (_, candidates) = cands.unwrap();

@@ -63,6 +63,8 @@ pub struct Component {
 #[derive(Debug, Clone)]
 pub struct IndexMethod {
     pub id: String,
+    /// The series of files this one belongs to (its id when the file names none).
+    pub series: String,
     pub name: String,
     pub decision: String,
     pub valid: crate::validity::Validity,
@@ -334,6 +336,7 @@ mod tests {
             id: "t".into(),
             name: "t".into(),
             decision: "t".into(),
+            series: "test".into(),
             valid: crate::validity::Validity::since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
             kind: IndexKind::Par,
             total,
