@@ -148,6 +148,25 @@ pub(super) fn add_index_sheets(
         )?;
         ranking_sheet(ws, row, ddci, scores.ddci_names.as_ref().unwrap_or(units), "Địa phương", f)?;
     }
+    for absent in &scores.absent {
+        absent_sheet(wb, absent, title, f)?;
+    }
+    Ok(())
+}
+
+/// The sheet of an index or of the plan's targets that the period has no methodology for:
+/// it says so, so that a missing sheet is never taken for a missing problem.
+fn absent_sheet(
+    wb: &mut Workbook,
+    absent: &crate::score::Absent,
+    title: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,
+    f: &Formats,
+) -> Result<()> {
+    let ws = wb.add_worksheet().set_name(absent.sheet)?;
+    let row = title(ws, &format!("{} — KHÔNG CÓ PHƯƠNG PHÁP ÁP DỤNG CHO KỲ NÀY", absent.title.to_uppercase()))?;
+    ws.set_column_width(0, 110)?;
+    ws.write_string_with_format(row, 0, &absent.why, &f.text)?;
+    ws.set_row_height(row, 48)?;
     Ok(())
 }
 
@@ -307,11 +326,13 @@ pub(super) fn lost_columns() -> Vec<Col<'static>> {
 pub(super) fn add_lost_points_sheet(
     wb: &mut Workbook,
     lost: &DataFrame,
+    plan: Option<&crate::score::Plan>,
     title: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,
     f: &Formats,
 ) -> Result<()> {
     let ws = wb.add_worksheet().set_name("Điểm bị mất")?;
-    let row = title(ws, "CÁC TIÊU CHÍ BỊ TRỪ ĐIỂM, MẤT ĐIỂM (MỤC IV.3 KẾ HOẠCH 105/KH-UBND)")?;
+    let cited = plan.map_or(String::new(), |p| format!(" ({} {})", p.losses_section, p.short()));
+    let row = title(ws, &format!("CÁC TIÊU CHÍ BỊ TRỪ ĐIỂM, MẤT ĐIỂM{}", cited.to_uppercase()))?;
     let mut cols = vec![
         c("Chỉ số", "index", Kind::Text, 18.0),
         c("Mã đơn vị", "unit", Kind::Text, 12.0),
