@@ -26,7 +26,7 @@ pub struct MonthlyReport<'a> {
     pub findings: &'a [Finding],
     pub files: &'a [FileReport],
     pub indices: &'a IndexScores,
-    /// Every lost point (see [`lost_points`](super::indices::lost_points)).
+    /// Every lost point (see [`lost_points`](super::losses::lost_points)).
     pub lost: &'a DataFrame,
     /// `period`, `scope`, `score`, … for each month of the year so far.
     pub history: &'a DataFrame,
@@ -115,7 +115,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
     super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &heading, &f)?;
     super::indices::add_plan_targets_sheet(&mut wb, r.indices, &l.units, &heading, &f)?;
-    super::indices::add_lost_points_sheet(&mut wb, r.lost, r.indices.plan.as_ref(), &heading, &f)?;
+    super::losses::add_lost_points_sheet(&mut wb, r.lost, r.indices.plan.as_ref(), &heading, &f)?;
     quality_sheet(&mut wb, r, &f)?;
     sources_sheet(&mut wb, r, &f)?;
     // One printable card per ranked unit.
