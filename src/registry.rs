@@ -151,6 +151,29 @@ impl Registry {
         self.officers.iter().find(|o| o.id == id)
     }
 
+    /// The unit that carries `code` on `day`: itself while valid, else its successor's line
+    /// (a unit merged away hands its history to the one it merged into).
+    pub fn successor_on(&self, code: &str, day: NaiveDate) -> Option<&Unit> {
+        let mut unit = self.unit(code)?;
+        for _ in 0..8 {
+            if unit.valid_on(day) || !unit.valid.ended_before(day) {
+                break;
+            }
+            unit = unit.successor.as_deref().and_then(|s| self.unit(s))?;
+        }
+        unit.valid_on(day).then_some(unit)
+    }
+
+    /// The units whose line ends in `code` (merged into it, directly or through others).
+    pub fn predecessors(&self, code: &str) -> Vec<&Unit> {
+        let Some(target) = self.unit(code) else { return Vec::new() };
+        self.units
+            .iter()
+            .filter(|u| u.code != code && u.valid.to.is_some())
+            .filter(|u| self.successor_on(&u.code, target.valid.from).is_some_and(|s| s.code == code))
+            .collect()
+    }
+
     /// The unit a name from an export means on `day`, following successors after a merger.
     pub fn resolve(&self, name: &str, day: NaiveDate) -> Option<&Unit> {
         let candidates = self.by_key.get(&name_key(name))?;

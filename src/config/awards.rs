@@ -18,6 +18,7 @@ use crate::score::{Audience, AwardRules, Candidate, Check, Criterion, Exclusion,
 #[serde(deny_unknown_fields)]
 struct RulesSpec {
     id: String,
+    series: Option<String>,
     name: String,
     decision: String,
     valid_from: Spanned<Datetime>,
@@ -151,8 +152,9 @@ fn date(src: &SourceText, span: &std::ops::Range<usize>, dt: &Datetime, diag: &m
     d
 }
 
-/// Loads the award rules; `bands` are the PAR methodology's band labels, best first.
-pub fn load_award_rules(root: &Path, path: &Path, bands: Vec<String>, diag: &mut Diagnostics) -> Option<AwardRules> {
+/// Loads the award rules (the PAR bands they compare with are set by the round, from the
+/// units' own PAR methodology).
+pub fn load_award_rules(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<AwardRules> {
     let (src, spec) = diag.parse::<RulesSpec>(root, path)?;
     let before = diag.problems().len();
     let valid = super::dates::validity(&src, &spec.valid_from, spec.valid_to.as_ref(), diag);
@@ -167,6 +169,7 @@ pub fn load_award_rules(root: &Path, path: &Path, bands: Vec<String>, diag: &mut
     base_salary.sort_by_key(|(d, _)| *d);
     let valid = valid?;
     (diag.problems().len() == before).then_some(AwardRules {
+        series: spec.series.unwrap_or_else(|| spec.id.clone()),
         id: spec.id,
         name: spec.name,
         decision: spec.decision,
@@ -179,7 +182,7 @@ pub fn load_award_rules(root: &Path, path: &Path, bands: Vec<String>, diag: &mut
             .into_iter()
             .map(|x| Exclusion { code: x.code, name: x.name, fact: x.fact })
             .collect(),
-        bands,
+        bands: Vec::new(),
     })
 }
 

@@ -15,6 +15,7 @@ use crate::score::{Band, Component, IndexKind, IndexMethod, LeafOp, Total, ZeroR
 #[serde(deny_unknown_fields)]
 struct IndexSpec {
     id: Spanned<String>,
+    series: Option<String>,
     name: String,
     decision: String,
     valid_from: Spanned<Datetime>,
@@ -138,6 +139,7 @@ pub fn load_index_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> Op
         return None;
     }
     Some(IndexMethod {
+        series: spec.series.unwrap_or_else(|| spec.id.get_ref().clone()),
         id: spec.id.into_inner(),
         name: spec.name,
         decision: spec.decision,

@@ -33,6 +33,7 @@ struct IndicatorSpec {
 #[serde(deny_unknown_fields)]
 struct MethodSpec {
     id: String,
+    series: Option<String>,
     name: String,
     decision: String,
     valid_from: Spanned<Datetime>,
@@ -104,6 +105,7 @@ pub fn load_service_method(root: &Path, path: &Path, diag: &mut Diagnostics) -> 
     }
     let valid = valid?;
     (diag.problems().len() == before).then(|| ServiceMethod {
+        series: spec.series.unwrap_or_else(|| spec.id.clone()),
         id: spec.id,
         name: spec.name,
         decision: spec.decision,

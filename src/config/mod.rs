@@ -70,7 +70,6 @@ impl Methodologies {
             })
             .unwrap_or_default();
         files.sort();
-        let mut award_files = Vec::new();
         for path in files {
             let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             let keys = std::fs::read_to_string(&path).ok().and_then(|t| t.parse::<toml::Table>().ok());
@@ -80,23 +79,25 @@ impl Methodologies {
                     all.service.extend(methodology::load_service_method(root, &path, diag));
                 }
                 Some(t) if t.contains_key("target") => all.targets.extend(load_targets(root, &path, diag)),
-                // Award rules test PAR bands: read them once the index files are loaded.
-                Some(t) if t.contains_key("level") => award_files.push(path),
+                Some(t) if t.contains_key("level") => all.awards.extend(load_award_rules(root, &path, diag)),
                 Some(_) => diag.file(&shown, "không nhận ra loại phương pháp: cần khóa index, indicator hoặc target"),
                 // Unreadable or invalid TOML: let the parser report it with its line.
                 None => drop(diag.parse::<toml::Table>(root, &path)),
             }
         }
-        let bands: Vec<String> = all
-            .indices
-            .iter()
-            .find(|m| m.kind == crate::score::IndexKind::Par)
-            .map(|m| m.bands.iter().map(|b| b.label.clone()).collect())
-            .unwrap_or_default();
-        for path in award_files {
-            all.awards.extend(load_award_rules(root, &path, bands.clone(), diag));
-        }
         all
+    }
+
+    /// The emulation plan (targets file) that applies to the period: valid on its last day,
+    /// or else the latest valid on some day of it.
+    pub fn plan_for(&self, period: crate::period::Period) -> Option<&crate::score::Targets> {
+        let mut plans: Vec<&crate::score::Targets> = self.targets.iter().collect();
+        plans.sort_by_key(|t| std::cmp::Reverse(t.valid.from));
+        plans
+            .iter()
+            .find(|t| t.valid.contains(period.last_day()))
+            .or_else(|| plans.iter().find(|t| t.valid.meets(period)))
+            .copied()
     }
 
     pub fn service(&self, id: &str) -> Option<&crate::score::ServiceMethod> {

@@ -10,7 +10,9 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::diag::Diagnostics;
-use crate::score::{AppliesTo, Comparison, Target, TargetMeasure as Measure, TargetSource, Targets};
+use crate::score::{
+    AppliesTo, Comparison, OneStopMetric, OneStopTarget, Plan, Target, TargetMeasure as Measure, TargetSource, Targets,
+};
 
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -23,12 +25,37 @@ enum MeasureName {
 #[serde(deny_unknown_fields)]
 struct TargetsSpec {
     id: String,
+    series: Option<String>,
     name: String,
     decision: String,
     valid_from: Spanned<Datetime>,
     valid_to: Option<Spanned<Datetime>>,
+    plan: Spanned<PlanSpec>,
     #[serde(rename = "target")]
     targets: Vec<Spanned<TargetSpec>>,
+    #[serde(rename = "one_stop_target", default)]
+    one_stop: Vec<Spanned<OneStopSpec>>,
+}
+
+/// The plan itself: number, date, issuer and title, as reports and e-mails cite it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanSpec {
+    number: String,
+    date: Datetime,
+    issuer: String,
+    title: String,
+    one_stop_section: String,
+    losses_section: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OneStopSpec {
+    code: String,
+    name: String,
+    metric: OneStopMetric,
+    value: f64,
 }
 
 #[derive(Deserialize)]
@@ -127,11 +154,58 @@ pub fn load_targets(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<
             note: t.note,
         });
     }
-    (diag.problems().len() == before).then_some(Targets {
+    let plan = plan(&src, spec.plan, diag);
+    let one_stop = one_stop(&src, spec.one_stop, diag);
+    let (valid, plan) = (valid?, plan?);
+    (diag.problems().len() == before).then(|| Targets {
+        series: spec.series.unwrap_or_else(|| spec.id.clone()),
         id: spec.id,
         name: spec.name,
         decision: spec.decision,
-        valid: valid?,
+        valid,
+        plan,
         targets,
+        one_stop,
     })
+}
+
+fn plan(src: &super::SourceText, spec: Spanned<PlanSpec>, diag: &mut Diagnostics) -> Option<Plan> {
+    let span = spec.span();
+    let p = spec.into_inner();
+    let Some(date) = super::dates::to_date(&p.date) else {
+        diag.at(src, &span, "[plan] date phải là một ngày (YYYY-MM-DD): ngày ban hành kế hoạch");
+        return None;
+    };
+    for (key, value) in [("number", &p.number), ("issuer", &p.issuer), ("title", &p.title)] {
+        if value.trim().is_empty() {
+            diag.at(src, &span, format!("[plan] {key} không được để trống"));
+        }
+    }
+    Some(Plan {
+        number: p.number,
+        date,
+        issuer: p.issuer,
+        title: p.title,
+        one_stop_section: p.one_stop_section,
+        losses_section: p.losses_section,
+    })
+}
+
+fn one_stop(src: &super::SourceText, specs: Vec<Spanned<OneStopSpec>>, diag: &mut Diagnostics) -> Vec<OneStopTarget> {
+    let mut out: Vec<OneStopTarget> = Vec::new();
+    for s in specs {
+        let span = s.span();
+        let s = s.into_inner();
+        if out.iter().any(|t| t.code == s.code) {
+            diag.at(src, &span, format!("mã chỉ tiêu trùng: {}", s.code));
+        }
+        if s.metric.is_rate() && !(0.0..=1.0).contains(&s.value) {
+            diag.at(src, &span, format!("chỉ tiêu {}: tỷ lệ viết trên thang 0..1 (1.0 = 100%)", s.code));
+        }
+        if !s.metric.is_rate() && (s.value < 0.0 || s.value.fract() != 0.0) {
+            diag.at(src, &span, format!("chỉ tiêu {}: số hồ sơ, phản ánh phải là số nguyên không âm", s.code));
+        }
+        out.push(OneStopTarget { code: s.code, name: s.name, metric: s.metric, value: s.value });
+    }
+    out
 }

@@ -259,4 +259,27 @@ mod tests {
         assert_eq!(reg.resolve("TPHT", aug25).unwrap().code, "VH.TP");
         assert!(reg.resolve("Phòng Tư pháp Việt Hưng", oct24).is_none());
     }
+
+    #[test]
+    fn a_successor_carries_the_line_of_every_unit_merged_into_it() {
+        let end = NaiveDate::from_ymd_opt(2025, 6, 30);
+        let reg = Registry::from_units(
+            vec![
+                unit("VPTK", "Văn phòng - Thống kê", (2020, 1, 1), end, Some("VH.VP")),
+                unit("TPHT", "Tư pháp - Hộ tịch", (2020, 1, 1), end, Some("VH.VP")),
+                unit("VH.VP", "Văn phòng HĐND và UBND", (2025, 7, 1), None, None),
+                unit("CA", "Công an", (2020, 1, 1), None, None),
+            ],
+            vec![],
+        );
+        let (may25, aug25) =
+            (NaiveDate::from_ymd_opt(2025, 5, 31).unwrap(), NaiveDate::from_ymd_opt(2025, 8, 31).unwrap());
+        assert_eq!(reg.successor_on("TPHT", aug25).unwrap().code, "VH.VP");
+        assert_eq!(reg.successor_on("TPHT", may25).unwrap().code, "TPHT");
+        assert_eq!(reg.successor_on("CA", aug25).unwrap().code, "CA");
+        assert!(reg.successor_on("VH.VP", may25).is_none(), "not yet there");
+        let before: Vec<&str> = reg.predecessors("VH.VP").iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(before, ["VPTK", "TPHT"]);
+        assert!(reg.predecessors("CA").is_empty());
+    }
 }

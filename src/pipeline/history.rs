@@ -1,6 +1,9 @@
 //! The year so far, month by month, from the store: each earlier month whose canonical tables
 //! were saved by a run is scored again (the scoring is pure and cheap at a ward's size), so
-//! trends need no state of their own and follow today's methodology.
+//! trends need no state of their own. Each month is scored by the 766 methodology valid then,
+//! and under the units of the period shown: a unit merged away lends its months to its
+//! successor (the dossiers of Giếng Đáy's Văn phòng and Tư pháp in May 2025 are Việt Hưng's
+//! Văn phòng's May), so a merged ward's trend and year to date line up.
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -22,6 +25,7 @@ pub(super) fn year_history(
     store: &Store,
     period: Period,
     current: &ServiceScorecard,
+    current_method: &crate::score::ServiceMethod,
     procedures: &DataFrame,
 ) -> Result<DataFrame> {
     let pick = |sc: &ServiceScorecard, p: Period| -> PolarsResult<LazyFrame> {
@@ -45,17 +49,49 @@ pub(super) fn year_history(
         for m in 1..month {
             let p = Period::new(period.year, m).expect("a month");
             let Some(dossiers) = store.read_table(Dataset::Dossiers, p).tag(Failure::Storage)? else { continue };
+            let lineage = lineage(config, period)?;
+            let feedback = store.read_table(Dataset::Feedback, p).tag(Failure::Storage)?;
+            let method = pipeline.methodology.for_period(p).unwrap_or(current_method);
             let sc = service_scorecard(
                 ServiceInput {
-                    dossiers,
-                    feedback: store.read_table(Dataset::Feedback, p).tag(Failure::Storage)?,
+                    dossiers: under_successors(dossiers, &lineage),
+                    feedback: feedback.map(|f| under_successors(f, &lineage)),
                     procedures: procedures.clone(),
                 },
-                &ServiceParams { period: p, holidays: &holidays, method: &pipeline.methodology },
+                &ServiceParams { period: p, holidays: &holidays, method, one_stop: &[] },
             )?;
             parts.push(pick(&sc, p)?);
         }
     }
     parts.push(pick(current, period)?);
     Ok(concat(parts, UnionArgs::default())?.collect()?)
+}
+
+/// Every unit code of the registry and the code that carries its line at the end of `period`
+/// (itself while it exists): `from`, `to`.
+fn lineage(config: &Config, period: Period) -> PolarsResult<DataFrame> {
+    let day = period.last_day();
+    let (from, to): (Vec<String>, Vec<String>) = config
+        .registry
+        .units
+        .iter()
+        .filter_map(|u| Some((u.code.clone(), config.registry.successor_on(&u.code, day)?.code.clone())))
+        .filter(|(a, b)| a != b)
+        .unzip();
+    df!["l_from" => from, "l_to" => to]
+}
+
+/// The table with each merged-away unit's rows under its successor.
+fn under_successors(rows: LazyFrame, lineage: &DataFrame) -> LazyFrame {
+    if lineage.height() == 0 {
+        return rows;
+    }
+    rows.join(
+        lineage.clone().lazy(),
+        [col("unit_code")],
+        [col("l_from")],
+        JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) },
+    )
+    .with_column(col("l_to").fill_null(col("unit_code")).alias("unit_code"))
+    .drop(cols(["l_to"]))
 }

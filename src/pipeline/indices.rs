@@ -11,13 +11,10 @@ use crate::ingest::Ingested;
 use crate::period::Period;
 use crate::pipeline::Pipeline;
 use crate::score::{
-    IndexMethod, IndexScores, ProvinceRank, Scored, ServiceScorecard, TargetFacts, ddci_inputs, dti_inputs, par_inputs,
-    plan_targets, score_index,
+    Absent, IndexMethod, IndexScores, ProvinceRank, Scored, ServiceScorecard, TargetFacts, ddci_inputs, dti_inputs,
+    par_inputs, plan_targets, score_index,
 };
-
-fn applies(m: &IndexMethod, period: Period) -> bool {
-    m.valid.meets(period)
-}
+use crate::validity::Series;
 
 fn province_rank(ranking: &DataFrame, ward_name: &str) -> Result<Option<ProvinceRank>> {
     let names = ranking.column("commune_name")?.str()?;
@@ -39,74 +36,141 @@ pub fn score_indices(
 ) -> Result<IndexScores> {
     let mut out = IndexScores::default();
     let ix = &pipeline.indices;
-    if let (Some(m), Some(appraisal)) = (&ix.par, ingested.table(Dataset::ParAppraisal))
-        && applies(m, period)
+    if let Some(m) = chosen(ix.par.as_ref(), period, "Chỉ số PAR", "Chỉ số cải cách hành chính", &mut out.absent)
+        && let Some(appraisal) = ingested.table(Dataset::ParAppraisal)
     {
-        let units: Vec<String> = config
-            .registry
-            .units
-            .iter()
-            .filter(|u| u.par_rated && u.valid_on(period.last_day()))
-            .map(|u| u.code.clone())
-            .collect();
-        let input =
-            par_inputs(m, &units, Some(appraisal), Some(&scorecard.scopes), ingested.table(Dataset::Documents))?;
-        let result = score_index(&input, m, None).context("chấm điểm PAR")?;
-        out.par = Some(Scored { method: m.clone(), result });
-        out.par_evidence = Some(
-            appraisal
-                .clone()
-                .lazy()
-                .filter(col("evidence").is_not_null())
-                .select([col("unit_code").alias("e_unit"), col("criterion").alias("e_component"), col("evidence")])
-                .collect()?,
-        );
+        score_par(m, appraisal, ingested, scorecard, config, period, &mut out)?;
     }
-    if let (Some(m), Some(assessment)) = (&ix.dti, ingested.table(Dataset::DtiAssessment))
-        && applies(m, period)
+    if let Some(m) = chosen(ix.dti.as_ref(), period, "Chỉ số DTI", "Chỉ số chuyển đổi số", &mut out.absent)
+        && let Some(assessment) = ingested.table(Dataset::DtiAssessment)
     {
-        let ward = &config.settings.ward;
-        let input = dti_inputs(m, &ward.name, assessment)?;
+        let input = dti_inputs(m, &config.settings.ward.of(period).name, assessment)?;
         let result = score_index(&input, m, None).context("chấm điểm DTI")?;
         out.dti = Some(Scored { method: m.clone(), result });
     }
     if let Some(ranking) = ingested.table(Dataset::DtiRanking) {
-        out.dti_rank = province_rank(ranking, &config.settings.ward.name)?;
+        out.dti_rank = province_rank(ranking, &config.settings.ward.of(period).name)?;
     }
-    if let (Some(m), Some(survey)) = (&ix.ddci, ingested.table(Dataset::Ddci))
-        && applies(m, period)
+    if let Some(m) = chosen(ix.ddci.as_ref(), period, "Chỉ số DDCI", "Chỉ số năng lực cạnh tranh", &mut out.absent)
+        && let Some(survey) = ingested.table(Dataset::Ddci)
     {
-        let input = ddci_inputs(m, survey)?;
-        let latest = input.column("year")?.i32()?.iter().flatten().filter(|y| *y <= period.year).max();
-        if let Some(year) = latest {
-            let result = score_index(&input, m, Some(year)).context("chấm điểm DDCI")?;
-            out.ddci = Some(Scored { method: m.clone(), result });
-            out.ddci_names = Some(
-                survey
-                    .clone()
-                    .lazy()
-                    .group_by([col("locality_code").alias("label_code")])
-                    .agg([col("locality_name").first().alias("unit_label")])
-                    .collect()?,
-            );
-        }
+        score_ddci(m, survey, period, &mut out)?;
     }
-    if let Some(t) = config.methodologies.targets.iter().find(|t| t.valid.meets(period)) {
-        let units: Vec<(String, crate::config::UnitKind)> = config
-            .registry
-            .units
-            .iter()
-            .filter(|u| u.valid_on(period.last_day()))
-            .map(|u| (u.code.clone(), u.kind))
-            .collect();
-        let facts = TargetFacts {
-            scopes: &scorecard.scopes,
-            officers: &scorecard.officers,
-            documents: ingested.table(Dataset::Documents),
-            initiatives: ingested.table(Dataset::Initiatives),
-            units: &units,
-        };
-        out.plan_targets = Some((format!("{} ({})", t.name, t.decision), plan_targets(t, &facts)?));
+    match config.methodologies.plan_for(period) {
+        Some(t) => {
+            out.plan_targets =
+                Some((format!("{} ({})", t.name, t.decision), targets_of(t, ingested, scorecard, config, period)?));
+            out.plan = Some(t.plan.clone());
+        }
+        None => out.absent.push(Absent {
+            sheet: "Chỉ tiêu kế hoạch",
+            title: "Chỉ tiêu kế hoạch thi đua".into(),
+            why: format!(
+                "Không có kế hoạch thi đua (tệp chỉ tiêu) nào áp dụng cho {}: thêm tệp có valid_from, valid_to \
+                 bao kỳ này vào config/methodology/.",
+                period.label_vi()
+            ),
+        }),
     }
     Ok(out)
+}
+
+/// The version of a named index valid in the period; when the pipeline names one and no file
+/// covers the period, why not, for the sheet and the command.
+fn chosen<'a>(
+    series: Option<&'a Series<IndexMethod>>,
+    period: Period,
+    sheet: &'static str,
+    title: &str,
+    absent: &mut Vec<Absent>,
+) -> Option<&'a IndexMethod> {
+    let series = series?;
+    let found = series.for_period(period);
+    if found.is_none() {
+        absent.push(Absent {
+            sheet,
+            title: title.to_string(),
+            why: format!(
+                "Không có phương pháp \"{}\" nào áp dụng cho {} (đã có: {}): {} của kỳ này chưa được chấm. Thêm \
+                 tệp phương pháp có valid_from, valid_to bao kỳ này vào config/methodology/.",
+                series.name,
+                period.label_vi(),
+                series.spans(),
+                title
+            ),
+        });
+    }
+    found
+}
+
+fn score_par(
+    m: &IndexMethod,
+    appraisal: &DataFrame,
+    ingested: &Ingested,
+    scorecard: &ServiceScorecard,
+    config: &Config,
+    period: Period,
+    out: &mut IndexScores,
+) -> Result<()> {
+    let units: Vec<String> = config
+        .registry
+        .units
+        .iter()
+        .filter(|u| u.par_rated && u.valid_on(period.last_day()))
+        .map(|u| u.code.clone())
+        .collect();
+    let input = par_inputs(m, &units, Some(appraisal), Some(&scorecard.scopes), ingested.table(Dataset::Documents))?;
+    let result = score_index(&input, m, None).context("chấm điểm PAR")?;
+    out.par = Some(Scored { method: m.clone(), result });
+    out.par_evidence = Some(
+        appraisal
+            .clone()
+            .lazy()
+            .filter(col("evidence").is_not_null())
+            .select([col("unit_code").alias("e_unit"), col("criterion").alias("e_component"), col("evidence")])
+            .collect()?,
+    );
+    Ok(())
+}
+
+fn score_ddci(m: &IndexMethod, survey: &DataFrame, period: Period, out: &mut IndexScores) -> Result<()> {
+    let input = ddci_inputs(m, survey)?;
+    let latest = input.column("year")?.i32()?.iter().flatten().filter(|y| *y <= period.year).max();
+    let Some(year) = latest else { return Ok(()) };
+    let result = score_index(&input, m, Some(year)).context("chấm điểm DDCI")?;
+    out.ddci = Some(Scored { method: m.clone(), result });
+    out.ddci_names = Some(
+        survey
+            .clone()
+            .lazy()
+            .group_by([col("locality_code").alias("label_code")])
+            .agg([col("locality_name").first().alias("unit_label")])
+            .collect()?,
+    );
+    Ok(())
+}
+
+/// The plan's targets over the units valid at the period's end.
+fn targets_of(
+    t: &crate::score::Targets,
+    ingested: &Ingested,
+    scorecard: &ServiceScorecard,
+    config: &Config,
+    period: Period,
+) -> Result<DataFrame> {
+    let units: Vec<(String, crate::config::UnitKind)> = config
+        .registry
+        .units
+        .iter()
+        .filter(|u| u.valid_on(period.last_day()))
+        .map(|u| (u.code.clone(), u.kind))
+        .collect();
+    let facts = TargetFacts {
+        scopes: &scorecard.scopes,
+        officers: &scorecard.officers,
+        documents: ingested.table(Dataset::Documents),
+        initiatives: ingested.table(Dataset::Initiatives),
+        units: &units,
+    };
+    Ok(plan_targets(t, &facts)?)
 }

@@ -65,6 +65,8 @@ pub struct RunSummary {
     pub inputs: Vec<String>,
     /// One line for the person who ran it, in Vietnamese.
     pub headline: String,
+    /// What the run could not do and said so on its sheets (an index no methodology covers).
+    pub warnings: Vec<String>,
 }
 
 /// Loads a pipeline by id (`pipelines/<id>.toml`), reporting every problem in it.
@@ -105,6 +107,8 @@ impl Shared {
 
 /// Everything a period's data yields before it is reported.
 pub struct Evaluation {
+    /// The 766 methodology valid in the period, which scored it.
+    pub method: crate::score::ServiceMethod,
     pub ingested: ingest::Ingested,
     pub scorecard: ServiceScorecard,
     pub indices: IndexScores,
@@ -127,6 +131,8 @@ fn evaluate_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) -> 
         ))
         .tag(Failure::Config);
     }
+    let method = pipeline.service_method(ctx.period)?.clone();
+    let one_stop = config.methodologies.plan_for(ctx.period).map_or(&[][..], |t| t.one_stop.as_slice());
     let mut watch = crate::stopwatch::Stopwatch::start();
     let pulled = crate::pull::pull(&pipeline.sources, ctx.period, &config.root, &shared.store, ctx.now)?;
     watch.lap("pull + archive");
@@ -151,7 +157,7 @@ fn evaluate_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) -> 
             feedback: ingested.table(Dataset::Feedback).map(|df| df.clone().lazy()),
             procedures: shared.procedures.clone(),
         },
-        &ServiceParams { period: ctx.period, holidays: &holidays, method: &pipeline.methodology },
+        &ServiceParams { period: ctx.period, holidays: &holidays, method: &method, one_stop },
     )
     .map_err(anyhow::Error::from)
     .context("tính bảng điểm không thành công")?;
@@ -160,16 +166,16 @@ fn evaluate_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) -> 
         let compared = crate::score::compare_with_portal(
             &scorecard.scopes,
             portal,
-            &pipeline.methodology,
-            config.settings.ward.portal_code.as_deref(),
+            &method,
+            config.settings.ward.of(ctx.period).portal_code.as_deref(),
         )?;
-        ingested.findings.extend(portal_findings(&compared, config));
+        ingested.findings.extend(portal_findings(&compared, config.settings.ward.of(ctx.period)));
         scorecard.portal = Some(compared);
     }
     watch.lap("score (766)");
     let indices = score_indices(pipeline, &ingested, &scorecard, config, ctx.period)?;
     watch.lap("score (indices)");
-    Ok(Evaluation { ingested, scorecard, indices })
+    Ok(Evaluation { method, ingested, scorecard, indices })
 }
 
 /// A pull's notes (fewer records than last time, ...) as data-quality findings.
@@ -188,7 +194,7 @@ fn pull_notes(pipeline: &Pipeline, notes: &[(String, String)]) -> Vec<ingest::Fi
 
 /// The portal's groups that differ from the recomputation by more than the tolerance, and a
 /// ward the portal's table does not have, as findings.
-fn portal_findings(c: &crate::score::PortalComparison, config: &Config) -> Vec<ingest::Finding> {
+fn portal_findings(c: &crate::score::PortalComparison, ward: &crate::config::Ward) -> Vec<ingest::Finding> {
     let mut out = Vec::new();
     let finding = |rule: String, examples: Vec<ingest::Example>| ingest::Finding {
         dataset: Dataset::ServiceIndex,
@@ -218,7 +224,7 @@ fn portal_findings(c: &crate::score::PortalComparison, config: &Config) -> Vec<i
         ));
     }
     if c.ward_rank.is_none() {
-        let code = config.settings.ward.portal_code.as_deref().unwrap_or("(chưa khai báo [ward] portal_code)");
+        let code = ward.portal_code.as_deref().unwrap_or("(chưa khai báo [ward] portal_code)");
         out.push(finding(format!("Bảng xếp hạng 766 của tỉnh không có dòng của phường (MA_COQUAN = {code})"), vec![]));
     }
     out
@@ -270,23 +276,25 @@ fn run_monthly(
     ledger: Option<&Ledger>,
 ) -> Result<RunSummary> {
     let config = ctx.config;
-    let Evaluation { ingested, scorecard, indices } = evaluate_with(pipeline, ctx, shared)?;
+    let Evaluation { method, ingested, scorecard, indices } = evaluate_with(pipeline, ctx, shared)?;
     let mut watch = crate::stopwatch::Stopwatch::start();
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
     let lost = crate::report::lost_points(&scorecard, &indices, &crate::report::unit_labels(&config.registry)?)?;
-    let history = history::year_history(pipeline, config, &shared.store, ctx.period, &scorecard, &shared.procedures)?;
+    let history =
+        history::year_history(pipeline, config, &shared.store, ctx.period, &scorecard, &method, &shared.procedures)?;
     watch.lap("history (year)");
-    let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
+    let mut summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
+    summary.targets_cited = indices.plan.as_ref().map(|p| format!("{} {}", p.one_stop_section, p.short()));
     let cards: Vec<crate::report::UnitCard> = summary
         .units
         .iter()
         .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue))
         .collect::<PolarsResult<_>>()?;
     let report = MonthlyReport {
-        ward: &config.settings.ward,
+        ward: config.settings.ward.of(ctx.period),
         period: ctx.period,
         generated_at: ctx.now,
-        method: &pipeline.methodology,
+        method: &method,
         registry: &config.registry,
         scorecard: &scorecard,
         findings: &ingested.findings,
@@ -300,7 +308,7 @@ fn run_monthly(
     let workbook = monthly_workbook(&report).context("không tạo được bảng tính")?;
     watch.lap("workbook");
     let file_name = ctx.period.fill(&pipeline.report_file);
-    let email = monthly_email(&config.settings.ward.short_name, ctx.period, &summary, &file_name);
+    let email = monthly_email(&config.settings.ward.of(ctx.period).short_name, ctx.period, &summary, &file_name);
     let mut mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
     mails.extend(unit_mails(config, ctx.period, &cards)?);
     watch.lap("e-mails");
@@ -315,6 +323,7 @@ fn run_monthly(
         overdue: scorecard.overdue.height(),
         workbook: None,
         delivery: None,
+        warnings: indices.absent.iter().map(|a| a.why.clone()).collect(),
         headline: format!(
             "{} tệp, {} hồ sơ trong kỳ (đọc {} dòng), {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, \
              {} vấn đề dữ liệu.",
@@ -352,9 +361,14 @@ fn unit_mails(config: &Config, period: Period, cards: &[crate::report::UnitCard]
             "the-don-vi-{}-{period}.xlsx",
             unit.code.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")
         );
-        let attachment = crate::report::card_workbook(card, &config.settings.ward.name, period)?;
-        let email =
-            crate::report::card_email(&config.settings.ward.short_name, period, card, unit.head.as_deref(), &name);
+        let attachment = crate::report::card_workbook(card, &config.settings.ward.of(period).name, period)?;
+        let email = crate::report::card_email(
+            &config.settings.ward.of(period).short_name,
+            period,
+            card,
+            unit.head.as_deref(),
+            &name,
+        );
         mails.push(Mail {
             kind: format!("unit:{}", unit.code),
             to: vec![lettre::message::Mailbox::new(unit.head.clone(), address.clone())],
@@ -379,7 +393,7 @@ fn run_awards(
     let year = ctx.period.year;
     let (ev, round) = award_round_with(pipeline, ctx, shared)?;
     let (facts, outcomes) = (&round.facts, &round.outcomes);
-    let report = round.report(config, pipeline, ctx)?;
+    let report = round.report(config, ctx)?;
     let workbook = crate::report::awards_workbook(&report).context("không tạo được bảng tính xét khen thưởng")?;
     let documents = crate::report::documents::award_documents_with_votes(&report, templates, &round.votes)
         .context("không soạn được văn bản xét khen thưởng")
@@ -398,6 +412,7 @@ fn run_awards(
         overdue: ev.scorecard.overdue.height(),
         workbook: None,
         delivery: None,
+        warnings: ev.indices.absent.iter().map(|a| a.why.clone()).collect(),
         headline: format!(
             "{} ứng viên, {} được đề nghị khen thưởng, {} văn bản dự thảo{}.",
             outcomes.len(),
@@ -421,6 +436,8 @@ fn run_awards(
 /// A year's award round as judged: every candidate with its facts, the outcome for each,
 /// and what the ward recorded (facts file, council votes).
 pub struct AwardRound {
+    /// The rules valid on the round day, the PAR bands of the round's PAR methodology with them.
+    pub rules: crate::score::AwardRules,
     pub candidates: Vec<crate::score::Candidate>,
     pub outcomes: Vec<crate::score::Outcome>,
     pub facts: Option<crate::config::WardFacts>,
@@ -429,20 +446,14 @@ pub struct AwardRound {
 
 impl AwardRound {
     /// The round as the workbook and the documents present it.
-    pub fn report<'a>(
-        &'a self,
-        config: &'a Config,
-        pipeline: &'a Pipeline,
-        ctx: &RunContext<'_>,
-    ) -> Result<crate::report::AwardsReport<'a>> {
-        let rules =
-            pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
+    pub fn report<'a>(&'a self, config: &'a Config, ctx: &RunContext<'_>) -> Result<crate::report::AwardsReport<'a>> {
         Ok(crate::report::AwardsReport {
-            ward: &config.settings.ward,
+            ward: config.settings.ward.of(ctx.period),
             year: ctx.period.year,
             round_day: ctx.period.last_day(),
             generated_at: ctx.now,
-            rules,
+            rules: &self.rules,
+            plan: config.methodologies.plan_for(ctx.period).map(|t| &t.plan),
             registry: &config.registry,
             candidates: &self.candidates,
             outcomes: &self.outcomes,
@@ -461,14 +472,30 @@ fn award_round_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) 
         return Err(anyhow::anyhow!("xét khen thưởng chạy theo năm: dùng --period {} (cả năm)", ctx.period.year))
             .tag(Failure::Config);
     }
-    let rules = pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
+    let series =
+        pipeline.awards.as_ref().context("pipeline không có bộ tiêu chuẩn khen thưởng").tag(Failure::Config)?;
+    let mut rules = series
+        .for_period(ctx.period)
+        .with_context(|| {
+            format!(
+                "không có bộ tiêu chuẩn khen thưởng \"{}\" áp dụng cho năm {} (đã có: {})",
+                series.name,
+                ctx.period.year,
+                series.spans()
+            )
+        })
+        .tag(Failure::Config)?
+        .clone();
     let year = ctx.period.year;
     let ev = evaluate_with(pipeline, ctx, shared)?;
+    // "Xếp loại từ Tốt trở lên" is judged on the bands of the units' own PAR methodology.
+    rules.bands =
+        ev.indices.par.as_ref().map(|p| p.method.bands.iter().map(|b| b.label.clone()).collect()).unwrap_or_default();
     let facts = award_facts(ctx.config, year)?;
     let candidates = awards::candidates(ctx.config, &ev, facts.as_ref(), year)?;
-    let outcomes = crate::score::award_round(rules, &candidates, ctx.period.last_day());
+    let outcomes = crate::score::award_round(&rules, &candidates, ctx.period.last_day());
     let votes = votes(facts.as_ref());
-    Ok((ev, AwardRound { candidates, outcomes, facts, votes }))
+    Ok((ev, AwardRound { rules, candidates, outcomes, facts, votes }))
 }
 
 /// The folder of `output/<period>/` that holds the drafted documents.

@@ -14,6 +14,7 @@ use crate::config::{Config, Diagnostics, SourceText};
 use crate::dataset::Dataset;
 use crate::pull::{Location, Source};
 use crate::score::{IndexKind, IndexMethod};
+use crate::validity::Series;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,12 +47,13 @@ struct IndicesSpec {
     ddci: Option<Spanned<String>>,
 }
 
-/// The index methodologies a pipeline scores (each when its data is present).
+/// The index methodologies a pipeline scores (each when its data is present), each a series
+/// of files of which the one valid in the period is used.
 #[derive(Debug, Clone, Default)]
 pub struct Indices {
-    pub par: Option<IndexMethod>,
-    pub dti: Option<IndexMethod>,
-    pub ddci: Option<IndexMethod>,
+    pub par: Option<Series<IndexMethod>>,
+    pub dti: Option<Series<IndexMethod>>,
+    pub ddci: Option<Series<IndexMethod>>,
 }
 
 /// What the pipeline builds.
@@ -124,9 +126,11 @@ pub struct Pipeline {
     pub id: String,
     pub name: String,
     pub kind: Kind,
-    pub methodology: crate::score::ServiceMethod,
+    /// The 766 methodology's files: the one valid in the period scores it.
+    pub methodology: Series<crate::score::ServiceMethod>,
     pub indices: Indices,
-    pub awards: Option<crate::score::AwardRules>,
+    /// The award rules' files: the ones valid on the round day judge it.
+    pub awards: Option<Series<crate::score::AwardRules>>,
     /// The wording of the award round's documents (`config/templates/awards/`).
     pub templates: Option<crate::report::Templates>,
     pub schedule: Option<Schedule>,
@@ -137,6 +141,26 @@ pub struct Pipeline {
     pub report_file: String,
     pub to: Vec<lettre::message::Mailbox>,
     pub cc: Vec<lettre::message::Mailbox>,
+}
+
+impl Pipeline {
+    /// The 766 methodology valid in the period; none is a configuration problem (exit 3)
+    /// naming the files there are, never a score computed by another year's rules.
+    pub fn service_method(&self, period: crate::period::Period) -> anyhow::Result<&crate::score::ServiceMethod> {
+        use crate::outcome::Tag;
+        self.methodology
+            .for_period(period)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "không có phương pháp dịch vụ \"{}\" nào áp dụng cho {} (đã có: {}): thêm tệp phương pháp có \
+                     valid_from, valid_to bao kỳ này vào config/methodology/",
+                    self.methodology.name,
+                    period.label_vi(),
+                    self.methodology.spans()
+                )
+            })
+            .tag(crate::outcome::Failure::Config)
+    }
 }
 
 /// When the daemon runs a pipeline: the six cron fields as written, and parsed once.
@@ -183,9 +207,9 @@ fn check(
     diag: &mut Diagnostics,
 ) -> Option<Pipeline> {
     let before = diag.problems().len();
-    let methodology = config.methodologies.service(spec.methodology.get_ref()).cloned();
+    let methodology = Series::named(spec.methodology.get_ref(), &config.methodologies.service);
     if methodology.is_none() {
-        let known: Vec<&str> = config.methodologies.service.iter().map(|m| m.id.as_str()).collect();
+        let known: Vec<&str> = config.methodologies.service.iter().map(|m| m.series.as_str()).collect();
         diag.at(
             src,
             &spec.methodology.span(),
@@ -369,11 +393,12 @@ fn check_mail(
 }
 
 fn check_indices(config: &Config, src: &SourceText, spec: &IndicesSpec, diag: &mut Diagnostics) -> Indices {
-    let mut index = |name: &Option<Spanned<String>>, kind: IndexKind| -> Option<IndexMethod> {
+    let mut index = |name: &Option<Spanned<String>>, kind: IndexKind| -> Option<Series<IndexMethod>> {
         let name = name.as_ref()?;
-        match config.methodologies.index(name.get_ref()) {
-            Some(m) if m.kind == kind => Some(m.clone()),
-            Some(m) => {
+        match Series::named(name.get_ref(), &config.methodologies.indices) {
+            Some(s) if s.versions.iter().all(|m| m.kind == kind) => Some(s),
+            Some(s) => {
+                let m = s.versions.iter().find(|m| m.kind != kind).expect("one of another kind");
                 diag.at(
                     src,
                     &name.span(),
@@ -404,10 +429,10 @@ fn check_awards(
     id: Option<&Spanned<String>>,
     kind: Kind,
     diag: &mut Diagnostics,
-) -> Option<crate::score::AwardRules> {
+) -> Option<Series<crate::score::AwardRules>> {
     match (id, kind) {
         (Some(id), _) => {
-            let found = config.methodologies.awards.iter().find(|a| &a.id == id.get_ref()).cloned();
+            let found = Series::named(id.get_ref(), &config.methodologies.awards);
             if found.is_none() {
                 diag.at(src, &id.span(), format!("không có bộ tiêu chuẩn khen thưởng \"{}\"", id.get_ref()));
             }

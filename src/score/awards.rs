@@ -121,6 +121,8 @@ pub struct Exclusion {
 #[derive(Debug, Clone)]
 pub struct AwardRules {
     pub id: String,
+    /// The series of files this one belongs to (its id when the file names none).
+    pub series: String,
     pub name: String,
     pub decision: String,
     /// The award rounds (years) the rules apply to.
@@ -131,7 +133,8 @@ pub struct AwardRules {
     /// Highest first.
     pub levels: Vec<Level>,
     pub exclusions: Vec<Exclusion>,
-    /// PAR band labels, best first (for `band_at_least`).
+    /// PAR band labels, best first (for `band_at_least`): the round sets them from the units'
+    /// own PAR methodology.
     pub bands: Vec<String>,
 }
 

@@ -30,4 +30,18 @@ pub struct IndexScores {
     pub ddci_names: Option<DataFrame>,
     /// The plan's targets for the period: (name of the targets file, one row per target and scope).
     pub plan_targets: Option<(String, DataFrame)>,
+    /// The emulation plan that applies to the period, as reports cite it.
+    pub plan: Option<super::plan::Plan>,
+    /// The indices the pipeline names that no methodology file covers in the period: said on
+    /// their sheet and by the command, never left out in silence.
+    pub absent: Vec<Absent>,
+}
+
+/// An index the period could not be scored on, and why, in Vietnamese.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Absent {
+    /// The sheet it would have had ("Chỉ số PAR").
+    pub sheet: &'static str,
+    pub title: String,
+    pub why: String,
 }

@@ -176,6 +176,8 @@ pub struct Band {
 #[derive(Debug, Clone)]
 pub struct ServiceMethod {
     pub id: String,
+    /// The series of files this one belongs to (its id when the file names none).
+    pub series: String,
     pub name: String,
     pub decision: String,
     /// The days the methodology applies to.

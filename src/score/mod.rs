@@ -25,15 +25,34 @@ pub use awards::{
     Verdict, award_round,
 };
 pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
-pub use indices::{IndexScores, ProvinceRank, Scored};
+pub use indices::{Absent, IndexScores, ProvinceRank, Scored};
 pub use inputs::{ddci_inputs, dti_inputs, par_inputs};
 pub use method::{
     Band, Compare, Exempt, Group, Indicator, Measure, NoDueDate, OnTimeRules, Operator, OverOneSupplement,
     ServiceMethod, ZeroRule,
 };
-pub use plan::{AppliesTo, Comparison, Measure as TargetMeasure, Target, TargetSource, Targets};
+pub use plan::{
+    AppliesTo, Comparison, Measure as TargetMeasure, OneStopMetric, OneStopTarget, Plan, Target, TargetSource, Targets,
+};
 pub use plan_targets::{TargetFacts, plan_targets};
 pub use points::group_column;
 pub use portal::{GroupGap, PortalComparison, TOLERANCE, compare_with_portal};
 pub use scope::WARD_SCOPE;
 pub use service::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
+
+macro_rules! dated {
+    ($($t:ty),*) => {$(
+        impl crate::validity::Dated for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn series(&self) -> &str {
+                &self.series
+            }
+            fn valid(&self) -> crate::validity::Validity {
+                self.valid
+            }
+        }
+    )*};
+}
+dated!(ServiceMethod, IndexMethod, Targets, AwardRules);

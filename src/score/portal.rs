@@ -147,6 +147,7 @@ mod tests {
         };
         ServiceMethod {
             id: "t".into(),
+            series: "svc-766".into(),
             name: "t".into(),
             decision: "t".into(),
             valid: crate::validity::Validity::since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),

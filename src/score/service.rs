@@ -24,6 +24,8 @@ pub struct ServiceParams<'a> {
     pub period: Period,
     pub holidays: &'a [NaiveDate],
     pub method: &'a ServiceMethod,
+    /// The plan's monthly one-stop targets (none when no plan applies to the period).
+    pub one_stop: &'a [super::plan::OneStopTarget],
 }
 
 /// The scorecard's tables. Scopes are unit codes, or [`WARD_SCOPE`].
@@ -169,7 +171,7 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
     Ok(ServiceScorecard {
         officers: officers(&classified, input.feedback, period)?,
         overdue: overdue(&classified)?,
-        targets: super::one_stop::one_stop_targets(&scopes)?,
+        targets: super::one_stop::one_stop_targets(&scopes, params.one_stop)?,
         indicators,
         scopes,
         portal: None,

@@ -178,8 +178,9 @@ fn to_do(ward: &Ward, args: &InitArgs) -> String {
     items.extend([
         "chạy `thidua inspect <tệp>` với tệp xuất đầu tiên; thêm tên đơn vị mà tệp dùng vào aliases",
         "config/procedures.toml là danh mục thủ tục mẫu: thay bằng danh mục TTHC của tỉnh",
-        "awards-2024, targets-2024, par-ward-2024, dti-ward-2024 trong config/methodology là của phường mẫu \
-         Giếng Đáy: thay bằng kế hoạch thi đua, phương pháp chấm của phường, của tỉnh trước khi xét",
+        "các dãy targets, awards, par-ward, dti-ward trong config/methodology là của phường mẫu Giếng Đáy \
+         (kế hoạch, chỉ tiêu, tiêu chuẩn khen thưởng): thay bằng kế hoạch thi đua của phường, phương pháp \
+         chấm của tỉnh trước khi xét",
         "mỗi năm mới: thêm config/holidays/<năm>.toml theo thông báo lịch nghỉ lễ, Tết",
     ]);
     let lines: Vec<String> = items.iter().map(|i| format!("  - {i}")).collect();
