@@ -76,6 +76,9 @@ enum OfficerCol {
 /// A list read: its rows with their lines, and which column holds what.
 struct List<'a> {
     shown: String,
+    columns: &'static [Column],
+    /// The header line as the file writes it.
+    header: Vec<String>,
     rows: Vec<(usize, Vec<String>)>,
     at: Vec<Option<usize>>,
     problems: &'a mut Vec<String>,
@@ -90,6 +93,13 @@ impl List<'_> {
     fn problem(&mut self, line: usize, message: impl std::fmt::Display) {
         self.problems.push(format!("{}:{line}: {message}", self.shown));
     }
+
+    /// A problem with one cell: `file:line: cột "<header as the file writes it>": message`.
+    fn at(&mut self, line: usize, column: usize, message: impl std::fmt::Display) {
+        let name = self.at[column].and_then(|i| self.header.get(i)).map_or(self.columns[column].header, String::as_str);
+        let problem = format!("{}:{line}: cột \"{name}\": {message}", self.shown);
+        self.problems.push(problem);
+    }
 }
 
 /// The header's key: without marks, case, spaces or punctuation ("E-mail" = "email").
@@ -97,7 +107,7 @@ fn key(header: &str) -> String {
     ascii_fold(header).to_ascii_lowercase().chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-fn read<'a>(path: &Path, columns: &[Column], problems: &'a mut Vec<String>) -> Option<List<'a>> {
+fn read<'a>(path: &Path, columns: &'static [Column], problems: &'a mut Vec<String>) -> Option<List<'a>> {
     let shown = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -107,7 +117,8 @@ fn read<'a>(path: &Path, columns: &[Column], problems: &'a mut Vec<String>) -> O
         }
     };
     let csv = crate::ingest::read_csv_rows(&bytes);
-    let mut list = List { shown, rows: csv.rows, at: vec![None; columns.len()], problems };
+    let mut list =
+        List { shown, columns, header: csv.header.clone(), rows: csv.rows, at: vec![None; columns.len()], problems };
     for (line, why) in csv.refused {
         list.problem(line, format!("dòng bị bỏ qua: {why}"));
     }
@@ -151,7 +162,7 @@ pub(super) fn units(path: &Path, ward: &Ward) -> (Vec<UnitRow>, Vec<String>) {
                 // Codes made from names: the second "KP" becomes "KP2".
                 u.code = format!("{}{n}", u.code);
             } else if *n > 1 {
-                list.problem(*line, format!("mã đơn vị trùng: {}", u.code));
+                list.at(*line, UnitCol::Code as usize, format!("mã đơn vị trùng: {}", u.code));
             }
         }
         if units.is_empty() && list.problems.is_empty() {
@@ -165,33 +176,38 @@ fn unit(list: &mut List<'_>, line: usize, row: &[String], ward: &Ward) -> Option
     let at = list.at.clone();
     let cell = |c: UnitCol| cell(&at, row, c as usize);
     let Some(name) = cell(UnitCol::Name) else {
-        list.problem(line, "thiếu Tên đơn vị");
+        list.at(line, UnitCol::Name as usize, "trống: mỗi đơn vị cần tên đầy đủ như tệp xuất ghi");
         return None;
     };
     let code = cell(UnitCol::Code).map_or_else(|| code_from_name(&name, ward), |c| code_of(&c));
     if code.is_empty() {
-        list.problem(line, format!("không có mã đơn vị cho \"{name}\": ghi cột Mã đơn vị (chữ không dấu, số)"));
+        list.at(line, UnitCol::Code as usize, format!("không tạo được mã cho \"{name}\": ghi mã (chữ không dấu, số)"));
     }
     let kind = match cell(UnitCol::Kind) {
         None => {
-            list.problem(line, format!("thiếu Loại của \"{name}\" ({})", kinds_help()));
+            list.at(line, UnitCol::Kind as usize, format!("trống: ghi loại của \"{name}\" ({})", kinds_help()));
             None
         }
         Some(k) => kind_of(&k).or_else(|| {
-            list.problem(line, format!("Loại \"{k}\" không rõ ({})", kinds_help()));
+            list.at(line, UnitCol::Kind as usize, format!("\"{k}\" không phải loại đơn vị ({})", kinds_help()));
             None
         }),
     };
     let head_email = cell(UnitCol::Email);
     if let Some(e) = &head_email
-        && let Err(err) = e.parse::<lettre::Address>()
+        && e.parse::<lettre::Address>().is_err()
     {
-        list.problem(line, format!("E-mail \"{e}\" không hợp lệ: {err}"));
+        list.at(
+            line,
+            UnitCol::Email as usize,
+            format!("\"{e}\" không phải địa chỉ e-mail (ghi dạng ten@ten-mien, ví dụ vanphong@hongha.gov.vn)"),
+        );
     }
     let (par_default, dossiers_default) = kind.map_or((false, false), kind_defaults);
-    let par_rated = yes_no(list, line, cell(UnitCol::ParRated), "Chấm điểm CCHC").unwrap_or(par_default);
-    let handles_dossiers = yes_no(list, line, cell(UnitCol::Dossiers), "Giải quyết hồ sơ").unwrap_or(dossiers_default);
-    let valid_from = date(list, line, cell(UnitCol::From)).unwrap_or_else(default_from);
+    let par_rated = yes_no(list, line, UnitCol::ParRated as usize, cell(UnitCol::ParRated)).unwrap_or(par_default);
+    let handles_dossiers =
+        yes_no(list, line, UnitCol::Dossiers as usize, cell(UnitCol::Dossiers)).unwrap_or(dossiers_default);
+    let valid_from = date(list, line, UnitCol::From as usize, cell(UnitCol::From)).unwrap_or_else(default_from);
     let aliases = cell(UnitCol::Aliases)
         .map(|a| a.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect())
         .unwrap_or_default();
@@ -218,7 +234,7 @@ pub(super) fn officers(path: &Path, units: &[UnitRow]) -> (Vec<OfficerRow>, Vec<
         for (line, row) in &rows {
             if let Some(o) = officer(&mut list, *line, row, units) {
                 if officers.iter().any(|x| x.id == o.id) {
-                    list.problem(*line, format!("tên đăng nhập trùng: {}", o.id));
+                    list.at(*line, OfficerCol::Id as usize, format!("tên đăng nhập trùng: {}", o.id));
                 }
                 officers.push(o);
             }
@@ -233,43 +249,48 @@ fn officer(list: &mut List<'_>, line: usize, row: &[String], units: &[UnitRow]) 
     let id = cell(OfficerCol::Id);
     let name = cell(OfficerCol::Name);
     if id.as_ref().is_some_and(|i| i.chars().any(char::is_whitespace)) {
-        list.problem(line, "Tên đăng nhập không có dấu cách (tên người dùng trên Hệ thống một cửa)");
+        list.at(line, OfficerCol::Id as usize, "có dấu cách: ghi tên người dùng trên Hệ thống một cửa");
     }
     if id.is_none() {
-        list.problem(line, "thiếu Tên đăng nhập (tên người dùng trên Hệ thống một cửa, để tính điểm cán bộ)");
+        list.at(line, OfficerCol::Id as usize, "trống: ghi tên người dùng trên Hệ thống một cửa, để tính điểm cán bộ");
     }
     if name.is_none() {
-        list.problem(line, "thiếu Họ và tên");
+        list.at(line, OfficerCol::Name as usize, "trống");
     }
     let unit = match cell(OfficerCol::Unit) {
         None => {
-            list.problem(line, "thiếu Đơn vị (mã hoặc tên đơn vị trong danh mục đơn vị)");
+            list.at(line, OfficerCol::Unit as usize, "trống: ghi mã hoặc tên đơn vị trong danh mục đơn vị");
             None
         }
         Some(u) => {
             let named = |x: &UnitRow| std::iter::once(&x.name).chain(&x.aliases).any(|n| name_key(n) == name_key(&u));
             let found = units.iter().find(|x| x.code == code_of(&u) || named(x));
             if found.is_none() {
-                list.problem(line, format!("đơn vị \"{u}\" không có trong danh mục đơn vị"));
+                list.at(line, OfficerCol::Unit as usize, format!("\"{u}\" không có trong danh mục đơn vị"));
             }
             found.map(|x| x.code.clone())
         }
     };
-    let gender = match cell(OfficerCol::Gender).map(|g| key(&g)) {
-        Some(g) if matches!(g.as_str(), "nu" | "female" | "f") => Some(Gender::Female),
-        Some(g) if matches!(g.as_str(), "nam" | "male" | "m") => Some(Gender::Male),
-        _ => {
-            list.problem(line, "Giới tính phải là Nam hoặc Nữ");
+    let gender = match cell(OfficerCol::Gender) {
+        Some(g) if matches!(key(&g).as_str(), "nu" | "female" | "f") => Some(Gender::Female),
+        Some(g) if matches!(key(&g).as_str(), "nam" | "male" | "m") => Some(Gender::Male),
+        given => {
+            let given = given.map_or_else(|| "trống".to_string(), |g| format!("\"{g}\""));
+            list.at(line, OfficerCol::Gender as usize, format!("{given}: ghi Nam hoặc Nữ"));
             None
         }
     };
     let email = cell(OfficerCol::Email);
     if let Some(e) = &email
-        && let Err(err) = e.parse::<lettre::Address>()
+        && e.parse::<lettre::Address>().is_err()
     {
-        list.problem(line, format!("E-mail \"{e}\" không hợp lệ: {err}"));
+        list.at(
+            line,
+            OfficerCol::Email as usize,
+            format!("\"{e}\" không phải địa chỉ e-mail (ghi dạng ten@ten-mien, ví dụ vanphong@hongha.gov.vn)"),
+        );
     }
-    let active_from = date(list, line, cell(OfficerCol::From)).unwrap_or_else(default_from);
+    let active_from = date(list, line, OfficerCol::From as usize, cell(OfficerCol::From)).unwrap_or_else(default_from);
     Some(OfficerRow {
         id: id?,
         name: name?,
@@ -312,26 +333,26 @@ fn kinds_help() -> String {
     format!("dùng: {}", listed.join(", "))
 }
 
-fn yes_no(list: &mut List<'_>, line: usize, text: Option<String>, column: &str) -> Option<bool> {
+fn yes_no(list: &mut List<'_>, line: usize, column: usize, text: Option<String>) -> Option<bool> {
     let text = text?;
     match key(&text).as_str() {
         "co" | "x" | "1" | "true" | "yes" | "c" => Some(true),
         "khong" | "0" | "false" | "no" | "k" => Some(false),
         _ => {
-            list.problem(line, format!("{column} \"{text}\": ghi Có hoặc Không"));
+            list.at(line, column, format!("\"{text}\": ghi Có hoặc Không"));
             None
         }
     }
 }
 
 /// dd/mm/yyyy (as offices write dates) or yyyy-mm-dd.
-fn date(list: &mut List<'_>, line: usize, text: Option<String>) -> Option<NaiveDate> {
+fn date(list: &mut List<'_>, line: usize, column: usize, text: Option<String>) -> Option<NaiveDate> {
     let text = text?;
     let day = NaiveDate::parse_from_str(&text, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(&text, "%Y-%m-%d"));
     match day {
         Ok(d) => Some(d),
         Err(_) => {
-            list.problem(line, format!("Từ ngày \"{text}\": ghi ngày dạng dd/mm/yyyy (ví dụ 01/07/2025)"));
+            list.at(line, column, format!("\"{text}\": ghi ngày dạng dd/mm/yyyy (ví dụ 01/07/2025)"));
             None
         }
     }

@@ -64,8 +64,10 @@ impl Ward {
             stand_in: true,
         };
         let mut given = |flag: &str, a: &str| -> Address {
-            if let Err(e) = a.parse::<lettre::message::Mailbox>() {
-                problems.push(format!("{flag} \"{a}\" không phải địa chỉ e-mail: {e}"));
+            if a.parse::<lettre::message::Mailbox>().is_err() {
+                problems.push(format!(
+                    "{flag} \"{a}\" không phải địa chỉ e-mail (ghi dạng \"Tên <ten@ten-mien>\" hoặc ten@ten-mien)"
+                ));
             }
             Address { text: text(a), stand_in: false }
         };
