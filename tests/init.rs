@@ -151,6 +151,9 @@ fn a_ward_from_its_ten_unit_list_checks_clean_with_no_edit() {
         {
             assert_eq!(std::fs::read(dir.join(shipped)).unwrap(), std::fs::read(repo().join(shipped)).unwrap());
         }
+        // The sample ward's plan is an example only: nothing of this ward cites it.
+        assert!(!dir.join("config/methodology/targets-2024.toml").exists(), "{variant}");
+        assert!(dir.join("mau/targets-2024.toml").is_file() && dir.join("mau/README.md").is_file(), "{variant}");
         // Stand-in addresses, marked and in the reserved domain; check passes and says so.
         let settings = std::fs::read_to_string(dir.join("config/thidua.toml")).unwrap();
         assert!(settings.contains("THAY ĐỊA CHỈ") && settings.contains("thay-dia-chi@hong-ha.example>"), "{settings}");

@@ -65,10 +65,12 @@ pub(super) const HELP: &str = "\
 Dự án mới gồm config/thidua.toml (phường, thư mục, địa chỉ gửi thư), config/units.toml,
 config/officers.toml, pipelines/monthly.toml và pipelines/year_end_awards.toml (đọc tệp xuất
 trong du-lieu/ của dự án), cùng các tệp quốc gia đi kèm thidua: lịch nghỉ lễ, phương pháp
-chấm, định dạng tệp xuất, mẫu văn bản khen thưởng, danh mục thủ tục (mẫu). Không hỏi gì:
-mọi câu trả lời là tham số. Viết xong, init chạy `thidua check` trên dự án mới.
+chấm, định dạng tệp xuất, mẫu văn bản khen thưởng, danh mục thủ tục (mẫu). Kế hoạch thi
+đua của phường mẫu chỉ nằm trong mau/ để tham khảo: báo cáo của phường mới không dẫn kế hoạch
+của phường khác. Không hỏi gì: mọi câu trả lời là tham số. Viết xong, init chạy `thidua
+check` trên dự án mới.
 
-Không ghi đè: thư mục đã có config/, pipelines/ hay du-lieu/ thì init từ chối (mã 3). Dự án
+Không ghi đè: thư mục đã có config/, pipelines/, du-lieu/ hay mau/ thì init từ chối (mã 3). Dự án
 được dựng trong một thư mục tạm bên cạnh rồi đổi tên: có đủ, hoặc không có gì.
 Địa chỉ chưa cho (--from-email, --report-to) là địa chỉ mẫu …thay-dia-chi@<mã phường>.example:
 thư gửi tới đó không tới ai; check nhắc thay.
@@ -113,7 +115,17 @@ Ví dụ:
 const DROP_FOLDERS: &[&str] = &["du-lieu/ho-so", "du-lieu/pakn", "du-lieu/van-ban", "du-lieu/sang-kien"];
 
 /// What init would overwrite: refused, naming the first one found.
-const OWNED: &[&str] = &["config/thidua.toml", "config", "pipelines", "du-lieu"];
+const OWNED: &[&str] = &["config/thidua.toml", "config", "pipelines", "du-lieu", shipped::EXAMPLES];
+
+/// What `mau/` holds.
+const EXAMPLES_README: &str = "\
+# Tệp mẫu (thidua không đọc thư mục này)
+
+Kế hoạch thi đua của phường mẫu Giếng Đáy (`targets-<năm>.toml`: số, ngày, tên kế hoạch và chỉ
+tiêu của năm), để phường tham khảo khi viết kế hoạch của mình. Kế hoạch của phường đặt trong
+`config/methodology/` (giữ `series = \"targets\"`, sửa `id`, `valid_from`, `valid_to`, `[plan]`
+và các chỉ tiêu). Khi chưa có, báo cáo ghi \"không có chỉ tiêu để xét\", không coi là đạt.
+";
 
 pub(super) fn init(args: &InitArgs) -> Result<()> {
     refuse_existing(&args.dir).tag(Failure::Config)?;
@@ -138,8 +150,7 @@ pub(super) fn init(args: &InitArgs) -> Result<()> {
     };
     let units_source = from(&args.units, "danh mục khởi tạo của `thidua init`, để phường sửa và bổ sung");
     let officers_source = from(&args.officers, "do `thidua init` viết, chưa có cán bộ nào");
-    let mut files: Vec<(Cow<'static, str>, Cow<'static, [u8]>)> =
-        shipped::files().map(|(p, b)| (Cow::Borrowed(p), b)).collect();
+    let mut files: Vec<(Cow<'static, str>, Cow<'static, [u8]>)> = shipped::files().collect();
     let own = [
         ("config/thidua.toml", ward.settings()),
         ("config/units.toml", roster::units_toml(&ward, &units, &units_source)),
@@ -147,6 +158,7 @@ pub(super) fn init(args: &InitArgs) -> Result<()> {
         ("pipelines/monthly.toml", ward.pipeline(include_str!("files/monthly.toml"))),
         ("pipelines/year_end_awards.toml", ward.pipeline(include_str!("files/year_end_awards.toml"))),
         ("du-lieu/README.md", ward.drop_readme()),
+        ("mau/README.md", EXAMPLES_README.to_string()),
     ];
     files.extend(own.into_iter().map(|(p, text)| (Cow::Borrowed(p), Cow::Owned(text.into_bytes()))));
     write_project(&args.dir, &files).tag(Failure::Storage)?;
@@ -178,8 +190,10 @@ fn to_do(ward: &Ward, args: &InitArgs) -> String {
     items.extend([
         "chạy `thidua inspect <tệp>` với tệp xuất đầu tiên; thêm tên đơn vị mà tệp dùng vào aliases",
         "config/procedures.toml là danh mục thủ tục mẫu: thay bằng danh mục TTHC của tỉnh",
-        "các dãy targets, awards, par-ward, dti-ward trong config/methodology là của phường mẫu Giếng Đáy \
-         (kế hoạch, chỉ tiêu, tiêu chuẩn khen thưởng): thay bằng kế hoạch thi đua của phường, phương pháp \
+        "viết kế hoạch thi đua của phường vào config/methodology (mẫu: mau/targets-2024.toml của phường mẫu \
+         Giếng Đáy); khi chưa có, không có chỉ tiêu để xét",
+        "các dãy awards, par-ward, dti-ward trong config/methodology là của phường mẫu Giếng Đáy (tiêu chuẩn \
+         khen thưởng, phương pháp chấm giả định): thay bằng tiêu chuẩn theo kế hoạch của phường, phương pháp \
          chấm của tỉnh trước khi xét",
         "mỗi năm mới: thêm config/holidays/<năm>.toml theo thông báo lịch nghỉ lễ, Tết",
     ]);

@@ -3,10 +3,12 @@
 //! profiles and their examples, the award templates, the procedure catalogue, the facts
 //! README.
 //!
-//! They go to a new ward as shipped but for one line: the award templates cite, as a legal
-//! basis, the sample ward's own plan (Kế hoạch 105/KH-UBND of Giếng Đáy). A new ward's
-//! documents leave that plan's number and date blank ("……", as they leave the council's
-//! votes) until the office writes its own.
+//! They go to a new ward as shipped but for the sample ward's own emulation plan, which is no
+//! national file: the plan files (series `targets`: the plan's number, date, title and the
+//! year's targets) go to `mau/` as examples that nothing reads, so that no report of a new
+//! ward cites another ward's plan or judges its units by another ward's targets; and the award
+//! templates' line citing that plan (Kế hoạch 105/KH-UBND of Giếng Đáy) leaves the number and
+//! date blank ("……", as they leave the council's votes) until the office writes its own.
 
 use std::borrow::Cow;
 
@@ -20,13 +22,30 @@ const OWN_PLAN: &str = "# THAY: số, ngày Kế hoạch phát động phong tr�
                         text = \"Căn cứ Kế hoạch số ……/KH-UBND ngày …… của Ủy ban nhân dân {ward} về phát động phong trào thi đua {movement};\"";
 const COMMON_TEMPLATE: &str = "config/templates/awards/chung.toml";
 
+/// Where the sample ward's plan files go in a new project: examples, read by nothing.
+pub(super) const EXAMPLES: &str = "mau";
+
 /// Every shipped file, by its path in a project, as a new ward gets it.
-pub(super) fn files() -> impl Iterator<Item = (&'static str, Cow<'static, [u8]>)> {
+pub(super) fn files() -> impl Iterator<Item = (Cow<'static, str>, Cow<'static, [u8]>)> {
     SHIPPED.iter().map(|&(path, bytes)| {
-        let bytes =
-            if path == COMMON_TEMPLATE { Cow::Owned(own_plan(bytes).into_bytes()) } else { Cow::Borrowed(bytes) };
-        (path, bytes)
+        if path == COMMON_TEMPLATE {
+            (Cow::Borrowed(path), Cow::Owned(own_plan(bytes).into_bytes()))
+        } else if is_plan(path, bytes) {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            (Cow::Owned(format!("{EXAMPLES}/{name}")), Cow::Borrowed(bytes))
+        } else {
+            (Cow::Borrowed(path), Cow::Borrowed(bytes))
+        }
     })
+}
+
+/// A methodology file of the `targets` series: a ward's emulation plan.
+fn is_plan(path: &str, bytes: &[u8]) -> bool {
+    path.starts_with("config/methodology/")
+        && std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .is_some_and(|t| t.get("series").and_then(toml::Value::as_str) == Some("targets"))
 }
 
 /// The common template with the sample ward's plan (its line and the validity lines under
@@ -77,12 +96,23 @@ mod tests {
             String::from_utf8_lossy(shipped).contains(SAMPLE_PLAN),
             "the shipped template changed: update OWN_PLAN"
         );
-        let (_, mine) = files().find(|(p, _)| *p == COMMON_TEMPLATE).unwrap();
+        let (_, mine) = files().find(|(p, _)| p == COMMON_TEMPLATE).unwrap();
         let mine = String::from_utf8(mine.into_owned()).unwrap();
         let table: toml::Table = mine.parse().unwrap();
         let texts: Vec<&str> =
             table["legal_basis"].as_array().unwrap().iter().map(|b| b["text"].as_str().unwrap()).collect();
         assert!(texts.iter().all(|t| !t.contains("Giếng Đáy") && !t.contains("105/KH-UBND")), "{texts:#?}");
         assert!(texts.contains(&"Căn cứ Kế hoạch số ……/KH-UBND ngày …… của Ủy ban nhân dân {ward} về phát động phong trào thi đua {movement};"));
+    }
+
+    #[test]
+    fn a_new_ward_gets_the_sample_wards_plan_as_an_example_only() {
+        let paths: Vec<String> = files().map(|(p, _)| p.into_owned()).collect();
+        assert!(paths.contains(&format!("{EXAMPLES}/targets-2024.toml")), "{paths:?}");
+        assert!(!paths.iter().any(|p| p == "config/methodology/targets-2024.toml"), "{paths:?}");
+        for (path, bytes) in files().filter(|(p, _)| p.starts_with("config/methodology/")) {
+            assert!(!is_plan("config/methodology/x.toml", &bytes), "{path} is a plan");
+        }
+        assert!(paths.contains(&"config/methodology/awards-2024.toml".to_string()));
     }
 }
