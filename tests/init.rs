@@ -248,3 +248,15 @@ fn every_problem_of_the_lists_is_reported_and_nothing_is_written() {
     assert!(!dir.exists(), "nothing written");
     assert!(std::fs::read_dir(tmp.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')));
 }
+
+#[test]
+fn a_missing_answer_is_named_and_not_waited_for_in_a_script() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("hong-ha");
+    let out = thidua().arg("init").arg(&dir).stdin(std::process::Stdio::null()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("2 vấn đề trong câu trả lời"), "{err}");
+    assert!(err.contains("thiếu tên phường: ghi --ward-name") && err.contains("thiếu tỉnh: ghi --province"), "{err}");
+    assert!(!dir.exists(), "nothing written");
+}

@@ -3,12 +3,14 @@
 //!
 //! It writes the ward's own files (settings, units, officers, the two pipelines reading the
 //! drop folders of the new project) beside the national ones the binary carries
-//! ([`shipped`]), then runs `thidua check` on the result. Nothing is asked: every answer is
-//! a flag, so a script or a provincial rollout can create a hundred wards. An existing
-//! project is never touched, and the project appears whole or not at all: it is built in a
-//! folder beside the target and renamed into place. Configuration only: no export, no
-//! figure, nothing that could be taken for a result.
+//! ([`shipped`]), then runs `thidua check` on the result. Every answer is a flag, so a
+//! script or a provincial rollout can create a hundred wards; on a terminal, the two it
+//! cannot do without are asked for when missing ([`ask`]). An existing project is never
+//! touched, and the project appears whole or not at all: it is built in a folder beside the
+//! target and renamed into place. Configuration only: no export, no figure, nothing that
+//! could be taken for a result.
 
+mod ask;
 mod lists;
 mod roster;
 mod shipped;
@@ -23,16 +25,18 @@ use crate::outcome::{Failure, Tag};
 use ward::Ward;
 
 /// The answers of `thidua init`.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct InitArgs {
     /// The new project's folder (created; one that holds a project is refused).
     pub dir: PathBuf,
-    /// The ward's name as documents write it, e.g. "Phường Hồng Hà" (or "Xã …", "Đặc khu …").
+    /// The ward's name as documents write it, e.g. "Phường Hồng Hà" (or "Xã …", "Đặc khu …");
+    /// asked on a terminal when not given.
     #[arg(long)]
-    pub ward_name: String,
-    /// The province as documents write it, e.g. "Tỉnh Quảng Ninh".
+    pub ward_name: Option<String>,
+    /// The province as documents write it, e.g. "Tỉnh Quảng Ninh"; asked on a terminal when
+    /// not given.
     #[arg(long)]
-    pub province: String,
+    pub province: Option<String>,
     /// ASCII id of the ward (default: from the name, "hong-ha").
     #[arg(long)]
     pub ward_id: Option<String>,
@@ -67,7 +71,8 @@ config/officers.toml, pipelines/monthly.toml và pipelines/year_end_awards.toml 
 trong du-lieu/ của dự án), cùng các tệp quốc gia đi kèm thidua: lịch nghỉ lễ, phương pháp
 chấm, định dạng tệp xuất, mẫu văn bản khen thưởng, danh mục thủ tục (mẫu). Kế hoạch thi
 đua của phường mẫu chỉ nằm trong mau/ để tham khảo: báo cáo của phường mới không dẫn kế hoạch
-của phường khác. Không hỏi gì: mọi câu trả lời là tham số. Viết xong, init chạy `thidua
+của phường khác. Mọi câu trả lời là tham số; thiếu --ward-name hay --province thì init hỏi
+(chỉ khi chạy trên màn hình dòng lệnh, không hỏi trong script). Viết xong, init chạy `thidua
 check` trên dự án mới.
 
 Không ghi đè: thư mục đã có config/, pipelines/, du-lieu/ hay mau/ thì init từ chối (mã 3). Dự án
@@ -129,6 +134,7 @@ và các chỉ tiêu). Khi chưa có, báo cáo ghi \"không có chỉ tiêu đ�
 
 pub(super) fn init(args: &InitArgs) -> Result<()> {
     refuse_existing(&args.dir).tag(Failure::Config)?;
+    let args = &ask::missing(args.clone()).context("không đọc được câu trả lời").tag(Failure::Config)?;
     let ward = Ward::from_args(args).map_err(|p| listed(&p, "trong câu trả lời")).tag(Failure::Config)?;
     let (units, mut problems) = match &args.units {
         Some(path) => lists::units(path, &ward),

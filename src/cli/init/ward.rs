@@ -38,13 +38,13 @@ impl Ward {
     pub(super) fn from_args(args: &InitArgs) -> Result<Ward, Vec<String>> {
         let mut problems = Vec::new();
         let text = |s: &str| -> String { s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ") };
-        let name = text(&args.ward_name);
-        let province = text(&args.province);
+        let name = text(args.ward_name.as_deref().unwrap_or_default());
+        let province = text(args.province.as_deref().unwrap_or_default());
         if name.is_empty() {
-            problems.push("--ward-name không được rỗng (ví dụ \"Phường Hồng Hà\")".to_string());
+            problems.push("thiếu tên phường: ghi --ward-name, ví dụ --ward-name \"Phường Hồng Hà\"".to_string());
         }
         if province.is_empty() {
-            problems.push("--province không được rỗng (ví dụ \"Tỉnh Quảng Ninh\")".to_string());
+            problems.push("thiếu tỉnh: ghi --province, ví dụ --province \"Tỉnh Quảng Ninh\"".to_string());
         }
         let short_name = args.short_name.as_deref().map_or_else(|| without_prefix(&name).to_string(), text);
         let id = match &args.ward_id {
@@ -55,7 +55,7 @@ impl Ward {
             }
             None => slug(&short_name),
         };
-        if id.is_empty() {
+        if id.is_empty() && !name.is_empty() {
             problems.push("không tạo được mã phường từ tên: ghi --ward-id (ví dụ hong-ha)".to_string());
         }
         let sentence = in_sentence(&name);
