@@ -245,6 +245,19 @@ fn every_problem_of_the_lists_is_reported_and_nothing_is_written() {
         assert!(err.lines().any(|l| l.starts_with(place) && l.contains(says)), "{place} … {says}\n{err}");
     }
     assert!(err.contains("4 vấn đề trong danh sách"), "{err}");
+
+    // A workbook given where a CSV is wanted is named as such, not read as a header of garbage.
+    std::fs::write(tmp.path().join("don-vi.xlsx"), b"PK\x03\x04\x14\x00\x06\x00").unwrap();
+    let out = thidua()
+        .current_dir(tmp.path())
+        .args(["init", "hong-ha", "--ward-name", "Phường Hồng Hà", "--province", "Tỉnh Quảng Ninh"])
+        .args(["--units", "don-vi.xlsx"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("don-vi.xlsx: là tệp Excel, không phải CSV") && err.contains("1 vấn đề"), "{err}");
+    assert!(!dir.exists(), "nothing written");
     assert!(!dir.exists(), "nothing written");
     assert!(std::fs::read_dir(tmp.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')));
 }

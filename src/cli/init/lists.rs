@@ -116,6 +116,14 @@ fn read<'a>(path: &Path, columns: &'static [Column], problems: &'a mut Vec<Strin
             return None;
         }
     };
+    // A workbook given as is: its bytes would read as a header of garbage.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        problems.push(format!(
+            "{shown}: là tệp Excel, không phải CSV: trong Excel chọn Tệp > Lưu thành > CSV UTF-8 (phân cách bằng \
+             dấu phẩy), rồi cho init tệp .csv đó"
+        ));
+        return None;
+    }
     let csv = crate::ingest::read_csv_rows(&bytes);
     let mut list =
         List { shown, columns, header: csv.header.clone(), rows: csv.rows, at: vec![None; columns.len()], problems };
