@@ -92,20 +92,21 @@ fn the_sample_wards_2024_round_gives_a_reason_for_every_decision() {
         rows.iter().any(|r| text(&r["Kết quả xét"]).starts_with("Không xét: ")),
         "an exclusion in the sample facts"
     );
-    assert!(rows.iter().any(|r| text(&r["Kết quả xét"]).starts_with("Chưa đạt tiêu chí ")));
+    assert!(rows.iter().any(|r| text(&r["Kết quả xét"]).starts_with("Chưa đạt tiêu chí: ")));
     let awarded: Vec<_> =
         rows.iter().filter(|r| text(&r["Kết quả xét"]) == "Đủ tiêu chuẩn, đề nghị khen thưởng").collect();
     assert!(!awarded.is_empty());
     let checks = Sheet::read(&book, "Đánh giá tiêu chí", 3).records();
     assert!(checks.iter().any(|r| text(&r["Kết quả"]) == "Không áp dụng"));
-    let list = Sheet::read(&book, "DS đề nghị khen thưởng", 0).all_text();
+    // The list and the minutes to sign are Word documents beside the workbook, not sheets.
+    let docs: Vec<String> = std::fs::read_dir(dir.path().join("output/2024/van-ban"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(
-        list.contains("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
-            && list.contains("CHỦ TỊCH")
-            && list.contains("Độc lập - Tự do - Hạnh phúc")
+        docs.iter().any(|d| d.starts_with("to-trinh")) && docs.iter().any(|d| d.starts_with("bien-ban")),
+        "{docs:?}"
     );
-    let minutes = Sheet::read(&book, "Biên bản họp (dự thảo)", 0).all_text();
-    assert!(minutes.contains("Số phiếu đồng ý"));
     // The e-mail goes to the chairman and the Office–Statistics section: one message, one file.
     let outbox: Vec<_> =
         std::fs::read_dir(dir.path().join("output/outbox")).unwrap().map(|e| e.unwrap().path()).collect();
@@ -149,10 +150,10 @@ fn verdict(outcomes: &[thidua::score::Outcome], unit: &str, level: &str, code: &
 fn a_unit_rated_xuat_sac_meets_i3() {
     let outcomes = sample_round(|_| {});
     let tpht = verdict(&outcomes, "TPHT", "bang_khen_tinh", "i3");
-    assert!(tpht.evidence.contains("Xuất sắc"), "{}", tpht.evidence);
-    assert_eq!(tpht.verdict, thidua::score::Verdict::Met, "{}", tpht.evidence);
+    assert_eq!(tpht.evidence[0].value, Some(thidua::score::Fact::Text("Xuất sắc".into())), "{:?}", tpht.evidence);
+    assert_eq!(tpht.verdict, thidua::score::Verdict::Met, "{:?}", tpht.evidence);
     let vhtt = verdict(&outcomes, "VHTT", "bang_khen_tinh", "i3");
-    assert_eq!(vhtt.verdict, thidua::score::Verdict::NotMet, "Tốt is below Xuất sắc: {}", vhtt.evidence);
+    assert_eq!(vhtt.verdict, thidua::score::Verdict::NotMet, "Tốt is below Xuất sắc: {:?}", vhtt.evidence);
 }
 
 /// With no targets for the year, "met the plan's targets" is not met, and says why.
@@ -161,8 +162,9 @@ fn i2_without_targets_is_not_met() {
     let outcomes = sample_round(|dir| std::fs::remove_file(dir.join("config/methodology/targets-2024.toml")).unwrap());
     for o in outcomes.iter().filter(|o| o.audience == Audience::Collective) {
         for c in o.checks.iter().filter(|c| c.code == "i2") {
-            assert_eq!(c.verdict, thidua::score::Verdict::NotMet, "{} {}: {}", o.code, c.level, c.evidence);
-            assert!(c.evidence.contains("không có chỉ tiêu để xét"), "{} {}: {}", o.code, c.level, c.evidence);
+            assert_eq!(c.verdict, thidua::score::Verdict::NotMet, "{} {}: {:?}", o.code, c.level, c.evidence);
+            let note = c.evidence.iter().find_map(|e| e.note.as_deref());
+            assert_eq!(note, Some("không có chỉ tiêu để xét"), "{} {}: {:?}", o.code, c.level, c.evidence);
         }
     }
     assert!(outcomes.iter().filter(|o| o.audience == Audience::Collective).all(|o| o.level.is_none()));

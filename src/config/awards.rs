@@ -97,7 +97,8 @@ struct CriterionSpec {
 }
 
 /// The facts a candidate can have, with their kind (for checking rules).
-const COLLECTIVE_FACTS: &[&str] = &[
+/// The facts a rules file may test, per audience (the report labels each one).
+pub const COLLECTIVE_FACTS: &[&str] = &[
     "tasks_completed_well",
     "targets_met",
     "par_rated",
@@ -113,7 +114,7 @@ const COLLECTIVE_FACTS: &[&str] = &[
     "under_investigation",
     "women_share",
 ];
-const INDIVIDUAL_FACTS: &[&str] = &[
+pub const INDIVIDUAL_FACTS: &[&str] = &[
     "tasks_completed_well",
     "handles_dossiers",
     "dossiers",

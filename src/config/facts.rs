@@ -22,6 +22,13 @@ pub struct Confirmation {
     pub confirmed_at: Datetime,
 }
 
+impl Confirmation {
+    /// The day of the confirmation (checked to be a date when the file is loaded).
+    pub fn day(&self) -> Option<chrono::NaiveDate> {
+        to_date(&self.confirmed_at)
+    }
+}
+
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct TargetConfirmation {
@@ -146,6 +153,9 @@ pub fn load_facts(
                 diag.at(&src, &span, format!("đơn vị {}: confirmed_at phải là ngày YYYY-MM-DD", u.code));
             }
         }
+        if u.tasks_completed_well.as_ref().is_some_and(|c| c.day().is_none()) {
+            diag.at(&src, &span, format!("đơn vị {}: confirmed_at phải là ngày YYYY-MM-DD", u.code));
+        }
         if u.women_share.is_some_and(|w| !(0.0..=1.0).contains(&w)) {
             diag.at(&src, &span, format!("đơn vị {}: women_share phải trong 0..1", u.code));
         }
@@ -156,6 +166,9 @@ pub fn load_facts(
         let o = o.into_inner();
         if registry.officer(&o.id).is_none() {
             diag.at(&src, &span, format!("cán bộ \"{}\" không có trong danh sách cán bộ", o.id));
+        }
+        if o.tasks_completed_well.as_ref().is_some_and(|c| c.day().is_none()) {
+            diag.at(&src, &span, format!("cán bộ {}: confirmed_at phải là ngày YYYY-MM-DD", o.id));
         }
         facts.officers.insert(o.id.clone(), o);
     }

@@ -20,7 +20,7 @@ mod settings;
 use std::path::{Path, PathBuf};
 
 pub use crate::registry::{Gender, Officer, Registry, Unit, UnitKind, name_key};
-pub use awards::{fact_of, load_award_rules, load_candidates};
+pub use awards::{COLLECTIVE_FACTS, INDIVIDUAL_FACTS, fact_of, load_award_rules, load_candidates};
 pub use calendar::Calendar;
 pub use diag::{Diagnostics, Problem, SourceText};
 pub use facts::{Confirmation, OfficerFacts, TargetConfirmation, UnitFacts, VoteCount, WardFacts, load_facts};

@@ -16,7 +16,10 @@ use crate::score::{TargetMeasure, Targets};
 
 fn confirmed(c: Option<&crate::config::Confirmation>) -> (Fact, Option<String>) {
     match c {
-        Some(c) => (Fact::Bool(c.value), Some(format!("{} xác nhận ngày {}", c.confirmed_by, c.confirmed_at))),
+        Some(c) => {
+            let day = c.day().map_or_else(|| c.confirmed_at.to_string(), crate::vi::date);
+            (Fact::Bool(c.value), Some(format!("{} xác nhận ngày {day}", c.confirmed_by)))
+        }
         None => (Fact::Bool(false), Some("chưa có xác nhận".into())),
     }
 }
@@ -68,11 +71,18 @@ impl<'a> YearFigures<'a> {
                 if met.get(i) == Some(false)
                     && let (Some(s), Some(c)) = (scope.get(i), code.get(i))
                 {
-                    y.missed.entry(s.to_string()).or_default().push(c.to_string());
+                    let name = y.target_name(c);
+                    y.missed.entry(s.to_string()).or_default().push(name);
                 }
             }
         }
         Ok(y)
+    }
+
+    /// A target as readers know it: its text in the plan, not its code.
+    fn target_name(&self, code: &str) -> String {
+        let target = self.targets.and_then(|t| t.targets.iter().find(|x| x.code == code));
+        target.map_or_else(|| code.to_string(), |x| x.name.clone())
     }
 
     /// i2: the data targets the unit missed, and the manual targets of its kind not confirmed
@@ -87,7 +97,7 @@ impl<'a> YearFigures<'a> {
                 judged += 1;
                 let ok = uf.is_some_and(|x| x.confirmations.iter().any(|c| c.target == target.code && c.met));
                 if !ok {
-                    failed.push(format!("{} (chưa xác nhận đạt)", target.code));
+                    failed.push(format!("{} (chưa xác nhận đạt)", target.name));
                 }
             }
         }
@@ -134,7 +144,7 @@ fn unit_candidate(u: &Unit, y: &YearFigures<'_>, uf: Option<&UnitFacts>) -> Cand
         Some(failed) => {
             f.insert("targets_met".into(), Fact::Bool(failed.is_empty()));
             if !failed.is_empty() {
-                notes.insert("targets_met".into(), format!("chưa đạt: {}", failed.join(", ")));
+                notes.insert("targets_met".into(), format!("chưa đạt: {}", failed.join("; ")));
             }
         }
         // No target to judge: the criterion is not met, and says why (never "đạt" by default).

@@ -442,6 +442,8 @@ pub struct AwardRound {
     pub outcomes: Vec<crate::score::Outcome>,
     pub facts: Option<crate::config::WardFacts>,
     pub votes: crate::report::documents::Votes,
+    /// The names the ward's templates give to annual titles and advising roles.
+    pub names: crate::report::AwardNames,
 }
 
 impl AwardRound {
@@ -457,6 +459,7 @@ impl AwardRound {
             registry: &config.registry,
             candidates: &self.candidates,
             outcomes: &self.outcomes,
+            names: &self.names,
         })
     }
 }
@@ -495,7 +498,8 @@ fn award_round_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) 
     let candidates = awards::candidates(ctx.config, &ev, facts.as_ref(), year)?;
     let outcomes = crate::score::award_round(&rules, &candidates, ctx.period.last_day());
     let votes = votes(facts.as_ref());
-    Ok((ev, AwardRound { rules, candidates, outcomes, facts, votes }))
+    let names = pipeline.templates.as_ref().map(crate::report::AwardNames::from_templates).unwrap_or_default();
+    Ok((ev, AwardRound { rules, candidates, outcomes, facts, votes, names }))
 }
 
 /// The folder of `output/<period>/` that holds the drafted documents.

@@ -2,6 +2,7 @@
 //! scorecards are frames; it computes no score from them). Nothing is computed here that
 //! changes a score; the stage only arranges, labels and formats.
 
+mod award_words;
 mod awards;
 mod awards_email;
 mod card;
@@ -18,6 +19,7 @@ mod text;
 mod workbook;
 mod ytd;
 
+pub use award_words::AwardNames;
 pub use awards::{AwardsReport, awards_workbook, reason_vi};
 pub use awards_email::awards_email;
 pub use card::{UnitCard, card_email, card_workbook, unit_card};

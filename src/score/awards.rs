@@ -20,19 +20,6 @@ pub enum Fact {
     List(Vec<String>),
 }
 
-impl Fact {
-    pub fn show(&self) -> String {
-        match self {
-            Fact::Bool(true) => "có".into(),
-            Fact::Bool(false) => "không".into(),
-            Fact::Num(x) if x.fract() == 0.0 => format!("{x:.0}"),
-            Fact::Num(x) => format!("{x:.4}").trim_end_matches('0').to_string(),
-            Fact::Text(s) => s.clone(),
-            Fact::List(v) => v.join(", "),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
@@ -170,8 +157,17 @@ pub struct CriterionResult {
     pub code: String,
     pub name: String,
     pub verdict: Verdict,
-    /// The facts the criterion looked at, as shown to the council.
-    pub evidence: String,
+    /// The facts the criterion looked at, for the council (the report words them).
+    pub evidence: Vec<Evidence>,
+}
+
+/// One fact a criterion looked at: its value (none when the candidate has no such fact) and
+/// what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub fact: String,
+    pub value: Option<Fact>,
+    pub note: Option<String>,
 }
 
 /// Why a candidate ended where it did.
@@ -227,14 +223,15 @@ fn check(c: &Check, facts: &BTreeMap<String, Fact>, bands: &[String]) -> bool {
 }
 
 fn evaluate(c: &Criterion, cand: &Candidate, level: &str, bands: &[String]) -> CriterionResult {
-    let shown = |fact: &str| {
-        let v = cand.facts.get(fact).map_or_else(|| "chưa có".to_string(), Fact::show);
-        match cand.notes.get(fact) {
-            Some(n) => format!("{v} ({n})"),
-            None => v,
-        }
-    };
-    let evidence = c.any.iter().map(|k| format!("{}: {}", k.fact, shown(&k.fact))).collect::<Vec<_>>().join("; ");
+    let evidence = c
+        .any
+        .iter()
+        .map(|k| Evidence {
+            fact: k.fact.clone(),
+            value: cand.facts.get(&k.fact).cloned(),
+            note: cand.notes.get(&k.fact).cloned(),
+        })
+        .collect();
     let applies = c.applies_if.as_ref().is_none_or(|f| matches!(cand.facts.get(f), Some(Fact::Bool(true))));
     let verdict = if !applies {
         Verdict::NotApplicable

@@ -21,8 +21,8 @@ mod scope;
 mod service;
 
 pub use awards::{
-    Audience, AwardRules, Candidate, Check, Criterion, CriterionResult, Exclusion, Fact, Level, Outcome, Reason, Test,
-    Verdict, award_round,
+    Audience, AwardRules, Candidate, Check, Criterion, CriterionResult, Evidence, Exclusion, Fact, Level, Outcome,
+    Reason, Test, Verdict, award_round,
 };
 pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
 pub use indices::{Absent, IndexScores, ProvinceRank, Scored};
