@@ -82,7 +82,9 @@ thư gửi tới đó không tới ai; check nhắc thay.
 
 Danh sách đơn vị (--units) và cán bộ (--officers): tệp CSV như Excel lưu (UTF-8 có hoặc
 không BOM, UTF-16, Windows-1258, TCVN3, VNI; phân cách bằng , ; hoặc tab), dòng đầu là tiêu
-đề. Tên cột không phân biệt chữ hoa, dấu, khoảng trắng; cột STT được bỏ qua; cột khác là lỗi.
+đề. Tệp Excel (.xlsx) thì lưu thành CSV trước (Tệp > Lưu thành > CSV UTF-8). Tên cột không
+phân biệt chữ hoa, dấu, khoảng trắng; cột STT được bỏ qua; cột khác là lỗi. Mỗi lỗi ghi tệp,
+dòng và cột (don-vi.csv:4: cột \"E-mail\": …); có lỗi thì init báo hết và không viết gì.
   --units:
     Mã đơn vị         mã ngắn, đổi thành chữ không dấu viết hoa (VP, KT, KP1); bỏ trống:
                       lấy chữ đầu các từ của tên
