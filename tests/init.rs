@@ -87,6 +87,48 @@ fn assert_init_checked(out: &Output) {
     }
 }
 
+/// The files of a new project that still name the sample ward in a value a report can show
+/// (not a comment): the award rules cite its plan (Kế hoạch 105/KH-UBND) in their decision and
+/// criteria, and its assumed DTI model cites its DTI plan. Known, and on init's to-do list;
+/// a file added here is a new ward's document citing another ward.
+const SAMPLE_WARD_STILL_NAMED: &[&str] =
+    &["config/methodology/awards-2024.toml", "config/methodology/dti-ward-2024.toml"];
+
+fn files_naming_the_sample_ward(dir: &Path) -> Vec<String> {
+    fn strings(value: &toml::Value, out: &mut Vec<String>) {
+        match value {
+            toml::Value::String(s) => out.push(s.clone()),
+            toml::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            toml::Value::Table(t) => t.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    fn walk(root: &Path, at: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(at).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            if path.is_dir() {
+                if rel != "mau" {
+                    walk(root, &path, out);
+                }
+                continue;
+            }
+            let Some(table) = std::fs::read_to_string(&path).ok().and_then(|t| t.parse::<toml::Table>().ok()) else {
+                continue;
+            };
+            let mut values = Vec::new();
+            strings(&toml::Value::Table(table), &mut values);
+            if values.iter().any(|v| v.contains("Giếng Đáy") || v.contains("Việt Hưng")) {
+                out.push(rel);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
 fn check(dir: &Path) -> Output {
     holidays_for_this_year(dir);
     thidua().current_dir(dir).arg("check").output().unwrap()
@@ -154,6 +196,7 @@ fn a_ward_from_its_ten_unit_list_checks_clean_with_no_edit() {
         // The sample ward's plan is an example only: nothing of this ward cites it.
         assert!(!dir.join("config/methodology/targets-2024.toml").exists(), "{variant}");
         assert!(dir.join("mau/targets-2024.toml").is_file() && dir.join("mau/README.md").is_file(), "{variant}");
+        assert_eq!(files_naming_the_sample_ward(&dir), SAMPLE_WARD_STILL_NAMED, "{variant}");
         // Stand-in addresses, marked and in the reserved domain; check passes and says so.
         let settings = std::fs::read_to_string(dir.join("config/thidua.toml")).unwrap();
         assert!(settings.contains("THAY ĐỊA CHỈ") && settings.contains("thay-dia-chi@hong-ha.example>"), "{settings}");
