@@ -8,36 +8,39 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::config::load_checked as load_config;
+use crate::period::Period;
 use crate::sample::{BenchShape, SampleCriterion, SampleIndices, SampleOptions, SampleUnit, SampleWard, generate};
 use crate::score::{IndexKind, IndexMethod};
+use crate::validity::Series;
 
-/// The leaves of the ward's PAR, DTI and DDCI methodologies valid in the year, by source.
-fn sample_indices(config: &Config, first: NaiveDate, last: NaiveDate) -> SampleIndices {
-    let method = |kind: IndexKind, id_prefix: &str| -> Option<&IndexMethod> {
-        config
-            .methodologies
-            .indices
-            .iter()
-            .find(|m| m.kind == kind && m.id.starts_with(id_prefix) && m.valid.overlaps(first, last))
+/// The leaves of the ward's PAR, DTI and DDCI methodologies of the year, by source: the file
+/// of each series that applies to the year (valid on 31/12, else the latest valid in it), as a
+/// pipeline naming the series would choose. The PAR appraisal rates the units that exist at
+/// the year's end (after the 2025 merger: Việt Hưng's).
+fn sample_indices(config: &Config, year: i32, last: NaiveDate) -> SampleIndices {
+    let period = Period::year(year).expect("valid year");
+    let method = |series: &str| -> Option<IndexMethod> {
+        Series::named(series, &config.methodologies.indices).and_then(|s| s.for_period(period).cloned())
     };
-    let leaves = |m: Option<&IndexMethod>, source: Option<&str>| -> Vec<SampleCriterion> {
-        m.map(|m| {
-            m.leaves()
-                .filter(|c| source.is_none_or(|s| c.source.as_deref() == Some(s)))
-                .map(|c| SampleCriterion { code: c.code.clone(), name: c.name.clone(), max_points: c.max_points })
-                .collect()
-        })
-        .unwrap_or_default()
+    let leaves = |m: Option<IndexMethod>, kind: IndexKind, source: Option<&str>| -> Vec<SampleCriterion> {
+        m.filter(|m| m.kind == kind)
+            .map(|m| {
+                m.leaves()
+                    .filter(|c| source.is_none_or(|s| c.source.as_deref() == Some(s)))
+                    .map(|c| SampleCriterion { code: c.code.clone(), name: c.name.clone(), max_points: c.max_points })
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     SampleIndices {
-        par_criteria: leaves(method(IndexKind::Par, "par-ward"), Some("S5")),
-        dti_indicators: leaves(method(IndexKind::Dti, "dti-ward"), Some("S6")),
-        ddci_components: leaves(method(IndexKind::Ddci, "ddci"), None),
+        par_criteria: leaves(method("par-ward"), IndexKind::Par, Some("S5")),
+        dti_indicators: leaves(method("dti-ward"), IndexKind::Dti, Some("S6")),
+        ddci_components: leaves(method("ddci-qn"), IndexKind::Ddci, None),
         par_units: config
             .registry
             .units
             .iter()
-            .filter(|u| u.par_rated && u.valid.overlaps(first, last))
+            .filter(|u| u.par_rated && u.valid.contains(last))
             .map(|u| u.code.clone())
             .collect(),
     }
@@ -77,6 +80,8 @@ pub(super) fn sample(
                 .filter(|o| o.unit == u.code && o.active.overlaps(first, last))
                 .map(|o| o.id.clone())
                 .collect(),
+            valid: u.valid,
+            successor: u.successor.clone(),
         })
         .collect();
     let ward = SampleWard {
@@ -86,7 +91,7 @@ pub(super) fn sample(
         units,
         // Every known holiday: the last downloads of a year are made the next January.
         holidays: config.calendar.holidays().collect(),
-        indices: Some(sample_indices(&config, first, last)),
+        indices: Some(sample_indices(&config, year, last)),
     };
     let out_dir = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir()?.join(out) };
     let mut summary =
