@@ -42,3 +42,4 @@ pub mod secret;
 mod stopwatch;
 pub mod store;
 pub mod validity;
+pub mod vi;

@@ -114,3 +114,56 @@ fn the_sample_wards_2024_round_gives_a_reason_for_every_decision() {
     let to_cc: String = headers.iter().filter(|(k, _)| k == "To" || k == "Cc").map(|(_, v)| v.as_str()).collect();
     assert!(to_cc.contains("chutich@giengday.example") && to_cc.contains("vanphong@giengday.example"), "{to_cc}");
 }
+
+/// The sample ward's 2024 round judged by the real pipeline, in a copy of the project that
+/// `edit` may change first.
+fn sample_round(edit: impl FnOnce(&Path)) -> Vec<thidua::score::Outcome> {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["config", "pipelines", "samples"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    edit(dir.path());
+    let mut d = Diagnostics::default();
+    let config = thidua::config::load(&dir.path().join("config/thidua.toml"), &mut d).unwrap();
+    let pipeline = thidua::pipeline::load(&config, "year_end_awards").unwrap();
+    let tz = config.settings.ward.time_zone;
+    let now = chrono::TimeZone::with_ymd_and_hms(&tz, 2025, 1, 6, 8, 0, 0).unwrap();
+    let period = thidua::period::Period::year(2024).unwrap();
+    let ctx = thidua::pipeline::RunContext { config: &config, period, now, dry_run: true, resend: false };
+    thidua::pipeline::award_round(&pipeline, &ctx).unwrap().1.outcomes
+}
+
+fn verdict(outcomes: &[thidua::score::Outcome], unit: &str, level: &str, code: &str) -> thidua::score::CriterionResult {
+    let o = outcomes.iter().find(|o| o.code == unit).unwrap_or_else(|| panic!("{unit}"));
+    o.checks
+        .iter()
+        .find(|c| c.level == level && c.code == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("{unit} {level} {code}"))
+}
+
+/// i3 of the province's Bằng khen asks for a PAR band of "Xuất sắc": judged on the bands of
+/// the units' own PAR methodology (par-ward), not on the province's (par-province-876), whose
+/// list made "Xuất sắc" unreachable.
+#[test]
+fn a_unit_rated_xuat_sac_meets_i3() {
+    let outcomes = sample_round(|_| {});
+    let tpht = verdict(&outcomes, "TPHT", "bang_khen_tinh", "i3");
+    assert!(tpht.evidence.contains("Xuất sắc"), "{}", tpht.evidence);
+    assert_eq!(tpht.verdict, thidua::score::Verdict::Met, "{}", tpht.evidence);
+    let vhtt = verdict(&outcomes, "VHTT", "bang_khen_tinh", "i3");
+    assert_eq!(vhtt.verdict, thidua::score::Verdict::NotMet, "Tốt is below Xuất sắc: {}", vhtt.evidence);
+}
+
+/// With no targets for the year, "met the plan's targets" is not met, and says why.
+#[test]
+fn i2_without_targets_is_not_met() {
+    let outcomes = sample_round(|dir| std::fs::remove_file(dir.join("config/methodology/targets-2024.toml")).unwrap());
+    for o in outcomes.iter().filter(|o| o.audience == Audience::Collective) {
+        for c in o.checks.iter().filter(|c| c.code == "i2") {
+            assert_eq!(c.verdict, thidua::score::Verdict::NotMet, "{} {}: {}", o.code, c.level, c.evidence);
+            assert!(c.evidence.contains("không có chỉ tiêu để xét"), "{} {}: {}", o.code, c.level, c.evidence);
+        }
+    }
+    assert!(outcomes.iter().filter(|o| o.audience == Audience::Collective).all(|o| o.level.is_none()));
+}

@@ -75,3 +75,34 @@ fn a_broken_methodology_is_named_with_its_line() {
         "{stderr}"
     );
 }
+
+/// The province publishes its DTI table without the "đô thị thông minh" column, which the
+/// methodology tracks at 0 points: the table is scored as it is, to the same totals.
+#[test]
+fn a_published_table_without_a_component_worth_nothing_is_scored() {
+    let case = repo().join("tests/fixtures/methods/dti-province-922");
+    let text = std::fs::read_to_string(case.join("input.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let drop = rows[0].iter().position(|h| *h == "do_thi_thong_minh").unwrap();
+    let without: String = rows
+        .iter()
+        .map(|r| r.iter().enumerate().filter(|(i, _)| *i != drop).map(|(_, v)| *v).collect::<Vec<_>>().join(","))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("input.csv"), without).unwrap();
+    let score = |input: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_thidua"))
+            .current_dir(repo())
+            .args(["score", "--method", "dti-province-922", "--input"])
+            .arg(input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        read_csv(&String::from_utf8_lossy(&out.stdout))
+            .into_iter()
+            .map(|r| (r["unit"].clone(), r["total"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(score(&dir.path().join("input.csv")), score(&case.join("input.csv")));
+}

@@ -21,6 +21,7 @@ mod merger;
 mod monthly_fixture;
 mod monthly_sample;
 mod national;
+mod plain_words;
 mod properties;
 mod report_charts;
 mod secrets;

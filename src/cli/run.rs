@@ -26,6 +26,9 @@ pub(super) fn run_pipeline(
     let ctx = RunContext { config: &config, period, now: Utc::now().with_timezone(&tz), dry_run, resend };
     let s = pipeline::run(&pipeline, &ctx).with_context(|| format!("pipeline {id}, kỳ {period}"))?;
     println!("{} — {}: {}", pipeline.name, period.label_vi(), s.headline);
+    for warning in &s.warnings {
+        eprintln!("Cảnh báo: {warning}");
+    }
     if let Some(path) = &s.workbook {
         println!("Bảng tính: {}", path.display());
     }

@@ -34,6 +34,21 @@ struct WardSpec {
     city: Option<String>,
     province: String,
     time_zone: Spanned<String>,
+    /// What the ward was before a merger or a renaming, latest last.
+    #[serde(default)]
+    former: Vec<Spanned<FormerSpec>>,
+}
+
+/// An earlier identity of the ward, until the day it ended.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormerSpec {
+    name: String,
+    short_name: String,
+    agency_code: Option<String>,
+    portal_code: Option<String>,
+    city: Option<String>,
+    until: toml::value::Datetime,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +141,18 @@ pub struct Ward {
     pub city: Option<String>,
     pub province: String,
     pub time_zone: chrono_tz::Tz,
+    /// Earlier identities (before a merger), oldest first, each with its last day.
+    pub former: Vec<(chrono::NaiveDate, Ward)>,
+}
+
+impl Ward {
+    /// The ward as it was on the period's last day: titles, documents and the province's
+    /// rankings name the ward of the time ("Phường Giếng Đáy" for 2024, "Phường Việt Hưng"
+    /// from 1/7/2025).
+    pub fn of(&self, period: crate::period::Period) -> &Ward {
+        let day = period.last_day();
+        self.former.iter().find(|(until, _)| day <= *until).map_or(self, |(_, w)| w)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -211,6 +238,8 @@ impl SettingsSpec {
             templates: abs(p.templates),
             pipelines: abs(p.pipelines),
         };
+        let tz = tz?;
+        let former = former(src, &self.ward, tz, diag);
         Some(Settings {
             ward: Ward {
                 id: self.ward.id,
@@ -220,13 +249,43 @@ impl SettingsSpec {
                 portal_code: self.ward.portal_code,
                 city: self.ward.city,
                 province: self.ward.province,
-                time_zone: tz?,
+                time_zone: tz,
+                former,
             },
             paths,
             from: from?,
             smtp,
         })
     }
+}
+
+/// The ward's earlier identities, in order, each ending before the next.
+fn former(src: &SourceText, w: &WardSpec, tz: chrono_tz::Tz, diag: &mut Diagnostics) -> Vec<(chrono::NaiveDate, Ward)> {
+    let mut out: Vec<(chrono::NaiveDate, Ward)> = Vec::new();
+    for f in &w.former {
+        let span = f.span();
+        let f = f.get_ref();
+        let Some(until) = super::dates::to_date(&f.until) else {
+            diag.at(src, &span, "[[ward.former]] until phải là một ngày (YYYY-MM-DD): ngày cuối cùng của tên cũ");
+            continue;
+        };
+        if out.last().is_some_and(|(last, _)| *last >= until) {
+            diag.at(src, &span, "[[ward.former]] phải xếp theo thời gian, tên cũ nhất trước");
+        }
+        let ward = Ward {
+            id: w.id.clone(),
+            name: f.name.clone(),
+            short_name: f.short_name.clone(),
+            agency_code: f.agency_code.clone(),
+            portal_code: f.portal_code.clone(),
+            city: f.city.clone(),
+            province: w.province.clone(),
+            time_zone: tz,
+            former: Vec::new(),
+        };
+        out.push((until, ward));
+    }
+    out
 }
 
 fn check_smtp(root: &Path, src: &SourceText, s: Spanned<SmtpSpec>, diag: &mut Diagnostics) -> Option<Smtp> {

@@ -30,19 +30,23 @@ struct YearFigures<'a> {
     par_band: BTreeMap<String, String>,
     /// Per scope: the codes of data targets not met in the year.
     missed: BTreeMap<String, Vec<String>>,
+    /// Per scope: how many data targets were measured on it in the year.
+    measured: BTreeMap<String, usize>,
     top15: Option<bool>,
     dti_note: Option<String>,
 }
 
 impl<'a> YearFigures<'a> {
-    fn new(config: &'a Config, ev: &Evaluation, first: NaiveDate, last: NaiveDate) -> PolarsResult<Self> {
+    fn new(config: &'a Config, ev: &Evaluation, year: i32) -> PolarsResult<Self> {
         let mut y = YearFigures {
-            targets: config.methodologies.targets.iter().find(|t| t.valid.overlaps(first, last)),
+            // The plan in force on the round day (after a merger, the new ward's plan).
+            targets: crate::period::Period::year(year).and_then(|p| config.methodologies.plan_for(p)),
             on_time: keyed_f64(&ev.scorecard.scopes, "scope", "on_time_rate"),
             par_total: BTreeMap::new(),
             par_rank: BTreeMap::new(),
             par_band: BTreeMap::new(),
             missed: BTreeMap::new(),
+            measured: BTreeMap::new(),
             top15: ev.indices.dti_rank.as_ref().map(|r| r.rank <= 15),
             dti_note: ev.indices.dti_rank.as_ref().map(|r| format!("phường xếp {}/{} toàn tỉnh", r.rank, r.communes)),
         };
@@ -58,6 +62,9 @@ impl<'a> YearFigures<'a> {
         if let Some((_, t)) = &ev.indices.plan_targets {
             let (scope, code, met) = (t.column("scope")?.str()?, t.column("target")?.str()?, t.column("met")?.bool()?);
             for i in 0..t.height() {
+                if let (Some(s), Some(_)) = (scope.get(i), met.get(i)) {
+                    *y.measured.entry(s.to_string()).or_default() += 1;
+                }
                 if met.get(i) == Some(false)
                     && let (Some(s), Some(c)) = (scope.get(i), code.get(i))
                 {
@@ -68,21 +75,23 @@ impl<'a> YearFigures<'a> {
         Ok(y)
     }
 
-    /// i2: the data targets the unit missed, and the manual targets of its kind not confirmed met.
-    fn failed_targets(&self, u: &Unit, uf: Option<&UnitFacts>) -> Vec<String> {
+    /// i2: the data targets the unit missed, and the manual targets of its kind not confirmed
+    /// met; `None` when no target of the year applies to the unit (nothing to judge it on).
+    fn failed_targets(&self, u: &Unit, uf: Option<&UnitFacts>) -> Option<Vec<String>> {
         let mut failed = self.missed.get(&u.code).cloned().unwrap_or_default();
-        let Some(t) = self.targets else { return failed };
-        for target in &t.targets {
+        let mut judged = self.measured.get(&u.code).copied().unwrap_or(0);
+        for target in self.targets.iter().flat_map(|t| &t.targets) {
             let applies = target.applies_to.iter().any(|a| a.covers(u.kind))
                 && target.units.as_ref().is_none_or(|only| only.contains(&u.code));
             if applies && matches!(target.measure, TargetMeasure::Manual { .. }) {
+                judged += 1;
                 let ok = uf.is_some_and(|x| x.confirmations.iter().any(|c| c.target == target.code && c.met));
                 if !ok {
                     failed.push(format!("{} (chưa xác nhận đạt)", target.code));
                 }
             }
         }
-        failed
+        (judged > 0).then_some(failed)
     }
 }
 
@@ -95,7 +104,7 @@ pub(super) fn candidates(
 ) -> PolarsResult<Vec<Candidate>> {
     let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("year");
     let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("year");
-    let figures = YearFigures::new(config, ev, first, last)?;
+    let figures = YearFigures::new(config, ev, year)?;
     let mut out: Vec<Candidate> = config
         .registry
         .units
@@ -121,10 +130,17 @@ fn unit_candidate(u: &Unit, y: &YearFigures<'_>, uf: Option<&UnitFacts>) -> Cand
     let (done, note) = confirmed(uf.and_then(|x| x.tasks_completed_well.as_ref()));
     f.insert("tasks_completed_well".into(), done);
     notes.extend(note.map(|n| ("tasks_completed_well".to_string(), n)));
-    let failed = y.failed_targets(u, uf);
-    f.insert("targets_met".into(), Fact::Bool(failed.is_empty()));
-    if !failed.is_empty() {
-        notes.insert("targets_met".into(), format!("chưa đạt: {}", failed.join(", ")));
+    match y.failed_targets(u, uf) {
+        Some(failed) => {
+            f.insert("targets_met".into(), Fact::Bool(failed.is_empty()));
+            if !failed.is_empty() {
+                notes.insert("targets_met".into(), format!("chưa đạt: {}", failed.join(", ")));
+            }
+        }
+        // No target to judge: the criterion is not met, and says why (never "đạt" by default).
+        None => {
+            notes.insert("targets_met".into(), "không có chỉ tiêu để xét".into());
+        }
     }
     f.insert("par_rated".into(), Fact::Bool(u.par_rated));
     f.insert("handles_dossiers".into(), Fact::Bool(u.handles_dossiers));

@@ -44,12 +44,12 @@ pub fn score_indices(
     if let Some(m) = chosen(ix.dti.as_ref(), period, "Chỉ số DTI", "Chỉ số chuyển đổi số", &mut out.absent)
         && let Some(assessment) = ingested.table(Dataset::DtiAssessment)
     {
-        let input = dti_inputs(m, &config.settings.ward.name, assessment)?;
+        let input = dti_inputs(m, &config.settings.ward.of(period).name, assessment)?;
         let result = score_index(&input, m, None).context("chấm điểm DTI")?;
         out.dti = Some(Scored { method: m.clone(), result });
     }
     if let Some(ranking) = ingested.table(Dataset::DtiRanking) {
-        out.dti_rank = province_rank(ranking, &config.settings.ward.name)?;
+        out.dti_rank = province_rank(ranking, &config.settings.ward.of(period).name)?;
     }
     if let Some(m) = chosen(ix.ddci.as_ref(), period, "Chỉ số DDCI", "Chỉ số năng lực cạnh tranh", &mut out.absent)
         && let Some(survey) = ingested.table(Dataset::Ddci)

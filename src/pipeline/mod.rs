@@ -65,6 +65,8 @@ pub struct RunSummary {
     pub inputs: Vec<String>,
     /// One line for the person who ran it, in Vietnamese.
     pub headline: String,
+    /// What the run could not do and said so on its sheets (an index no methodology covers).
+    pub warnings: Vec<String>,
 }
 
 /// Loads a pipeline by id (`pipelines/<id>.toml`), reporting every problem in it.
@@ -165,9 +167,9 @@ fn evaluate_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) -> 
             &scorecard.scopes,
             portal,
             &method,
-            config.settings.ward.portal_code.as_deref(),
+            config.settings.ward.of(ctx.period).portal_code.as_deref(),
         )?;
-        ingested.findings.extend(portal_findings(&compared, config));
+        ingested.findings.extend(portal_findings(&compared, config.settings.ward.of(ctx.period)));
         scorecard.portal = Some(compared);
     }
     watch.lap("score (766)");
@@ -192,7 +194,7 @@ fn pull_notes(pipeline: &Pipeline, notes: &[(String, String)]) -> Vec<ingest::Fi
 
 /// The portal's groups that differ from the recomputation by more than the tolerance, and a
 /// ward the portal's table does not have, as findings.
-fn portal_findings(c: &crate::score::PortalComparison, config: &Config) -> Vec<ingest::Finding> {
+fn portal_findings(c: &crate::score::PortalComparison, ward: &crate::config::Ward) -> Vec<ingest::Finding> {
     let mut out = Vec::new();
     let finding = |rule: String, examples: Vec<ingest::Example>| ingest::Finding {
         dataset: Dataset::ServiceIndex,
@@ -222,7 +224,7 @@ fn portal_findings(c: &crate::score::PortalComparison, config: &Config) -> Vec<i
         ));
     }
     if c.ward_rank.is_none() {
-        let code = config.settings.ward.portal_code.as_deref().unwrap_or("(chưa khai báo [ward] portal_code)");
+        let code = ward.portal_code.as_deref().unwrap_or("(chưa khai báo [ward] portal_code)");
         out.push(finding(format!("Bảng xếp hạng 766 của tỉnh không có dòng của phường (MA_COQUAN = {code})"), vec![]));
     }
     out
@@ -281,14 +283,15 @@ fn run_monthly(
     let history =
         history::year_history(pipeline, config, &shared.store, ctx.period, &scorecard, &method, &shared.procedures)?;
     watch.lap("history (year)");
-    let summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
+    let mut summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
+    summary.targets_cited = indices.plan.as_ref().map(|p| format!("{} {}", p.one_stop_section, p.short()));
     let cards: Vec<crate::report::UnitCard> = summary
         .units
         .iter()
         .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue))
         .collect::<PolarsResult<_>>()?;
     let report = MonthlyReport {
-        ward: &config.settings.ward,
+        ward: config.settings.ward.of(ctx.period),
         period: ctx.period,
         generated_at: ctx.now,
         method: &method,
@@ -305,7 +308,7 @@ fn run_monthly(
     let workbook = monthly_workbook(&report).context("không tạo được bảng tính")?;
     watch.lap("workbook");
     let file_name = ctx.period.fill(&pipeline.report_file);
-    let email = monthly_email(&config.settings.ward.short_name, ctx.period, &summary, &file_name);
+    let email = monthly_email(&config.settings.ward.of(ctx.period).short_name, ctx.period, &summary, &file_name);
     let mut mails = vec![summary_mail(pipeline, email, &file_name, &workbook)];
     mails.extend(unit_mails(config, ctx.period, &cards)?);
     watch.lap("e-mails");
@@ -320,6 +323,7 @@ fn run_monthly(
         overdue: scorecard.overdue.height(),
         workbook: None,
         delivery: None,
+        warnings: indices.absent.iter().map(|a| a.why.clone()).collect(),
         headline: format!(
             "{} tệp, {} hồ sơ trong kỳ (đọc {} dòng), {} đơn vị xếp hạng, điểm toàn phường {}, {} hồ sơ trễ hạn, \
              {} vấn đề dữ liệu.",
@@ -357,9 +361,14 @@ fn unit_mails(config: &Config, period: Period, cards: &[crate::report::UnitCard]
             "the-don-vi-{}-{period}.xlsx",
             unit.code.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")
         );
-        let attachment = crate::report::card_workbook(card, &config.settings.ward.name, period)?;
-        let email =
-            crate::report::card_email(&config.settings.ward.short_name, period, card, unit.head.as_deref(), &name);
+        let attachment = crate::report::card_workbook(card, &config.settings.ward.of(period).name, period)?;
+        let email = crate::report::card_email(
+            &config.settings.ward.of(period).short_name,
+            period,
+            card,
+            unit.head.as_deref(),
+            &name,
+        );
         mails.push(Mail {
             kind: format!("unit:{}", unit.code),
             to: vec![lettre::message::Mailbox::new(unit.head.clone(), address.clone())],
@@ -403,6 +412,7 @@ fn run_awards(
         overdue: ev.scorecard.overdue.height(),
         workbook: None,
         delivery: None,
+        warnings: ev.indices.absent.iter().map(|a| a.why.clone()).collect(),
         headline: format!(
             "{} ứng viên, {} được đề nghị khen thưởng, {} văn bản dự thảo{}.",
             outcomes.len(),
@@ -438,11 +448,12 @@ impl AwardRound {
     /// The round as the workbook and the documents present it.
     pub fn report<'a>(&'a self, config: &'a Config, ctx: &RunContext<'_>) -> Result<crate::report::AwardsReport<'a>> {
         Ok(crate::report::AwardsReport {
-            ward: &config.settings.ward,
+            ward: config.settings.ward.of(ctx.period),
             year: ctx.period.year,
             round_day: ctx.period.last_day(),
             generated_at: ctx.now,
             rules: &self.rules,
+            plan: config.methodologies.plan_for(ctx.period).map(|t| &t.plan),
             registry: &config.registry,
             candidates: &self.candidates,
             outcomes: &self.outcomes,

@@ -21,6 +21,8 @@ pub struct AwardsReport<'a> {
     pub round_day: NaiveDate,
     pub generated_at: DateTime<Tz>,
     pub rules: &'a AwardRules,
+    /// The emulation plan the round closes (valid on the round day), as the lists cite it.
+    pub plan: Option<&'a crate::score::Plan>,
     pub registry: &'a Registry,
     pub candidates: &'a [Candidate],
     pub outcomes: &'a [Outcome],
@@ -146,10 +148,10 @@ fn proposal_sheet(wb: &mut Workbook, r: &AwardsReport<'_>) -> Result<()> {
         r,
         4,
         "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-        &format!(
-            "Phong trào thi đua CCHC, cải thiện môi trường đầu tư kinh doanh gắn với chuyển đổi số năm {} (kèm theo Tờ trình số ..../TTr-UBND)",
-            r.year
-        ),
+        &match r.plan {
+            Some(p) => format!("Phong trào thi đua “{}” ({}; kèm theo Tờ trình số ..../TTr-UBND)", p.title, p.short()),
+            None => format!("Phong trào thi đua năm {} (kèm theo Tờ trình số ..../TTr-UBND)", r.year),
+        },
     )?;
     for (col, (h, w)) in [
         ("STT", 5.0),

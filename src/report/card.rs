@@ -107,7 +107,7 @@ pub fn card_workbook(card: &UnitCard, ward: &str, period: Period) -> Result<Vec<
     let mut wb = Workbook::new();
     card_sheet(wb.add_worksheet().set_name("Thẻ đơn vị")?, card, ward, period, &f)?;
     let ws = wb.add_worksheet().set_name("Điểm bị mất")?;
-    write_table(ws, 0, &card.lost, &super::indices::lost_columns(), &f)?;
+    write_table(ws, 0, &card.lost, &super::losses::lost_columns(), &f)?;
     let ws = wb.add_worksheet().set_name("Hồ sơ quá hạn")?;
     write_table(
         ws,

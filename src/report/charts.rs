@@ -97,11 +97,15 @@ pub(super) fn add_charts(
     history: &DataFrame,
     targets: &DataFrame,
     units: &DataFrame,
+    lineage: &str,
     f: &Formats,
 ) -> Result<()> {
     let (trend, months) = trend_frame(history, units)?;
     let ws = wb.add_worksheet().set_name("Xu hướng")?;
     ws.write_string_with_format(0, 0, "ĐIỂM BỘ CHỈ SỐ 766 THEO THÁNG (các tháng đã chạy trong năm)", &f.title)?;
+    if !lineage.is_empty() {
+        ws.write_string_with_format(1, 0, lineage, &f.note)?;
+    }
     let month_headers: Vec<String> =
         months.iter().map(|m| format!("Tháng {}", m.split('-').rev().collect::<Vec<_>>().join("/"))).collect();
     let mut cols = vec![c("Mã đơn vị", "scope", Kind::Text, 13.0), c("Đơn vị", "unit_label", Kind::Text, 36.0)];

@@ -72,7 +72,8 @@ pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: 
         blocks.extend(ranking("Đơn vị cần cải thiện", &weakest));
     }
     if !s.below_target.is_empty() {
-        blocks.push(Block::Heading("Đơn vị chưa đạt chỉ tiêu (mục IV.4 Kế hoạch 105/KH-UBND):".into()));
+        let cited = s.targets_cited.as_ref().map_or(String::new(), |c| format!(" ({c})"));
+        blocks.push(Block::Heading(format!("Đơn vị chưa đạt chỉ tiêu{cited}:")));
         blocks.push(Block::List(s.below_target.iter().map(|(u, t)| format!("{u}: {}", t.join("; "))).collect()));
     }
     if s.findings > 0 {

@@ -32,6 +32,8 @@ pub struct Summary {
     pub units: Vec<UnitLine>,
     /// Units with at least one target not met, and the names of those targets.
     pub below_target: Vec<(String, Vec<String>)>,
+    /// Where the targets come from: "mục IV.4 Kế hoạch 105/KH-UBND" (none without a plan).
+    pub targets_cited: Option<String>,
     pub rejected_rows: usize,
     pub findings: usize,
     /// The ward on the national portal's 766 ranking: "hạng N/M trong tỉnh" and its total.
@@ -105,6 +107,7 @@ pub fn summarise(sc: &ServiceScorecard, registry: &Registry, findings: &[Finding
         online_rate: at("online_rate"),
         units,
         below_target: below,
+        targets_cited: None,
         rejected_rows: findings.iter().filter(|f| f.severity == Severity::Rejected).map(|f| f.count).sum(),
         findings: findings.len(),
         province_rank: sc.portal.as_ref().map(|p| {

@@ -26,7 +26,7 @@ pub struct MonthlyReport<'a> {
     pub findings: &'a [Finding],
     pub files: &'a [FileReport],
     pub indices: &'a IndexScores,
-    /// Every lost point (see [`lost_points`](super::indices::lost_points)).
+    /// Every lost point (see [`lost_points`](super::losses::lost_points)).
     pub lost: &'a DataFrame,
     /// `period`, `scope`, `score`, … for each month of the year so far.
     pub history: &'a DataFrame,
@@ -99,10 +99,11 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
             .set_company(&r.ward.name),
     );
     let layout = summary_sheet(&mut wb, r, &l, &f)?;
-    super::charts::add_charts(&mut wb, &layout, r.history, &r.scorecard.targets, &l.units, &f)?;
+    let lineage = lineage_note(r.registry, r.period);
+    super::charts::add_charts(&mut wb, &layout, r.history, &r.scorecard.targets, &l.units, &lineage, &f)?;
     // Months actually in the history (a month never run is not counted).
     let months = r.history.column("period")?.n_unique()? as u32;
-    super::ytd::add_ytd_sheet(&mut wb, r.history, months, &l.units, &f)?;
+    super::ytd::add_ytd_sheet(&mut wb, r.history, months, &l.units, &lineage, &f)?;
     indicators_sheet(&mut wb, r, &l, &f)?;
     if let Some(portal) = &r.scorecard.portal {
         let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
@@ -114,7 +115,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
     super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &heading, &f)?;
     super::indices::add_plan_targets_sheet(&mut wb, r.indices, &l.units, &heading, &f)?;
-    super::indices::add_lost_points_sheet(&mut wb, r.lost, &heading, &f)?;
+    super::losses::add_lost_points_sheet(&mut wb, r.lost, r.indices.plan.as_ref(), &heading, &f)?;
     quality_sheet(&mut wb, r, &f)?;
     sources_sheet(&mut wb, r, &f)?;
     // One printable card per ranked unit.
@@ -123,6 +124,33 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
         super::card::card_sheet(wb.add_worksheet().set_name(name)?, card, &r.ward.name, r.period, &f)?;
     }
     Ok(wb.save_to_buffer()?)
+}
+
+/// Which units of the period carry the months of units merged into them this year, said on
+/// the trend and the year to date ("" when none was merged).
+fn lineage_note(registry: &Registry, period: Period) -> String {
+    let year_start = Period::year(period.year).map_or(period.first_day(), Period::first_day);
+    let day = period.last_day();
+    let lines: Vec<String> = registry
+        .units
+        .iter()
+        .filter(|u| u.valid_on(day))
+        .filter_map(|u| {
+            let before: Vec<&crate::registry::Unit> = registry
+                .predecessors(&u.code)
+                .into_iter()
+                .filter(|p| p.valid.to.is_some_and(|to| to >= year_start && to < day))
+                .collect();
+            let until = before.iter().filter_map(|p| p.valid.to).max()?;
+            let names: Vec<&str> = before.iter().map(|p| p.name.as_str()).collect();
+            Some(format!("{} gồm {} đến {}", u.name, names.join(", "), until.format("%d/%m/%Y")))
+        })
+        .collect();
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("Sau sáp nhập, số liệu các tháng trước được tính cho đơn vị kế thừa: {}.", lines.join("; "))
+    }
 }
 
 /// The display names joined onto the frames: unit code → name, officer id → name.
@@ -358,7 +386,18 @@ fn targets_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
     let units = &l.units;
     let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[4])?;
-    let row = title(ws, r, "CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ (MỤC IV.4 KẾ HOẠCH 105/KH-UBND)", f)?;
+    let Some(plan) = &r.indices.plan else {
+        let row = title(ws, r, "CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", f)?;
+        ws.set_column_width(0, 110)?;
+        let why = format!(
+            "Không có kế hoạch thi đua nào áp dụng cho {}: không có chỉ tiêu để đối chiếu (thêm tệp chỉ tiêu có [plan] vào config/methodology/).",
+            r.period.label_vi()
+        );
+        ws.write_string_with_format(row, 0, why, &f.text)?;
+        return Ok(());
+    };
+    let heading = format!("CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ ({} {})", plan.one_stop_section, plan.short());
+    let row = title(ws, r, &heading.to_uppercase(), f)?;
     let targets = with_unit_label(&sc.targets, "scope", units)?
         .lazy()
         .with_columns([
@@ -374,7 +413,16 @@ fn targets_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
                 .then(col("gap"))
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias("gap_rate"),
-            when(col("unit_of_measure").eq(lit("rate"))).then(lit("100%")).otherwise(lit("0")).alias("target_text"),
+            when(col("unit_of_measure").eq(lit("rate")))
+                .then(
+                    (col("target_value") * lit(100.0))
+                        .round(0, RoundMode::HalfAwayFromZero)
+                        .cast(DataType::Int64)
+                        .cast(DataType::String)
+                        + lit("%"),
+                )
+                .otherwise(col("target_value").cast(DataType::Int64).cast(DataType::String))
+                .alias("target_text"),
         ])
         .collect()?;
     write_table(

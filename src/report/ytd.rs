@@ -61,6 +61,7 @@ pub(super) fn add_ytd_sheet(
     history: &DataFrame,
     months: u32,
     units: &DataFrame,
+    lineage: &str,
     f: &Formats,
 ) -> Result<()> {
     let frame = ytd_frame(history, months)?
@@ -81,6 +82,9 @@ pub(super) fn add_ytd_sheet(
         "Theo nhịp hiện tại: số hồ sơ cả năm = lũy kế × 12 / số tháng; \"Cần thêm\" là số hồ sơ phải làm tốt hơn nhịp hiện tại để đạt tỷ lệ mục tiêu.",
         &f.note,
     )?;
+    if !lineage.is_empty() {
+        ws.write_string_with_format(2, 0, lineage, &f.note)?;
+    }
     write_table(
         ws,
         3,

@@ -177,7 +177,12 @@ fn leaf_rows(
     let mut long = Vec::new();
     for (order, c) in method.components.iter().enumerate() {
         let Some(op) = c.op else { continue };
-        let (x, zero_den) = leaf_input(&c.code, schema)?;
+        // A component tracked but not scored (max_points = 0, e.g. DTI's smart-city pillar) may
+        // be missing from a published table: it has no input, and no points to give.
+        let (x, zero_den) = match leaf_input(&c.code, schema) {
+            Err(_) if c.max_points == 0.0 => (null_f64(), lit(false)),
+            other => other?,
+        };
         let normalised = normalise(op, c, &x, pooled)?;
         let rule = zero_rule(op);
         let normalised = match rule {
@@ -319,6 +324,20 @@ fn total(method: &IndexMethod) -> Expr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tracked_component_worth_nothing_may_be_missing_from_the_table() {
+        let m = method(
+            Total::Sum,
+            vec![leaf("a", 10.0, LeafOp::Points, None), leaf("smart_city", 0.0, LeafOp::Points, None)],
+        );
+        let input = df!["unit" => ["X"], "a" => [7.0]].unwrap();
+        let r = score_index(&input, &m, None).unwrap();
+        assert_eq!(r.units.column("total").unwrap().f64().unwrap().get(0), Some(7.0));
+        let missing_scored =
+            method(Total::Sum, vec![leaf("a", 10.0, LeafOp::Points, None), leaf("b", 5.0, LeafOp::Points, None)]);
+        assert!(score_index(&input, &missing_scored, None).is_err(), "a scored component is still required");
+    }
 
     fn leaf(code: &str, max: f64, op: LeafOp, parent: Option<&str>) -> Component {
         Component {

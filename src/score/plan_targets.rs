@@ -81,6 +81,11 @@ fn derived(facts: &TargetFacts<'_>) -> PolarsResult<HashMap<(String, String), f6
                 *out.entry((a.to_string(), "authored".into())).or_insert(0.0) += 1.0;
             }
         }
+        // The register is the whole list: a unit that is not in it registered nothing.
+        for (u, _) in facts.units {
+            out.entry((u.clone(), "registered".into())).or_insert(0.0);
+            out.entry((u.clone(), "applied".into())).or_insert(0.0);
+        }
         out.insert((WARD_SCOPE.into(), "registered".into()), reg);
         out.insert((WARD_SCOPE.into(), "applied".into()), applied);
         if reg > 0.0 {

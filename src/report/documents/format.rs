@@ -6,24 +6,9 @@
 use chrono::{Datelike, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
-/// "1149" → "1.149" (digits only, no sign).
-fn group(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 /// A number with `decimals` places, a decimal comma and dots between thousands.
 pub(super) fn decimal(x: f64, decimals: usize) -> String {
-    let text = format!("{:.decimals$}", x.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{}", group(int)) } else { format!("{sign}{},{frac}", group(int)) }
+    crate::vi::number(x, decimals)
 }
 
 /// A count or an amount in đồng: "2.340.000".
@@ -38,7 +23,7 @@ pub(super) fn percent(ratio: f64) -> String {
 
 /// "31/12/2024".
 pub(super) fn short_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    crate::vi::date(d)
 }
 
 /// "ngày 31 tháng 12 năm 2024"; days under 10 and months 1, 2 get a leading zero (NĐ 30).
