@@ -1,9 +1,9 @@
 //! `thidua sample`: the sample generator fed from the ward's own configuration, so the
 //! generated exports name exactly the units, officers and holidays the registry knows.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::config::Config;
@@ -84,9 +84,26 @@ pub(super) fn sample(
             successor: u.successor.clone(),
         })
         .collect();
+    // The ward as it was at the year's end (Giếng Đáy for 2024, Việt Hưng from 1/7/2025), as the
+    // reports of that year name it; a ward with no one-stop code of its own yet keeps the code
+    // of the ward it succeeded (the one-stop system's code of the new ward is not known).
+    let period = Period::year(year).context("năm ngoài phạm vi")?;
+    let of_year = config.settings.ward.of(period);
+    let agency_code = std::iter::once(of_year)
+        .chain(config.settings.ward.former.iter().rev().map(|(_, w)| w))
+        .find_map(|w| w.agency_code.clone())
+        .unwrap_or_else(|| "H15.50.05.13".into());
     let ward = SampleWard {
-        ward_name: config.settings.ward.short_name.clone(),
-        agency_code: config.settings.ward.agency_code.clone().unwrap_or_else(|| "H15.50.05.13".into()),
+        ward_name: of_year.short_name.clone(),
+        merged: config
+            .settings
+            .ward
+            .former
+            .iter()
+            .filter(|(until, _)| *until < period.last_day())
+            .map(|(_, w)| w.short_name.clone())
+            .collect(),
+        agency_code,
         year,
         units,
         // Every known holiday: the last downloads of a year are made the next January.
@@ -105,9 +122,43 @@ pub(super) fn sample(
             &out_dir,
         )?);
     }
+    if dossiers.is_none() {
+        let today = chrono::Utc::now().with_timezone(&config.settings.ward.time_zone).date_naive();
+        summary.files = drop_months_not_ended(summary.files, year, today)?;
+    }
     println!("Đã sinh {} hồ sơ mẫu trong {} tệp:", summary.dossiers, summary.files.len());
     for f in &summary.files {
         println!("  {}", f.display());
     }
     Ok(())
+}
+
+/// A month's exports are downloaded after it ends: for a year in progress, the folders of the
+/// months not ended by `today` (`…/<kind>/<yyyy-mm>/`) are removed with what they hold, so the
+/// sample of 2026 made in December 2026 stops at November, as a ward's drop folder would. The
+/// yearly files (PAR, DTI, DDCI, initiatives) stay: the year's draw is one, whatever the day.
+fn drop_months_not_ended(files: Vec<PathBuf>, year: i32, today: NaiveDate) -> Result<Vec<PathBuf>> {
+    let not_ended = |month: u32| Period::new(year, month).is_some_and(|p| p.last_day() >= today);
+    let month_dir = |f: &Path| -> Option<PathBuf> {
+        let dir = f.parent()?;
+        let (y, m) = dir.file_name()?.to_str()?.split_once('-')?;
+        (y.parse::<i32>().ok()? == year && m.parse::<u32>().is_ok_and(not_ended)).then(|| dir.to_path_buf())
+    };
+    let mut kept = Vec::new();
+    let mut gone = std::collections::BTreeSet::new();
+    for f in files {
+        match month_dir(&f) {
+            Some(dir) => {
+                gone.insert(dir);
+            }
+            None => kept.push(f),
+        }
+    }
+    for dir in &gone {
+        std::fs::remove_dir_all(dir).with_context(|| format!("xóa {}", dir.display()))?;
+    }
+    if !gone.is_empty() {
+        println!("Bỏ {} thư mục của các tháng chưa kết thúc (hôm nay {}).", gone.len(), today.format("%d/%m/%Y"));
+    }
+    Ok(kept)
 }

@@ -58,6 +58,9 @@ use catalog::{Profile, Rank};
 
 pub struct SampleWard {
     pub ward_name: String,
+    /// Short names of the wards merged into this one by the year's end (Giếng Đáy, for Việt
+    /// Hưng from 2025): the province's lists of that year no longer carry them beside it.
+    pub merged: Vec<String>,
     pub agency_code: String,
     pub year: i32,
     pub units: Vec<SampleUnit>,

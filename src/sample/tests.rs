@@ -25,6 +25,7 @@ fn ward() -> SampleWard {
     let d = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
     SampleWard {
         ward_name: "Giếng Đáy".into(),
+        merged: Vec::new(),
         agency_code: "H15.50.05.13".into(),
         year: 2024,
         units: vec![

@@ -833,6 +833,7 @@ fn merged_ward() -> SampleWard {
     };
     SampleWard {
         ward_name: "Giếng Đáy".into(),
+        merged: Vec::new(),
         agency_code: "H15.50.05.13".into(),
         year: 2025,
         units: vec![
