@@ -171,3 +171,29 @@ fn the_shipped_samples_are_what_thidua_sample_makes_for_their_year() {
         }
     }
 }
+
+/// The 2025 round is held on 31/12/2025, under Decree 152/2025 (awards-2025): Việt Hưng's units
+/// are judged, the city's Giấy khen is gone and the plan cited is Việt Hưng's.
+#[test]
+fn the_2025_award_round_follows_decree_152_and_judges_the_new_ward_s_units() {
+    let dir = sample_project();
+    let out = Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(dir.path())
+        .args(["awards", "--year", "2025"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let book = dir.path().join("output/2025/xet-khen-thuong-2025.xlsx");
+    let head = heading(&book, "Kết quả xét khen");
+    assert!(head.starts_with("PHƯỜNG VIỆT HƯNG") && head.contains("Nghị định số 152/2025/NĐ-CP"), "{head}");
+    assert!(!head.contains("98/2023"), "{head}");
+    let results = Sheet::read(&book, "Kết quả xét khen", 3);
+    let all = results.all_text();
+    assert!(!all.contains("Giấy khen của Chủ tịch UBND thành phố"), "no city level after 30/6/2025");
+    assert!(all.contains("Kế hoạch thi đua năm 2025 của UBND phường Việt Hưng"), "{all}");
+    let units: Vec<String> =
+        results.records().iter().filter(|r| text(&r["Đối tượng"]) == "Tập thể").map(|r| text(&r["Mã"])).collect();
+    assert!(!units.is_empty() && units.iter().all(|u| u.starts_with("VH.")), "{units:?}");
+    let proposed = results.records().iter().filter(|r| text(&r["Kết quả xét"]).starts_with("Đủ tiêu chuẩn")).count();
+    assert!(proposed > 0, "someone is proposed");
+}
