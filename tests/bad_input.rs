@@ -41,8 +41,7 @@ fn assert_names(err: &anyhow::Error, file: &str, reason: &str) {
 #[test]
 fn the_wrong_export_in_the_dossier_folder() {
     // The initiatives register shares "Đơn vị" and "Trạng thái" with dossiers, not the rest.
-    let other =
-        std::fs::read(crate::common::repo().join("samples/gieng-day-2024/sang-kien/sang-kien-2024.xlsx")).unwrap();
+    let other = std::fs::read(crate::common::repo().join("samples/2024/sang-kien/sang-kien-2024.xlsx")).unwrap();
     let err = run_with("nham-tep.xlsx", &other);
     assert_names(&err, "nham-tep.xlsx", "không nhận ra định dạng tệp");
 }

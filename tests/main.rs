@@ -28,3 +28,4 @@ mod report_charts;
 mod secrets;
 mod smtp;
 mod store_hive;
+mod years;

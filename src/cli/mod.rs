@@ -147,9 +147,9 @@ pub enum Command {
     },
     /// Sinh dữ liệu mẫu một năm cho phường mẫu (tệp xuất như cán bộ tải về).
     Sample {
-        /// Output folder.
-        #[arg(long, default_value = "samples/gieng-day-2024")]
-        out: PathBuf,
+        /// Output folder [default: samples/<year>, the folder the pipelines' globs name].
+        #[arg(long)]
+        out: Option<PathBuf>,
         #[arg(long, default_value_t = 105)]
         seed: u64,
         #[arg(long, default_value_t = 2024)]
@@ -198,6 +198,7 @@ pub fn run(cli: Cli) -> Result<()> {
             explain::explain(&cli.config, &pipeline, &unit, period, &mut std::io::stdout().lock())
         }
         Command::Sample { out, seed, year, dossiers, shape, per_unit_month } => {
+            let out = out.unwrap_or_else(|| PathBuf::from(format!("samples/{year}")));
             sample::sample(&cli.config, &out, seed, year, dossiers, &shape, per_unit_month)
         }
     }

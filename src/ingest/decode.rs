@@ -421,7 +421,7 @@ mod tests {
 
     #[test]
     fn the_sample_wards_windows_1258_exports_are_read_as_windows_1258() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gieng-day-2024/van-ban");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/van-ban");
         let mut n = 0;
         for month in std::fs::read_dir(dir).unwrap() {
             for file in std::fs::read_dir(month.unwrap().path()).unwrap() {

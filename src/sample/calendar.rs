@@ -64,6 +64,11 @@ impl Calendar {
         (date - self.start).num_days() as u32
     }
 
+    /// The date of a day index.
+    pub(super) fn date(&self, day: u32) -> NaiveDate {
+        self.start + Duration::days(day.into())
+    }
+
     pub(super) fn ymd(&self, day: u32) -> (u16, u8, u8) {
         self.ymd[day as usize]
     }

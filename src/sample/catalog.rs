@@ -26,11 +26,20 @@ pub(crate) struct Field {
     keywords: &'static [&'static str],
 }
 
+/// After the 2025 reform a ward's justice and civil-status officers work in its Office
+/// ("Văn phòng HĐND và UBND") and land matters go to the economy and urban section ("Phòng
+/// Kinh tế, Hạ tầng và Đô thị"): those words come last, after the names of the older sections.
 pub(crate) static FIELDS: [Field; 7] = [
-    Field { code: "CT", name: "Chứng thực", keywords: &["tiếp nhận", "một cửa", "tư pháp"] },
-    Field { code: "HT", name: "Hộ tịch", keywords: &["tư pháp", "hộ tịch"] },
-    Field { code: "DD", name: "Đất đai", keywords: &["địa chính", "đất đai", "tài nguyên"] },
-    Field { code: "TNN", name: "Tài nguyên nước", keywords: &["địa chính", "tài nguyên"] },
+    Field {
+        code: "CT", name: "Chứng thực", keywords: &["tiếp nhận", "một cửa", "tư pháp", "văn phòng"]
+    },
+    Field { code: "HT", name: "Hộ tịch", keywords: &["tư pháp", "hộ tịch", "văn phòng"] },
+    Field {
+        code: "DD", name: "Đất đai", keywords: &["địa chính", "đất đai", "tài nguyên", "kinh tế", "đô thị"]
+    },
+    Field {
+        code: "TNN", name: "Tài nguyên nước", keywords: &["địa chính", "tài nguyên", "kinh tế", "đô thị"]
+    },
     Field { code: "BTXH", name: "Bảo trợ xã hội", keywords: &["lao động", "xã hội"] },
     Field { code: "NCC", name: "Người có công", keywords: &["lao động", "thương binh", "xã hội"] },
     Field { code: "VHCS", name: "Văn hóa cơ sở", keywords: &["văn hóa"] },

@@ -32,7 +32,12 @@ pub(crate) fn write_years(
         return Ok(Vec::new());
     }
     let mut units = vec![(places::WARD_CODE.to_string(), format!("Phường {}", ward.ward_name))];
-    units.extend(places::other_ha_long_wards(&ward.ward_name).into_iter().take(OTHER_WARDS).map(|w| (w.0.into(), w.1)));
+    units.extend(
+        places::other_ha_long_wards(&ward.ward_name, &ward.merged)
+            .into_iter()
+            .take(OTHER_WARDS)
+            .map(|w| (w.0.into(), w.1)),
+    );
     let years = [ward.year - 2, ward.year - 1, ward.year];
     let round = |x: f64| (x.clamp(5.5, 8.5) * 100.0).round() / 100.0;
     // scores[u][y][c]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -21,7 +21,14 @@ pub(crate) fn write_year(rng: &mut StdRng, ward: &SampleWard, ranks: &[Rank], ou
     for month in 1..=12u32 {
         let mut csv = String::from(HEADER);
         csv.push_str("\r\n");
+        let first = chrono::NaiveDate::from_ymd_opt(ward.year, month, 1).context("year out of range")?;
+        let last =
+            first.checked_add_months(chrono::Months::new(1)).context("year out of range")? - chrono::Days::new(1);
         for (i, unit) in ward.units.iter().enumerate() {
+            // A unit that no longer (or not yet) exists in the month sends nothing.
+            if !unit.valid.overlaps(first, last) {
+                continue;
+            }
             let weak = ranks[i] == Rank::Weakest;
             let (out_base, in_base) = sizes[i];
             let outgoing = ((out_base as f64 * rng.random_range(0.7..1.35)).round() as u32).clamp(5, 60);

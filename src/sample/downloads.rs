@@ -47,13 +47,22 @@ pub(crate) fn simulate_year(
         let saturdays: Vec<u32> = days.filter(|&d| cal.is_saturday(d)).collect();
         let progress = (month - 1) as f64 / 11.0;
         for (u, unit) in units.handling.iter().enumerate() {
-            let mean = per_unit_month as f64 * units.volume[u] * SEASON[month as usize - 1];
+            // A unit receives dossiers only on the days it exists (before a merger the old
+            // unit, from the merger on its successor), in proportion to them.
+            let exists = |d: &u32| unit.valid.contains(cal.date(*d));
+            let open: Vec<u32> = working.iter().copied().filter(exists).collect();
+            if open.is_empty() {
+                continue;
+            }
+            let open_saturdays: Vec<u32> = saturdays.iter().copied().filter(exists).collect();
+            let share = open.len() as f64 / working.len() as f64;
+            let mean = per_unit_month as f64 * units.volume[u] * SEASON[month as usize - 1] * share;
             let n = (mean * rng.random_range(0.85..1.15)).round() as usize;
             for _ in 0..n {
-                let day = if !saturdays.is_empty() && rng.random_bool(0.01) {
-                    saturdays[rng.random_range(0..saturdays.len())]
+                let day = if !open_saturdays.is_empty() && rng.random_bool(0.01) {
+                    open_saturdays[rng.random_range(0..open_saturdays.len())]
                 } else {
-                    working[rng.random_range(0..working.len())]
+                    open[rng.random_range(0..open.len())]
                 };
                 let received = office_time(rng, cal, day);
                 let procedure = pick_procedure(rng, &units.procs[u]);
@@ -85,7 +94,8 @@ pub(crate) fn simulate_year(
 
 /// Every month, some online dossiers are filed at the end of the month and wait for an
 /// officer until after the month's download: it shows them as "Mới đăng ký" (1), without a
-/// received date. They are drawn again, received on the fourth working day or later.
+/// received date. They are drawn again, received on the fourth working day or later — by the
+/// unit that exists then (filed on 30/6/2025 with Giếng Đáy, received by Việt Hưng).
 fn late_registration(rng: &mut StdRng, cal: &Calendar, year: i32, month: u32, units: &Units, ds: &mut [Dossier]) {
     let days = cal.month_days(year, month);
     let online: Vec<usize> = (0..ds.len())
@@ -99,14 +109,14 @@ fn late_registration(rng: &mut StdRng, cal: &Calendar, year: i32, month: u32, un
     let progress = (month - 1) as f64 / 11.0;
     for p in rand::seq::index::sample(rng, online.len(), k.min(online.len())) {
         let old = &ds[online[p]];
-        let u = old.unit as usize;
         let day = cal.add_working(cal.nth_working_day(ny, nm, 4), rng.random_range(0..=2));
         let received = office_time(rng, cal, day);
+        let u = units.on(old.unit as usize, cal.date(received.day)).unwrap_or(old.unit as usize);
         let mut profile = units.profiles[u];
         (profile.online_start, profile.online_end) = (1.0, 1.0);
         let mut d =
             simulate(rng, cal, &profile, old.procedure as usize, units.handling[u].officers.len(), received, progress);
-        d.unit = old.unit;
+        d.unit = u as u32;
         d.submitted = Ts::new(days.end - 1 - rng.random_range(0..2), rng.random_range(hms(18, 0, 0)..hms(23, 50, 0)));
         ds[online[p]] = d;
     }

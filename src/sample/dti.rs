@@ -90,7 +90,7 @@ fn write_assessment(
 /// one tie shares a rank and skips the next, as published lists do.
 fn write_ranking(rng: &mut StdRng, cal: &Calendar, ward: &SampleWard, dti: u32, dir: &Path) -> Result<PathBuf> {
     let year = ward.year;
-    let communes = places::communes(&ward.ward_name);
+    let communes = places::communes(&ward.ward_name, &ward.merged);
     let ahead: usize = rng.random_range(10..=12);
     let w = dti.clamp(1_000, 9_900);
     // Order the others by district lean plus noise, then give them distinct values around w.

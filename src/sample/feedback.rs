@@ -96,23 +96,30 @@ pub(crate) fn write_year(
         for _ in 0..counts[month as usize - 1] {
             let day = working[rng.random_range(0..working.len())];
             let received = office_time(rng, cal, day);
+            // Feedback is about a unit that exists on the day it is received.
+            let date = cal.date(received.day);
+            let staffed_then: Vec<usize> =
+                staffed.iter().copied().filter(|&i| ward.units[i].valid.contains(date)).collect();
+            let handling_then: Vec<usize> =
+                (0..handling.len()).filter(|&h| units.handling[h].valid.contains(date)).collect();
+            let handling_then = if handling_then.is_empty() { (0..handling.len()).collect() } else { handling_then };
             let due = Ts::new(cal.add_working(received.day, 15), received.sec);
             // Most are resolved within the 15 working days, some late, a few left open.
             let r: f64 = rng.random();
             let took = if r < 0.8 { rng.random_range(2..=14) } else { rng.random_range(16..=25) };
             let done_day = cal.add_working(received.day, took);
             let done = (r < 0.92).then(|| office_time(rng, cal, done_day));
-            let about_officer = !staffed.is_empty() && rng.random_bool(0.3);
+            let about_officer = !staffed_then.is_empty() && rng.random_bool(0.3);
             let (unit, officer, content, outcome) = if about_officer {
                 let unit = match weakest {
-                    Some(w) if rng.random_bool(0.4) => w,
-                    _ => staffed[rng.random_range(0..staffed.len())],
+                    Some(w) if ward.units[w].valid.contains(date) && rng.random_bool(0.4) => w,
+                    _ => staffed_then[rng.random_range(0..staffed_then.len())],
                 };
                 let officer = rng.random_range(0..ward.units[unit].officers.len());
                 let outcome = if rng.random_bool(0.15) { "Có cơ sở" } else { "Không có cơ sở" };
                 (unit, Some(officer), ABOUT_OFFICER[rng.random_range(0..4)].to_string(), outcome)
             } else {
-                let h = rng.random_range(0..handling.len());
+                let h = handling_then[rng.random_range(0..handling_then.len())];
                 let procs = &units.procs[h];
                 let p = procs.get(rng.random_range(0..procs.len().max(1))).map_or(0, |p| p.0);
                 let text = ABOUT_PROCEDURE[rng.random_range(0..4)].replace("{}", CATALOG[p].name);
@@ -128,7 +135,7 @@ pub(crate) fn write_year(
         }
     }
     all.sort_by_key(|f| f.received);
-    ensure_cases(cal, &mut all, weakest.or(staffed.first().copied()));
+    ensure_cases(cal, ward, &mut all, weakest.or(staffed.first().copied()));
     let mut files = Vec::new();
     for month in 1..=12u32 {
         let rows: Vec<&Feedback> = all.iter().filter(|f| f.month == month).collect();
@@ -137,11 +144,14 @@ pub(crate) fn write_year(
     Ok(files)
 }
 
-/// Whatever the seed: one substantiated complaint, one late resolution, one still open.
-fn ensure_cases(cal: &Calendar, all: &mut [Feedback], culprit: Option<usize>) {
+/// Whatever the seed: one substantiated complaint (about the culprit, on a day its unit
+/// exists), one late resolution, one still open.
+fn ensure_cases(cal: &Calendar, ward: &SampleWard, all: &mut [Feedback], culprit: Option<usize>) {
     if !all.iter().any(|f| f.outcome == "Có cơ sở" && f.visible_done().is_some())
         && let Some(w) = culprit
-        && let Some(f) = all.iter_mut().find(|f| f.visible_done().is_some())
+        && let Some(f) = all
+            .iter_mut()
+            .find(|f| f.visible_done().is_some() && ward.units[w].valid.contains(cal.date(f.received.day)))
     {
         (f.unit, f.officer, f.outcome) = (w, Some(0), "Có cơ sở");
         f.content = ABOUT_OFFICER[2].to_string();

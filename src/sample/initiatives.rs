@@ -94,9 +94,17 @@ pub(crate) fn write_year(
     let council = cal.add_working(cal.day_of(chrono::NaiveDate::from_ymd_opt(year, 12, 15).expect("valid date")), 0);
     let mut entries = Vec::new();
     for (i, unit) in ward.units.iter().enumerate() {
+        // Registered from March to November, on a day the unit exists.
+        let exists = |d: u32| unit.valid.contains(cal.date(d));
+        let months: Vec<u32> =
+            (3..=11).filter(|&m| cal.month_days(year, m).any(|d| exists(d) && cal.is_working(d))).collect();
+        if months.is_empty() {
+            continue;
+        }
         for _ in 0..counts[i] {
-            let month = rng.random_range(3..=11);
-            let working: Vec<u32> = cal.month_days(year, month).filter(|&d| cal.is_working(d)).collect();
+            let month =
+                if months.len() == 9 { rng.random_range(3..=11) } else { months[rng.random_range(0..months.len())] };
+            let working: Vec<u32> = cal.month_days(year, month).filter(|&d| cal.is_working(d) && exists(d)).collect();
             let day = working[rng.random_range(0..working.len())];
             let mut authors: Vec<String> =
                 unit.officers.get(rng.random_range(0..unit.officers.len().max(1))).cloned().into_iter().collect();

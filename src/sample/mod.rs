@@ -49,6 +49,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::validity::Validity;
+
 pub use catalog::{SampleProcedure, procedures};
 
 use calendar::Calendar;
@@ -56,6 +58,9 @@ use catalog::{Profile, Rank};
 
 pub struct SampleWard {
     pub ward_name: String,
+    /// Short names of the wards merged into this one by the year's end (Giếng Đáy, for Việt
+    /// Hưng from 2025): the province's lists of that year no longer carry them beside it.
+    pub merged: Vec<String>,
     pub agency_code: String,
     pub year: i32,
     pub units: Vec<SampleUnit>,
@@ -94,6 +99,11 @@ pub struct SampleUnit {
     /// Only these appear as DonViXuLy in S1.
     pub handles_dossiers: bool,
     pub officers: Vec<String>,
+    /// The days the unit exists (the registry's `valid_from`, `valid_to`): the dossiers it
+    /// receives, its documents, feedback and initiatives all fall within them.
+    pub valid: Validity,
+    /// The unit that takes over after `valid` ends (a merger), by code.
+    pub successor: Option<String>,
 }
 
 pub struct SampleOptions {
@@ -118,6 +128,8 @@ pub(crate) struct Units<'a> {
     /// Position of each handling unit in `SampleWard::units`.
     pub index: Vec<usize>,
     pub profiles: Vec<Profile>,
+    /// How each handling unit performs among the units working beside it.
+    pub rank: Vec<Rank>,
     /// Relative dossier volume per unit (mean about 1).
     pub volume: Vec<f64>,
     pub procs: Vec<Vec<(usize, u32)>>,
@@ -127,6 +139,11 @@ pub(crate) struct Units<'a> {
 }
 
 impl<'a> Units<'a> {
+    /// Procedures, profiles and ranks are shared out among the units that work side by side:
+    /// those that exist on the first day (of the year) a unit exists. In a year without a
+    /// merger that is every unit; in 2025 Giếng Đáy's units share them until 30/6 and Việt
+    /// Hưng's from 1/7, so the successors take over every procedure and each half-year has
+    /// its best and weakest unit.
     fn new(ward: &'a SampleWard) -> Result<Units<'a>> {
         let index: Vec<usize> = (0..ward.units.len()).filter(|&i| ward.units[i].handles_dossiers).collect();
         if index.is_empty() {
@@ -134,15 +151,41 @@ impl<'a> Units<'a> {
         }
         let handling: Vec<&SampleUnit> = index.iter().map(|&i| &ward.units[i]).collect();
         let n = handling.len();
-        let profiles: Vec<Profile> = (0..n).map(|i| catalog::profile(i, n)).collect();
-        let procs = catalog::assign(&handling);
-        // Units handling busy procedures (certification above all) get more dossiers, damped by
-        // a square root so that a unit with one rare procedure still has enough to be ranked.
-        let pull: Vec<f64> = procs.iter().map(|p| f64::from(p.last().map_or(1, |w| w.1)).sqrt()).collect();
-        let mean = pull.iter().sum::<f64>() / n as f64;
+        let jan1 = chrono::NaiveDate::from_ymd_opt(ward.year, 1, 1).context("year out of range")?;
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let group_of: Vec<usize> = (0..n)
+            .map(|h| {
+                let day = handling[h].valid.from.max(jan1);
+                let members: Vec<usize> = (0..n).filter(|&k| handling[k].valid.contains(day)).collect();
+                groups.iter().position(|g| *g == members).unwrap_or_else(|| {
+                    groups.push(members);
+                    groups.len() - 1
+                })
+            })
+            .collect();
+        let mut profiles = vec![catalog::profile(0, 1); n];
+        let mut rank = vec![Rank::Middle; n];
+        let mut volume = vec![0.0; n];
+        let mut procs = vec![Vec::new(); n];
+        for (g, members) in groups.iter().enumerate() {
+            let together: Vec<&SampleUnit> = members.iter().map(|&k| handling[k]).collect();
+            let m = together.len();
+            let assigned = catalog::assign(&together);
+            // Units handling busy procedures (certification above all) get more dossiers, damped
+            // by a square root so that a unit with one rare procedure still has enough to be ranked.
+            let pull: Vec<f64> = assigned.iter().map(|p| f64::from(p.last().map_or(1, |w| w.1)).sqrt()).collect();
+            let mean = pull.iter().sum::<f64>() / m as f64;
+            for (i, &k) in members.iter().enumerate().filter(|(_, k)| group_of[**k] == g) {
+                profiles[k] = catalog::profile(i, m);
+                rank[k] = catalog::rank(i, m);
+                volume[k] = profiles[k].volume * pull[i] / mean;
+                procs[k].clone_from(&assigned[i]);
+            }
+        }
         Ok(Units {
-            volume: (0..n).map(|i| profiles[i].volume * pull[i] / mean).collect(),
+            volume,
             profiles,
+            rank,
             procs,
             variants: handling.iter().map(|u| spelling_variants(&u.name)).collect(),
             unknown: ["Phòng Tài nguyên và Môi trường TP".to_string(), format!("UBND phường {}", ward.ward_name)],
@@ -155,9 +198,23 @@ impl<'a> Units<'a> {
     fn ranks(&self, ward: &SampleWard) -> Vec<Rank> {
         let mut ranks = vec![Rank::Middle; ward.units.len()];
         for (h, &i) in self.index.iter().enumerate() {
-            ranks[i] = catalog::rank(h, self.index.len());
+            ranks[i] = self.rank[h];
         }
         ranks
+    }
+
+    /// The handling unit that takes handling unit `h`'s dossiers on `day`: `h` while it
+    /// exists, after that its successor's line (None when that line handles no dossiers).
+    pub(crate) fn on(&self, h: usize, day: chrono::NaiveDate) -> Option<usize> {
+        let mut k = h;
+        for _ in 0..=self.handling.len() {
+            if self.handling[k].valid.contains(day) {
+                return Some(k);
+            }
+            let next = self.handling[k].successor.as_deref()?;
+            k = self.handling.iter().position(|u| u.code == next)?;
+        }
+        None
     }
 }
 

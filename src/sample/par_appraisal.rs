@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -113,7 +113,14 @@ pub(crate) fn write_years(
     worsen_until_below(&mut before, total(&now), weakest.unwrap_or(best));
     let mut files = Vec::new();
     for (year, table) in [(ward.year - 1, &before), (ward.year, &now)] {
-        files.push(write_table(rng, cal, ward, ix, &rated, year, table, out_dir)?);
+        // A year's table lists the units that existed in it (the year before a merger has none
+        // of the new units: no table).
+        let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("year out of range")?;
+        let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("year out of range")?;
+        let rows: Vec<usize> = (0..n).filter(|&u| rated[u].0.valid.overlaps(first, last)).collect();
+        if !rows.is_empty() {
+            files.push(write_table(rng, cal, ward, ix, &rated, &rows, year, table, out_dir)?);
+        }
     }
     Ok(files)
 }
@@ -212,6 +219,7 @@ fn write_table(
     ward: &SampleWard,
     ix: &SampleIndices,
     rated: &[(&SampleUnit, Rank)],
+    rows: &[usize],
     year: i32,
     t: &Table,
     out_dir: &Path,
@@ -224,7 +232,8 @@ fn write_table(
     let ws = xlsx::titled_sheet(&mut wb, "Chấm điểm CCHC", [&heading, &title, "(Số liệu mẫu)"], &HEADERS, &WIDTHS)?;
     let working: Vec<u32> = (1..=12).flat_map(|m| cal.month_days(year, m)).filter(|&d| cal.is_working(d)).collect();
     let mut row = FIRST_DATA_ROW;
-    for (u, (unit, _)) in rated.iter().enumerate() {
+    for &u in rows {
+        let unit = rated[u].0;
         for (c, crit) in ix.par_criteria.iter().enumerate() {
             let cell = t[u][c];
             ws.write_number(row, 0, f64::from(row - FIRST_DATA_ROW + 1))?;

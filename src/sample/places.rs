@@ -173,15 +173,17 @@ fn key(name: &str) -> String {
 }
 
 /// Hạ Long's wards other than the sample ward, as (code, "Phường …").
-pub(crate) fn other_ha_long_wards(ward_name: &str) -> Vec<(&'static str, String)> {
-    let own = key(ward_name.trim());
-    HA_LONG_WARDS.iter().filter(|w| key(w.1) != own).map(|w| (w.0, format!("Phường {}", w.1))).collect()
+/// Wards merged into the sample ward (`merged`) are gone from the list too.
+pub(crate) fn other_ha_long_wards(ward_name: &str, merged: &[String]) -> Vec<(&'static str, String)> {
+    let gone: Vec<String> =
+        std::iter::once(ward_name).chain(merged.iter().map(String::as_str)).map(|n| key(n.trim())).collect();
+    HA_LONG_WARDS.iter().filter(|w| !gone.contains(&key(w.1))).map(|w| (w.0, format!("Phường {}", w.1))).collect()
 }
 
 /// Every commune of the province, the sample ward first, in district order.
-pub(crate) fn communes(ward_name: &str) -> Vec<Commune> {
+pub(crate) fn communes(ward_name: &str, merged: &[String]) -> Vec<Commune> {
     let mut out = vec![Commune { code: WARD_CODE.to_string(), name: format!("Phường {ward_name}"), district: 0 }];
-    for (code, name) in other_ha_long_wards(ward_name) {
+    for (code, name) in other_ha_long_wards(ward_name, merged) {
         out.push(Commune { code: code.to_string(), name, district: 0 });
     }
     // Codes after Hạ Long's go up in steps of 3, as the national list's do.

@@ -19,10 +19,13 @@ fn ward() -> SampleWard {
         name: name.into(),
         handles_dossiers: handles,
         officers: officers.iter().map(std::string::ToString::to_string).collect(),
+        valid: crate::validity::Validity::since(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()),
+        successor: None,
     };
     let d = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
     SampleWard {
         ward_name: "Giếng Đáy".into(),
+        merged: Vec::new(),
         agency_code: "H15.50.05.13".into(),
         year: 2024,
         units: vec![

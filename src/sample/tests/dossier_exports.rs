@@ -814,3 +814,129 @@ fn statuses_fees_and_igate_tables_match_the_profiles() {
         }
     }
 }
+
+/// The sample ward in the year of its merger, as `config/units.toml` has it: Giếng Đáy's units
+/// end on 30/6/2025 and name their successors, Việt Hưng's start on 1/7/2025.
+fn merged_ward() -> SampleWard {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let old = Validity::new(d(2019, 1, 1), Some(d(2025, 6, 30)));
+    let new = Validity::since(d(2025, 7, 1));
+    let unit = |code: &str, name: &str, handles: bool, officers: &[&str], valid: Validity, successor: Option<&str>| {
+        SampleUnit {
+            code: code.into(),
+            name: name.into(),
+            handles_dossiers: handles,
+            officers: officers.iter().map(std::string::ToString::to_string).collect(),
+            valid,
+            successor: successor.map(String::from),
+        }
+    };
+    SampleWard {
+        ward_name: "Giếng Đáy".into(),
+        merged: Vec::new(),
+        agency_code: "H15.50.05.13".into(),
+        year: 2025,
+        units: vec![
+            unit("TPHT", "Bộ phận Tư pháp - Hộ tịch", true, &["gd.a", "gd.b"], old, Some("VH.VP")),
+            unit("DCXD", "Bộ phận Địa chính - Xây dựng", true, &["gd.c"], old, Some("VH.KT")),
+            unit("LDTBXH", "Bộ phận Lao động - Thương binh và Xã hội", true, &["gd.d"], old, Some("VH.VHXH")),
+            unit("VPTK", "Bộ phận Văn phòng - Thống kê", false, &["gd.e"], old, Some("VH.VP")),
+            unit("VH.VP", "Văn phòng HĐND và UBND phường Việt Hưng", true, &["vh.a", "vh.b"], new, None),
+            unit("VH.KT", "Phòng Kinh tế, Hạ tầng và Đô thị phường Việt Hưng", true, &["vh.c"], new, None),
+            unit("VH.VHXH", "Phòng Văn hóa - Xã hội phường Việt Hưng", true, &["vh.d"], new, None),
+        ],
+        holidays: [
+            (1, 1),
+            (1, 27),
+            (1, 28),
+            (1, 29),
+            (1, 30),
+            (1, 31),
+            (4, 7),
+            (4, 30),
+            (5, 1),
+            (5, 2),
+            (9, 1),
+            (9, 2),
+        ]
+        .map(|(m, day)| d(2025, m, day))
+        .to_vec(),
+        indices: None,
+    }
+}
+
+/// The registry unit a cell of an export names (spelling variants included), if any.
+fn named<'a>(ward: &'a SampleWard, cell: &str) -> Option<&'a SampleUnit> {
+    let key = |s: &str| s.nfc().collect::<String>().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    ward.units.iter().find(|u| key(&u.name) == key(cell))
+}
+
+#[test]
+fn across_a_merger_every_export_names_the_unit_that_exists_that_day() {
+    let ward = merged_ward();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = SampleOptions {
+        seed: 42,
+        out_dir: dir.path().to_path_buf(),
+        dossiers: None,
+        bench_shape: BenchShape::Flat,
+        per_unit_month: 40,
+    };
+    generate(&ward, &opts).unwrap();
+    let mut seen: BTreeMap<(u32, String), usize> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    // Dossiers: the unit of a received dossier exists on the day it was received.
+    for m in (1..=12).filter(|&m| m != 6 && m != 8) {
+        let path = dir.path().join(format!("ho-so/2025-{m:02}/ho-so-tthc-2025-{m:02}.xlsx"));
+        for r in Excel::read(&path).data() {
+            let (Some(unit), Some(received)) = (named(&ward, &r.text("Đơn vị xử lý")), r.when("Ngày tiếp nhận"))
+            else {
+                continue;
+            };
+            if !unit.valid.contains(received.date()) {
+                wrong.push(format!("{m:02}: {} received {received} by {}", r.text("Mã hồ sơ"), unit.code));
+            }
+            if received.month() == m {
+                *seen.entry((m, unit.code.clone())).or_default() += 1;
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} dossiers name a unit that did not exist: {:#?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
+    // Before the merger the old units take every dossier, after it their successors.
+    for (m, codes) in [(5, ["TPHT", "DCXD", "LDTBXH"]), (10, ["VH.VP", "VH.KT", "VH.VHXH"])] {
+        for code in codes {
+            assert!(seen.get(&(m, code.to_string())).is_some_and(|&n| n >= 10), "{code} in month {m}: {seen:?}");
+        }
+    }
+    // Documents, feedback and initiatives: only the units that exist in the month or on the day.
+    for m in 1..=12 {
+        let bytes = fs::read(dir.path().join(format!("van-ban/2025-{m:02}/van-ban-2025-{m:02}.csv"))).unwrap();
+        let text = WINDOWS_1258.decode(&bytes).0.nfc().collect::<String>();
+        let first = NaiveDate::from_ymd_opt(2025, m, 1).unwrap();
+        for line in text.lines().skip(1) {
+            let cell = match line.strip_prefix('"') {
+                Some(quoted) => quoted.split('"').next().unwrap(),
+                None => line.split(',').next().unwrap(),
+            };
+            let unit = named(&ward, cell).unwrap_or_else(|| panic!("{line}"));
+            assert!(unit.valid.overlaps(first, first + Duration::days(27)), "documents of {} in {m:02}", unit.code);
+        }
+        let rows = sheet(&dir.path().join(format!("pakn/2025-{m:02}/pakn-2025-{m:02}.xlsx")));
+        for r in &rows[5..] {
+            let unit = named(&ward, &r[4]).unwrap();
+            let day = NaiveDateTime::parse_from_str(&r[8], "%d/%m/%Y %H:%M:%S").unwrap().date();
+            assert!(unit.valid.contains(day), "feedback {} about {} on {day}", r[1], unit.code);
+        }
+    }
+    let rows = sheet(&dir.path().join("sang-kien/sang-kien-2025.xlsx"));
+    for r in &rows[5..] {
+        let unit = named(&ward, &r[1]).unwrap();
+        let day = NaiveDate::parse_from_str(&r[4], "%d/%m/%Y").unwrap();
+        assert!(unit.valid.contains(day), "initiative of {} registered on {day}", unit.code);
+    }
+}
