@@ -6,7 +6,7 @@
 //!
 //! | floor | module | entry point |
 //! |---|---|---|
-//! | commands | [`cli`] (one file per command; only `main.rs` imports it) | [`cli::run`] |
+//! | commands | [`cli`] (one file per command, `init/` a folder; only `main.rs` imports it) | [`cli::run`] |
 //! | daemon | [`schedule`] | [`schedule::daemon`]: the same `run` on a cron timer |
 //! | a period's run | [`pipeline`] (strings the stages together) | [`pipeline::run`] = [`pipeline::evaluate`] + publish |
 //! | deliver | [`deliver`] | [`deliver::deliver`] (through [`deliver::Ledger`]) |
@@ -15,7 +15,7 @@
 //! | ingest, score | [`ingest`], [`score`] (pure) | [`ingest::ingest`]; [`score::service_scorecard`], [`score::score_index`], [`score::award_round`] |
 //! | pull | [`pull`] (owns sources and their HTTP state) | [`pull::pull`] |
 //! | store | [`store`] (raw archive, hive-partitioned Parquet, atomic publish) | [`store::Store`] |
-//! | shared values | [`period`], [`dataset`], [`validity`], [`registry`], [`national`], [`outcome`], [`secret`], [`lock`] | — |
+//! | shared values | [`period`], [`dataset`], [`validity`], [`vi`] (Vietnamese numbers and dates), [`registry`], [`national`], [`outcome`], [`secret`], [`lock`] | — |
 //!
 //! [`outcome`] maps failures to exit codes; [`sample`] generates a realistic year of exports
 //! for the sample ward (beside ingest: it writes what ingest reads, and imports only the
