@@ -90,6 +90,7 @@ fn check_reports_every_problem_of_every_file_in_one_run() {
     let settings = break_file(root, "config/thidua.toml", "Asia/Ho_Chi_Minh", "Asia/Hanoi");
     let units = break_file(root, "config/units.toml", "\"b@tiny.example\"", "\"b at tiny\"");
     let glob = break_file(root, "pipelines/monthly.toml", "drop/{period}/*", "drop/{perod}/*");
+    let report = break_file(root, "pipelines/monthly.toml", "bang-diem-{period}.xlsx", "bang-diem-{perid}.xlsx");
     let template =
         break_file(root, "config/templates/awards/chung.toml", "place = \"{ward_short}\"", "place = \"{wardshort}\"");
     std::fs::create_dir_all(root.join("config/facts")).unwrap();
@@ -103,6 +104,7 @@ fn check_reports_every_problem_of_every_file_in_one_run() {
         (format!("config/thidua.toml:{settings}:"), "Asia/Hanoi"),
         (format!("config/units.toml:{units}:"), "b at tiny"),
         (format!("pipelines/monthly.toml:{glob}:"), "{perod}"),
+        (format!("pipelines/monthly.toml:{report}:"), "{perid}"),
         (format!("config/templates/awards/chung.toml:{template}:"), "{wardshort}"),
         ("config/facts/2023.toml:3:".to_string(), "\"ZZ\""),
         ("config/facts/2023.toml:1:".to_string(), "config/holidays/2023.toml"),

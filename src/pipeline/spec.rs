@@ -225,6 +225,9 @@ fn check(
             "report.file_name phải là tên tệp ASCII kết thúc bằng .xlsx, không có thư mục",
         );
     }
+    for (text, problem) in crate::pull::unknown_in("report.file_name", file, crate::period::Period::PLACEHOLDERS) {
+        diag.at_first(src, &spec.report.file_name.span(), &text, problem);
+    }
     let (to, cc) = check_mail(src, spec.mail, diag);
     let indices = check_indices(config, src, &spec.indices, diag);
     let awards = check_awards(config, src, spec.awards.as_ref(), spec.kind, diag);

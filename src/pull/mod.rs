@@ -21,7 +21,7 @@ mod http_spec;
 mod source;
 use crate::store::{Archived, Received, Store};
 pub use http_spec::HttpSpec;
-pub use source::{Location, Source, unknown_placeholders};
+pub use source::{Location, Source, unknown_in, unknown_placeholders};
 
 /// One export as received and archived; ingest reads the archived copy, so what is scored
 /// is exactly what the archive holds.

@@ -45,25 +45,30 @@ pub fn unknown_placeholders(
         templates.extend(h.query.values().map(|q| ("query", q.as_str(), request.as_slice())));
         templates.extend(h.body.as_deref().map(|b| ("body", b, request.as_slice())));
     }
+    templates
+        .into_iter()
+        .flat_map(|(key, template, known)| unknown_in(&format!("nguồn \"{id}\": {key}"), template, known))
+        .collect()
+}
+
+/// The `{name}`s of `template` that are not in `known`, each as (the text, the problem), the
+/// problem starting with `what` ("report.file_name", "nguồn \"x\": glob").
+pub fn unknown_in(what: &str, template: &str, known: &[&str]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (key, template, known) in templates {
-        for name in placeholders(template).filter(|n| !known.contains(n)) {
-            let hint = nearest(name, known).map(|k| format!(" — có phải {{{k}}}?")).unwrap_or_default();
-            let listed: Vec<String> = known.iter().map(|k| format!("{{{k}}}")).collect();
-            out.push((
-                format!("{{{name}}}"),
-                format!(
-                    "nguồn \"{id}\": {key} có {{{name}}}, không phải chỗ giữ chỗ thidua điền{hint} (dùng được: {})",
-                    listed.join(", ")
-                ),
-            ));
-        }
+    for name in placeholders(template).filter(|n| !known.contains(n)) {
+        let hint = nearest(name, known).map(|k| format!(" — có phải {{{k}}}?")).unwrap_or_default();
+        let listed: Vec<String> = known.iter().map(|k| format!("{{{k}}}")).collect();
+        out.push((
+            format!("{{{name}}}"),
+            format!(
+                "{what} có {{{name}}}, không phải chỗ giữ chỗ thidua điền{hint} (dùng được: {})",
+                listed.join(", ")
+            ),
+        ));
     }
     out
 }
 
-/// The names of the `{name}`s of a template (letters, digits, `_`; a JSON body's own braces
-/// hold quotes and are not names).
 fn placeholders(template: &str) -> impl Iterator<Item = &str> {
     template.split('{').skip(1).filter_map(|rest| {
         let name = &rest[..rest.find('}')?];
