@@ -16,6 +16,7 @@ mod http_pull;
 mod httpd;
 mod index_methods;
 mod inspect;
+mod losses;
 mod malformed;
 mod merger;
 mod monthly_fixture;

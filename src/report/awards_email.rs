@@ -50,6 +50,7 @@ pub fn awards_email(r: &AwardsReport<'_>, attachment: &str, documents: &[(String
             "Danh sách đề nghị, lý do từng trường hợp và số liệu báo cáo thành tích trong tệp {attachment}. Các dự thảo \
              văn bản để Văn phòng hoàn thiện, lấy số, trình ký và phát hành trên hệ thống quản lý văn bản."
         )],
+        sender: super::message::ward_office(&r.ward.short_name),
     }
     .render()
 }

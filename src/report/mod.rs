@@ -22,7 +22,7 @@ pub use awards::{AwardsReport, awards_workbook, reason_vi};
 pub use awards_email::awards_email;
 pub use card::{UnitCard, card_email, card_workbook, unit_card};
 pub use documents::{Document, Templates, award_documents};
-pub use losses::lost_points;
+pub use losses::{DTI_INDEX, PAR_INDEX, SERVICE_INDEX, lost_points};
 pub use message::Email;
 pub use monthly_email::monthly_email;
 pub use summary::{Summary, UnitLine, summarise};
