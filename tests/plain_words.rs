@@ -112,8 +112,10 @@ fn internal_codes(dir: &Path) -> BTreeSet<String> {
     codes.extend(
         m.awards.iter().flat_map(|a| std::iter::once(a.id.clone()).chain(a.levels.iter().map(|l| l.code.clone()))),
     );
-    // Codes that are also words a reader writes: the police ("CA") is "Công an" in text.
-    codes.retain(|c| c.len() > 2);
+    // Codes that are also words a reader writes: the police ("CA") is "Công an" in text, and
+    // "MTTQ" is a word of the front's own name ("Ủy ban MTTQ Việt Nam phường …").
+    let named: BTreeSet<&str> = config.registry.units.iter().flat_map(|u| u.name.split_whitespace()).collect();
+    codes.retain(|c| c.len() > 2 && !named.contains(c.as_str()));
     codes
 }
 

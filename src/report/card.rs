@@ -313,3 +313,44 @@ pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Optio
     }
     .render()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_follow_the_index_and_period_and_say_what_was_left_out() {
+        let lost = df![
+            "index" => ["Bộ chỉ số 766", "Bộ chỉ số 766", "Bộ chỉ số 766", "Chỉ số CCHC (PAR)"],
+            "period" => ["Tháng 10/2024", "Tháng 10/2024", "Tháng 10/2024", "Năm 2024"],
+            "criterion" => ["a", "b", "c", "d"],
+            "lost_score" => [5.0, 3.0, 1.5, 2.0],
+            "evidence" => ["", "", "", ""],
+            "action" => ["", "", "", ""],
+        ]
+        .unwrap();
+        let s = sections(&lost, 2);
+        assert_eq!(s.len(), 2, "one section per index and period");
+        assert_eq!((s[0].rows.len(), s[0].more, s[0].total), (2, 1, 9.5));
+        assert_eq!(s[0].rows[0][1], "−5,00", "a loss is shown as one");
+        assert!(s[0].more_line().unwrap().starts_with("Và 1 tiêu chí khác"));
+        let line = UnitLine {
+            rank: 1,
+            code: "U".into(),
+            name: "U".into(),
+            score: 90.5,
+            band: "Xuất sắc".into(),
+            active: 1,
+            late: 0,
+            on_time_rate: None,
+        };
+        assert_eq!(s[0].heading(&line), "Bộ chỉ số 766, tháng 10/2024: mất 9,50 điểm trên thang 100 (100 − 90,50)");
+        assert_eq!(s[1].heading(&line), "Chỉ số CCHC (PAR), năm 2024: mất 2,00 điểm trên thang 100");
+    }
+
+    #[test]
+    fn a_dossier_late_for_its_supplements_says_so_not_zero_days() {
+        assert_eq!(lateness("0", "Chưa kết thúc (bổ sung quá 1 lần)"), "Chưa kết thúc (bổ sung quá 1 lần)");
+        assert_eq!(lateness("4", "Đã kết thúc, trễ hạn"), "trễ 4 ngày làm việc");
+    }
+}

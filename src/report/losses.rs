@@ -322,7 +322,8 @@ fn index_losses(
             LeafOp::Scaled { input_scale } => {
                 (String::new(), x.map(|x| format!("{}/{}", number(x, 2), trim(input_scale))))
             }
-            LeafOp::Points | LeafOp::MinMax => (String::new(), x.map(|x| number(x, 2))),
+            LeafOp::Points => (String::new(), x.map(|x| format!("{}/{} điểm chấm", number(x, 2), trim(c.max_points)))),
+            LeafOp::MinMax => (String::new(), x.map(|x| number(x, 2))),
         };
         let evidence = match (notes.get(&(u.clone(), code.clone())), measured) {
             (Some(note), _) => note.clone(),
@@ -442,4 +443,42 @@ fn strs(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
 
 fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
     Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loss(lost_score: f64) -> Loss {
+        Loss {
+            order: 0,
+            index: SERVICE_INDEX,
+            period: String::new(),
+            unit: "U".into(),
+            area: String::new(),
+            criterion: String::new(),
+            points: 0.0,
+            max_applied: 0.0,
+            lost: 0.0,
+            lost_score,
+            target: String::new(),
+            evidence: String::new(),
+            recover: None,
+        }
+    }
+
+    #[test]
+    fn rounded_losses_add_up_to_what_the_unit_is_short_of() {
+        // Three losses of 1/3 point each: rounded alone they print 0,33 three times (0,99),
+        // but the unit is 1,00 short; the hundredth left over goes to one of them.
+        let mut rows = vec![loss(1.0 / 3.0), loss(1.0 / 3.0), loss(1.0 / 3.0)];
+        round_to_total(&mut rows, 1.0);
+        let cents: Vec<i64> = rows.iter().map(|r| (r.lost_score * 100.0).round() as i64).collect();
+        assert_eq!(cents.iter().sum::<i64>(), 100);
+        assert_eq!(cents.iter().filter(|&&c| c == 34).count(), 1);
+        // When the exact losses do not make the total (a capped parent), each rounds alone.
+        let mut rows = vec![loss(1.234), loss(2.0)];
+        round_to_total(&mut rows, 9.0);
+        assert_eq!(rows.iter().map(|r| r.lost_score).collect::<Vec<_>>(), [1.23, 2.0]);
+    }
 }

@@ -116,7 +116,8 @@ impl Block {
             }
             Block::Table { header, rows } => {
                 let shown: Vec<usize> = (0..header.len()).filter(|&c| !header[c].is_empty()).collect();
-                let line = |cells: Vec<&str>| cells.join(" | ");
+                // Empty trailing cells leave no dangling separator in the text.
+                let line = |cells: Vec<&str>| cells.join(" | ").trim_end().trim_end_matches('|').trim_end().to_string();
                 let _ = writeln!(out, "  {}", line(shown.iter().map(|&c| header[c].as_str()).collect()));
                 for r in rows {
                     let _ =

@@ -19,7 +19,7 @@ fn unit_row(u: &UnitLine) -> Vec<Cell> {
 }
 
 fn ranking(title: &str, units: &[&UnitLine]) -> [Block; 2] {
-    let header = ["Hạng", "Đơn vị", "Điểm (thang 100)", "Xếp loại", "Tỷ lệ đúng hạn (%)", "Hồ sơ trễ hạn (hồ sơ)"];
+    let header = ["Hạng", "Đơn vị", "Điểm (thang 100)", "Xếp loại", "Tỷ lệ đúng hạn", "Hồ sơ trễ hạn (hồ sơ)"];
     [
         Block::Heading(title.to_string()),
         Block::Table { header: header.map(String::from).to_vec(), rows: units.iter().map(|u| unit_row(u)).collect() },
