@@ -192,3 +192,14 @@ fn mails_show_losses_as_losses_under_headers_and_close_with_the_sender() {
         }
     }
 }
+
+#[test]
+fn explain_an_officer_by_login_or_name_says_who_they_are_and_their_late_dossiers() {
+    for who in ["gd.vuthilan", "Vũ Thị Lan"] {
+        let out = explain(who);
+        assert!(out.starts_with("Vũ Thị Lan, Trưởng bộ phận"), "{out}");
+        assert!(!out.contains("gd."), "no login is shown: {out}");
+        assert!(out.contains("hạng ") && out.contains("\nHồ sơ trễ hạn:\n"), "{out}");
+        assert!(!out.contains("trễ 0 ngày"), "{out}");
+    }
+}

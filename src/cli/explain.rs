@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::Utc;
 use polars::prelude::*;
 
@@ -24,15 +24,28 @@ pub(super) fn explain(
 ) -> Result<()> {
     let config = load_config(config_path)?;
     let day = period.last_day();
-    let u = config
-        .registry
-        .resolve(unit, day)
-        .with_context(|| format!("không có đơn vị \"{unit}\" trong danh mục vào ngày {}", day.format("%d/%m/%Y")))
-        .tag(Failure::Config)?;
+    let key = crate::registry::name_key(unit);
+    let officer =
+        config.registry.officers.iter().find(|o| o.id == unit || crate::registry::name_key(&o.name) == key).cloned();
+    let u = match (config.registry.resolve(unit, day), &officer) {
+        (Some(u), _) => Some(u),
+        (None, Some(_)) => None,
+        (None, None) => {
+            return Err(anyhow::anyhow!(
+                "không có đơn vị hay cán bộ \"{unit}\" trong danh mục vào ngày {}",
+                crate::vi::date(day)
+            ))
+            .tag(Failure::Config);
+        }
+    };
     let p = pipeline::load(&config, pipeline_id).tag(Failure::Config)?;
     let now = Utc::now().with_timezone(&config.settings.ward.time_zone);
     let ctx = RunContext { config: &config, period, now, dry_run: true, resend: false };
     let ev = pipeline::evaluate(&p, &ctx)?;
+    let Some(u) = u else {
+        let o = officer.expect("an officer when no unit");
+        return explain_officer(&config.registry, &o, &ev.scorecard, period, out);
+    };
     let units = crate::report::unit_labels(&config.registry)?;
     let lost = crate::report::lost_points(&ev.scorecard, &ev.indices, &ev.method, period, &units)?
         .lazy()
@@ -126,5 +139,54 @@ pub(super) fn explain(
             None => writeln!(out, "  Cộng: −{} điểm.", number(sum, 2))?,
         }
     }
+    Ok(())
+}
+
+/// An officer's month: their dossiers, on time and late, their place among the ward's
+/// officers, and the late dossiers by name — the points themselves are their unit's.
+fn explain_officer(
+    registry: &crate::registry::Registry,
+    o: &crate::registry::Officer,
+    sc: &crate::score::ServiceScorecard,
+    period: Period,
+    out: &mut impl Write,
+) -> Result<()> {
+    let unit = registry.unit(&o.unit).map_or(o.unit.as_str(), |u| u.name.as_str());
+    writeln!(out, "{}, {}, {} — {}", o.name, o.position, unit, period.label_vi())?;
+    let f = &sc.officers;
+    let Some(i) = f.column("officer_id")?.str()?.iter().position(|s| s == Some(o.id.as_str())) else {
+        writeln!(out, "Không có hồ sơ nào do cán bộ xử lý trong kỳ.")?;
+        return Ok(());
+    };
+    let x = |c: &str| f.column(c).ok()?.cast(&DataType::Float64).ok()?.f64().ok()?.get(i);
+    writeln!(
+        out,
+        "Hồ sơ do cán bộ xử lý: {} hồ sơ, {} đúng hạn ({}), {} trễ hạn; hạng {}/{} trong phường theo tỷ lệ đúng hạn.",
+        number(x("active").unwrap_or(0.0), 0),
+        number(x("on_time").unwrap_or(0.0), 0),
+        x("on_time_rate").map_or("—".to_string(), |r| crate::vi::percent(r, 2)),
+        number(x("late").unwrap_or(0.0), 0),
+        x("rank").map_or("—".to_string(), |r| number(r, 0)),
+        f.height()
+    )?;
+    let late = sc.overdue.clone().lazy().filter(col("officer_id").eq(lit(o.id.clone()))).collect()?;
+    let s = |c: &str, k: usize| late.column(c).ok().and_then(|c| c.str().ok()?.get(k).map(str::to_string));
+    let days = |k: usize| late.column("days_late").ok()?.cast(&DataType::Int64).ok()?.i64().ok()?.get(k);
+    if late.height() > 0 {
+        writeln!(out, "\nHồ sơ trễ hạn:")?;
+    }
+    for k in 0..late.height() {
+        let when = crate::report::lateness(
+            &days(k).map_or(String::new(), |d| d.to_string()),
+            &s("state", k).unwrap_or_default(),
+        );
+        writeln!(
+            out,
+            "  {} — {}: {when}",
+            s("dossier_id", k).unwrap_or_default(),
+            s("procedure_name", k).unwrap_or_default()
+        )?;
+    }
+    writeln!(out, "\nĐiểm Bộ chỉ số 766 là của đơn vị: thidua explain \"{unit}\" --period {period}.")?;
     Ok(())
 }

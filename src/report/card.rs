@@ -82,10 +82,12 @@ fn sections(lost: &DataFrame, limit: usize) -> Vec<Section> {
     out
 }
 
-/// "trễ 5 ngày làm việc"; a dossier late for its supplements only says so.
-fn lateness(days: &str, state: &str) -> String {
+/// "trễ 5 ngày làm việc"; a dossier late for its supplements only says so, and one late by
+/// the calendar but by less than a working day says that — never "trễ 0 ngày".
+pub fn lateness(days: &str, state: &str) -> String {
     match days {
-        "" | "0" => state.to_string(),
+        "" | "0" if state.contains("bổ sung") => state.to_string(),
+        "" | "0" => "trễ hạn dưới 1 ngày làm việc".to_string(),
         d => format!("trễ {d} ngày làm việc"),
     }
 }
@@ -352,5 +354,6 @@ mod tests {
     fn a_dossier_late_for_its_supplements_says_so_not_zero_days() {
         assert_eq!(lateness("0", "Chưa kết thúc (bổ sung quá 1 lần)"), "Chưa kết thúc (bổ sung quá 1 lần)");
         assert_eq!(lateness("4", "Đã kết thúc, trễ hạn"), "trễ 4 ngày làm việc");
+        assert_eq!(lateness("0", "Đã kết thúc, trễ hạn"), "trễ hạn dưới 1 ngày làm việc");
     }
 }
