@@ -304,7 +304,18 @@ pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Optio
         .collect();
     if !overdue.is_empty() {
         blocks.push(Block::Heading(format!("Hồ sơ quá hạn ({} hồ sơ)", card.overdue.height())));
-        blocks.push(table(&["Mã hồ sơ", "Thủ tục", "Thời gian trễ"], overdue));
+        blocks.push(Block::Table {
+            header: ["Mã hồ sơ", "Thủ tục", "Thời gian trễ"].map(String::from).to_vec(),
+            rows: overdue
+                .into_iter()
+                .map(|mut r| {
+                    let late = r.pop().unwrap_or_default();
+                    let procedure = r.pop().unwrap_or_default();
+                    let id = r.pop().unwrap_or_default();
+                    vec![Cell::Code(id), Cell::Text(procedure), Cell::Code(late)]
+                })
+                .collect(),
+        });
     }
     Message {
         subject,

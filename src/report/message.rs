@@ -26,6 +26,8 @@ pub(super) enum Cell {
     Text(String),
     /// A figure: right-aligned in HTML so that a column of them reads down.
     Number(String),
+    /// A reference kept on one line (a dossier's number).
+    Code(String),
 }
 
 /// One block of a message body.
@@ -64,6 +66,7 @@ const FOOTER: &str =
 
 const TD: &str =
     "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px;vertical-align:top\"";
+const TD_CODE: &str = "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px;vertical-align:top;white-space:nowrap\"";
 const TD_NUM: &str = "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px;vertical-align:top;text-align:right;white-space:nowrap\"";
 const TH: &str = "style=\"padding:4px 8px;border:1px solid #cccccc;background:#ddebf7;font-family:Arial,sans-serif;font-size:13px;text-align:left\"";
 const TABLE: &str = "<table cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:collapse\">";
@@ -89,7 +92,7 @@ fn spans_html(spans: &[Span]) -> String {
 
 fn cell_text(c: &Cell) -> &str {
     match c {
-        Cell::Text(t) | Cell::Number(t) => t,
+        Cell::Text(t) | Cell::Number(t) | Cell::Code(t) => t,
     }
 }
 
@@ -169,6 +172,9 @@ impl Block {
                             }
                             Cell::Number(t) => {
                                 let _ = write!(out, "<td {TD_NUM}>{}</td>", escape(t));
+                            }
+                            Cell::Code(t) => {
+                                let _ = write!(out, "<td {TD_CODE}>{}</td>", escape(t));
                             }
                         }
                     }
