@@ -103,7 +103,12 @@ pub fn lost_points(
         .with_row_index("row_order", None)
         .join(units.clone().lazy(), [col("unit")], [col("label_code")], JoinArgs::new(JoinType::Left))
         // An index scored for the ward as a whole (the DTI) has a unit the register does not name.
-        .with_column(col("unit_label").fill_null(lit("Toàn phường")))
+        .with_column(
+            when(col("unit_label").is_null().and(col("index").eq(lit(DTI_INDEX))))
+                .then(lit("Toàn phường"))
+                .otherwise(col("unit_label").fill_null(col("unit")))
+                .alias("unit_label"),
+        )
         .sort(["row_order"], Default::default())
         .drop(cols(["row_order"]))
         .collect()
