@@ -17,6 +17,7 @@ mod httpd;
 mod index_methods;
 mod init;
 mod inspect;
+mod losses;
 mod malformed;
 mod merger;
 mod monthly_fixture;

@@ -279,7 +279,13 @@ fn run_monthly(
     let Evaluation { method, ingested, scorecard, indices } = evaluate_with(pipeline, ctx, shared)?;
     let mut watch = crate::stopwatch::Stopwatch::start();
     let dossiers = ingested.table(Dataset::Dossiers).context("không có dữ liệu hồ sơ").tag(Failure::Data)?;
-    let lost = crate::report::lost_points(&scorecard, &indices, &crate::report::unit_labels(&config.registry)?)?;
+    let lost = crate::report::lost_points(
+        &scorecard,
+        &indices,
+        &method,
+        ctx.period,
+        &crate::report::unit_labels(&config.registry)?,
+    )?;
     let history =
         history::year_history(pipeline, config, &shared.store, ctx.period, &scorecard, &method, &shared.procedures)?;
     watch.lap("history (year)");

@@ -2,7 +2,7 @@
 //! proposed at each level, and what the attached workbook and documents hold.
 
 use super::awards::AwardsReport;
-use super::message::{Block, Email, Message};
+use super::message::{Block, Cell, Email, Message};
 use crate::score::{Audience, Outcome};
 
 /// `documents` are the drafted Word documents attached beside the workbook, as (title, file).
@@ -20,13 +20,25 @@ pub fn awards_email(r: &AwardsReport<'_>, attachment: &str, documents: &[(String
         "Kết quả xét theo {} ({}):",
         r.rules.name, r.rules.decision
     ))])];
-    for level in &r.rules.levels {
-        let list: Vec<&&Outcome> = nominated.iter().filter(|o| o.level.as_ref() == Some(&level.code)).collect();
-        if list.is_empty() {
-            continue;
-        }
-        blocks.push(Block::Heading(format!("{} ({}):", level.name, list.len())));
-        blocks.push(Block::List(list.iter().map(|o| format!("{} ({})", o.name, o.audience.label())).collect()));
+    // In the order of the Danh sách: level by level, collectives first, by rank.
+    for (level, audience, list) in super::awards::nominees(r) {
+        blocks.push(Block::Heading(format!("{} — {} ({}):", level.name, audience.label().to_lowercase(), list.len())));
+        let rows = list.iter().enumerate().map(|(i, o)| {
+            let mut row = vec![Cell::Number((i + 1).to_string()), Cell::Text(o.name.clone())];
+            if audience == Audience::Individual {
+                let officer = r.registry.officer(&o.code);
+                let unit = officer.map(|x| x.unit.as_str()).or(o.unit.as_deref());
+                let unit = unit.and_then(|u| r.registry.unit(u)).map_or(String::new(), |u| u.name.clone());
+                row.push(Cell::Text(officer.map_or(String::new(), |x| x.position.clone())));
+                row.push(Cell::Text(unit));
+            }
+            row
+        });
+        let header: &[&str] = match audience {
+            Audience::Collective => &["STT", "Tên tập thể"],
+            Audience::Individual => &["STT", "Họ và tên", "Chức vụ", "Đơn vị"],
+        };
+        blocks.push(Block::Table { header: header.iter().map(|h| (*h).to_string()).collect(), rows: rows.collect() });
     }
     if nominated.is_empty() {
         blocks
@@ -50,6 +62,7 @@ pub fn awards_email(r: &AwardsReport<'_>, attachment: &str, documents: &[(String
             "Danh sách đề nghị, lý do từng trường hợp và số liệu báo cáo thành tích trong tệp {attachment}. Các dự thảo \
              văn bản để Văn phòng hoàn thiện, lấy số, trình ký và phát hành trên hệ thống quản lý văn bản."
         )],
+        sender: super::message::ward_office(&r.ward.short_name),
     }
     .render()
 }

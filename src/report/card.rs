@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use polars::prelude::*;
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::message::{Block, Cell, Email, Message, Span};
 use super::summary::UnitLine;
@@ -31,16 +31,83 @@ pub fn unit_card(
     Ok(UnitCard { line: line.clone(), units_ranked, lost: mine(lost, "unit")?, overdue: mine(overdue, "unit_code")? })
 }
 
+/// The losses of one index in one period, as the card and the e-mail show them.
+struct Section {
+    index: String,
+    period: String,
+    /// (criterion, "−5,68", evidence, what recovers it)
+    rows: Vec<[String; 4]>,
+    /// Criteria left out of `rows`.
+    more: usize,
+    total: f64,
+}
+
+impl Section {
+    /// "Bộ chỉ số 766, tháng 10/2024: mất 16,56 điểm trên thang 100 (100 − 83,44)".
+    fn heading(&self, l: &UnitLine) -> String {
+        let scale = if self.index == super::losses::DTI_INDEX { "trên 1.000 điểm" } else { "trên thang 100" };
+        let why = if self.index == super::losses::SERVICE_INDEX {
+            format!(" (100 − {})", number(l.score, 2))
+        } else {
+            String::new()
+        };
+        format!("{}, {}: mất {} điểm {scale}{why}", self.index, self.period.to_lowercase(), number(self.total, 2))
+    }
+
+    fn more_line(&self) -> Option<String> {
+        (self.more > 0).then(|| format!("Và {} tiêu chí khác (xem trang \"Điểm bị mất\" của tệp đính kèm).", self.more))
+    }
+}
+
+/// The card's losses, one section per index and period, the largest `limit` of each.
+fn sections(lost: &DataFrame, limit: usize) -> Vec<Section> {
+    let s = |c: &str, i: usize| {
+        lost.column(c).ok().and_then(|c| c.str().ok()?.get(i).map(str::to_string)).unwrap_or_default()
+    };
+    let x = |i: usize| lost.column("lost_score").ok().and_then(|c| c.f64().ok()?.get(i)).unwrap_or(0.0);
+    let mut out: Vec<Section> = Vec::new();
+    for i in 0..lost.height() {
+        let (index, period) = (s("index", i), s("period", i));
+        if out.last().is_none_or(|sec| sec.index != index || sec.period != period) {
+            out.push(Section { index, period, rows: Vec::new(), more: 0, total: 0.0 });
+        }
+        let sec = out.last_mut().expect("pushed");
+        sec.total += x(i);
+        if sec.rows.len() < limit {
+            sec.rows.push([s("criterion", i), format!("−{}", number(x(i), 2)), s("evidence", i), s("action", i)]);
+        } else {
+            sec.more += 1;
+        }
+    }
+    out
+}
+
+/// "trễ 5 ngày làm việc"; a dossier late for its supplements only says so, and one late by
+/// the calendar but by less than a working day says that — never "trễ 0 ngày".
+pub fn lateness(days: &str, state: &str) -> String {
+    match days {
+        "" | "0" if state.contains("bổ sung") => state.to_string(),
+        "" | "0" => "trễ hạn dưới 1 ngày làm việc".to_string(),
+        d => format!("trễ {d} ngày làm việc"),
+    }
+}
+
 /// The one-page card on a sheet: header, figures against their targets, the points lost
-/// (largest first, with evidence), the overdue dossiers; set up for one A4 page.
+/// per index (largest first, with evidence and what recovers them), the overdue dossiers;
+/// set up for one A4 page.
 pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Period, f: &Formats) -> Result<()> {
     let l = &card.line;
-    let cell =
-        Format::new().set_font_name("Times New Roman").set_font_size(11).set_border(FormatBorder::Thin).set_text_wrap();
+    let cell = Format::new()
+        .set_font_name("Times New Roman")
+        .set_font_size(11)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let head = cell.clone().set_bold().set_background_color(0xDDEBF7);
     let good = cell.clone().set_font_color(0x2E7D32).set_bold();
     let bad = cell.clone().set_font_color(0xC62828).set_bold();
-    for (col, w) in [(0u16, 40.0), (1, 14.0), (2, 14.0), (3, 12.0)] {
+    let widths = [(0u16, 36.0), (1, 12.0), (2, 14.0), (3, 30.0)];
+    for (col, w) in widths {
         ws.set_column_width(col, w)?;
     }
     ws.merge_range(
@@ -67,8 +134,8 @@ pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period
     let figures: [(&str, String, &str, Option<bool>); 4] = [
         ("Điểm Bộ chỉ số 766 (thang 100)", number(l.score, 2), "≥ 90", Some(l.score >= 90.0)),
         ("Tỷ lệ hồ sơ đúng hạn", percent(l.on_time_rate), "100%", Some(on_time_met)),
-        ("Số hồ sơ trễ hạn", l.late.to_string(), "0", Some(on_time_met)),
-        ("Số hồ sơ trong kỳ", l.active.to_string(), "", None),
+        ("Số hồ sơ trễ hạn", number(l.late as f64, 0), "0", Some(on_time_met)),
+        ("Số hồ sơ trong kỳ", number(l.active as f64, 0), "", None),
     ];
     for (label, value, target, met) in figures {
         row += 1;
@@ -81,48 +148,88 @@ pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period
             None => ws.write_blank(row, 3, &cell)?,
         };
     }
-    row += 2;
-    ws.merge_range(row, 0, row, 3, "Điểm bị mất (lớn nhất trước) và căn cứ", &head)?;
-    for r in rows(&card.lost, &["criterion", "lost", "evidence"], 10) {
+    for sec in sections(&card.lost, 8) {
+        row += 2;
+        ws.merge_range(row, 0, row, 3, &sec.heading(l), &head)?;
         row += 1;
-        fit_row(ws, row, &[(&r[0], 40.0), (&r[2], 26.0)], 15.0)?;
-        ws.write_string_with_format(row, 0, &r[0], &cell)?;
-        ws.write_string_with_format(row, 1, format!("−{}", r[1]), &bad)?;
-        ws.merge_range(row, 2, row, 3, &r[2], &cell)?;
+        for (c, h) in ["Tiêu chí", "Điểm bị mất"].iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, *h, &head)?;
+        }
+        ws.merge_range(row, 2, row, 3, "Căn cứ và cách lấy lại điểm", &head)?;
+        for r in &sec.rows {
+            row += 1;
+            let why = if r[3].is_empty() { r[2].clone() } else { format!("{}\n{}", r[2], r[3]) };
+            fit_row(ws, row, &[(&r[0], 36.0), (&why, 44.0)], 15.0)?;
+            ws.write_string_with_format(row, 0, &r[0], &cell)?;
+            ws.write_string_with_format(row, 1, &r[1], &bad)?;
+            ws.merge_range(row, 2, row, 3, &why, &cell)?;
+        }
+        if let Some(more) = sec.more_line() {
+            row += 1;
+            ws.merge_range(row, 0, row, 3, &more, &cell)?;
+        }
     }
     row += 2;
     ws.merge_range(row, 0, row, 3, &format!("Hồ sơ quá hạn ({})", card.overdue.height()), &head)?;
-    for r in rows(&card.overdue, &["dossier_id", "procedure_name", "days_late"], 12) {
+    if card.overdue.height() == 0 {
         row += 1;
-        fit_row(ws, row, &[(&format!("{} — {}", r[0], r[1]), 40.0)], 15.0)?;
+        ws.merge_range(row, 0, row, 3, "Không có hồ sơ quá hạn.", &cell)?;
+    }
+    for r in rows(&card.overdue, &["dossier_id", "procedure_name", "days_late", "state"], 12) {
+        row += 1;
+        fit_row(ws, row, &[(&format!("{} — {}", r[0], r[1]), 36.0)], 15.0)?;
         ws.write_string_with_format(row, 0, format!("{} — {}", r[0], r[1]), &cell)?;
-        ws.merge_range(row, 1, row, 3, &format!("trễ {} ngày làm việc", r[2]), &cell)?;
+        ws.merge_range(row, 1, row, 3, &lateness(&r[2], &r[3]), &cell)?;
     }
     ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 1).set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
     Ok(())
 }
 
+/// The card's workbook: the card, then every lost point and every overdue dossier, each
+/// sheet titled with the unit and the month.
 pub fn card_workbook(card: &UnitCard, ward: &str, period: Period) -> Result<Vec<u8>> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     card_sheet(wb.add_worksheet().set_name("Thẻ đơn vị")?, card, ward, period, &f)?;
+    let title = |ws: &mut Worksheet, what: &str| -> Result<u32> {
+        ws.write_string_with_format(
+            0,
+            0,
+            format!(
+                "{} — {} — {} {}",
+                ward.to_uppercase(),
+                what,
+                card.line.name.to_uppercase(),
+                period.label_vi().to_uppercase()
+            ),
+            &f.title,
+        )?;
+        Ok(2)
+    };
     let ws = wb.add_worksheet().set_name("Điểm bị mất")?;
-    write_table(ws, 0, &card.lost, &super::losses::lost_columns(), &f)?;
+    let row = title(ws, "ĐIỂM BỊ MẤT")?;
+    ws.write_string_with_format(row - 1, 0, super::losses::SCALE_NOTE, &f.note)?;
+    write_table(ws, row, &card.lost, &super::losses::lost_columns(), &f)?;
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     let ws = wb.add_worksheet().set_name("Hồ sơ quá hạn")?;
-    write_table(
-        ws,
-        0,
-        &card.overdue,
-        &[
-            c("Mã hồ sơ", "dossier_id", Kind::Text, 26.0),
-            c("Tên thủ tục", "procedure_name", Kind::Text, 40.0),
-            c("Cán bộ xử lý", "officer_id", Kind::Text, 18.0),
+    let row = title(ws, "HỒ SƠ QUÁ HẠN")?;
+    if card.overdue.height() == 0 {
+        ws.write_string_with_format(row, 0, "Không có hồ sơ quá hạn trong kỳ.", &f.note)?;
+    } else {
+        let mut cols =
+            vec![c("Mã hồ sơ", "dossier_id", Kind::Text, 26.0), c("Tên thủ tục", "procedure_name", Kind::Text, 40.0)];
+        // Officers by name when the list carries them; a login is not for readers.
+        if card.overdue.schema().contains("officer_name") {
+            cols.push(c("Cán bộ xử lý", "officer_name", Kind::Text, 22.0));
+        }
+        cols.extend([
             c("Ngày hẹn trả", "due_at", Kind::DateTime, 16.0),
             c("Tình trạng", "state", Kind::Text, 24.0),
             c("Số ngày làm việc trễ", "days_late", Kind::Int, 10.0),
-        ],
-        &f,
-    )?;
+        ]);
+        write_table(ws, row, &card.overdue, &cols, &f)?;
+    }
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     Ok(wb.save_to_buffer()?)
 }
 
@@ -157,7 +264,15 @@ pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Optio
         head.map_or_else(|| format!("Kính gửi Thủ trưởng {},", l.name), |h| format!("Kính gửi đồng chí {h},"));
     let table = |header: &[&str], rows: Vec<Vec<String>>| Block::Table {
         header: header.iter().map(|h| (*h).to_string()).collect(),
-        rows: rows.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .enumerate()
+                    .map(|(i, t)| if i == 1 && t.starts_with('−') { Cell::Number(t) } else { Cell::Text(t) })
+                    .collect()
+            })
+            .collect(),
     };
     let mut blocks = vec![Block::Para(vec![
         Span::Text("Kết quả giải quyết TTHC ".into()),
@@ -166,17 +281,90 @@ pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Optio
         Span::Bold(format!("{} điểm", number(l.score, 2))),
         Span::Text(format!(" ({}), hạng ", l.band)),
         Span::Bold(format!("{}/{}", l.rank, card.units_ranked)),
-        Span::Text(format!("; {} hồ sơ, đúng hạn {}, {} hồ sơ trễ hạn.", l.active, percent(l.on_time_rate), l.late)),
+        Span::Text(format!(
+            "; {} hồ sơ, đúng hạn {}, {} hồ sơ trễ hạn.",
+            number(l.active as f64, 0),
+            percent(l.on_time_rate),
+            number(l.late as f64, 0)
+        )),
     ])];
-    let lost = rows(&card.lost, &["criterion", "lost", "evidence"], 10);
-    if !lost.is_empty() {
-        blocks.push(Block::Heading("Điểm bị mất (lớn nhất trước)".into()));
-        blocks.push(table(&["Tiêu chí", "Điểm bị mất", "Căn cứ"], lost));
+    for sec in sections(&card.lost, 8) {
+        blocks.push(Block::Heading(sec.heading(l)));
+        blocks.push(table(
+            &["Tiêu chí", "Điểm bị mất", "Căn cứ", "Cách lấy lại điểm"],
+            sec.rows.iter().map(|r| r.to_vec()).collect(),
+        ));
+        if let Some(more) = sec.more_line() {
+            blocks.push(Block::Para(vec![Span::Text(more)]));
+        }
     }
-    let overdue = rows(&card.overdue, &["dossier_id", "procedure_name", "days_late"], 20);
+    let overdue: Vec<Vec<String>> = rows(&card.overdue, &["dossier_id", "procedure_name", "days_late", "state"], 20)
+        .into_iter()
+        .map(|r| vec![r[0].clone(), r[1].clone(), lateness(&r[2], &r[3])])
+        .collect();
     if !overdue.is_empty() {
-        blocks.push(Block::Heading("Hồ sơ quá hạn".into()));
-        blocks.push(table(&["Mã hồ sơ", "Thủ tục", "Số ngày làm việc trễ"], overdue));
+        blocks.push(Block::Heading(format!("Hồ sơ quá hạn ({} hồ sơ)", card.overdue.height())));
+        blocks.push(Block::Table {
+            header: ["Mã hồ sơ", "Thủ tục", "Thời gian trễ"].map(String::from).to_vec(),
+            rows: overdue
+                .into_iter()
+                .map(|mut r| {
+                    let late = r.pop().unwrap_or_default();
+                    let procedure = r.pop().unwrap_or_default();
+                    let id = r.pop().unwrap_or_default();
+                    vec![Cell::Code(id), Cell::Text(procedure), Cell::Code(late)]
+                })
+                .collect(),
+        });
     }
-    Message { subject, greeting, blocks, closing: vec![format!("Chi tiết trong tệp đính kèm {attachment}.")] }.render()
+    Message {
+        subject,
+        greeting,
+        blocks,
+        closing: vec![format!("Chi tiết trong tệp đính kèm {attachment}.")],
+        sender: super::message::ward_office(ward_short),
+    }
+    .render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_follow_the_index_and_period_and_say_what_was_left_out() {
+        let lost = df![
+            "index" => ["Bộ chỉ số 766", "Bộ chỉ số 766", "Bộ chỉ số 766", "Chỉ số CCHC (PAR)"],
+            "period" => ["Tháng 10/2024", "Tháng 10/2024", "Tháng 10/2024", "Năm 2024"],
+            "criterion" => ["a", "b", "c", "d"],
+            "lost_score" => [5.0, 3.0, 1.5, 2.0],
+            "evidence" => ["", "", "", ""],
+            "action" => ["", "", "", ""],
+        ]
+        .unwrap();
+        let s = sections(&lost, 2);
+        assert_eq!(s.len(), 2, "one section per index and period");
+        assert_eq!((s[0].rows.len(), s[0].more, s[0].total), (2, 1, 9.5));
+        assert_eq!(s[0].rows[0][1], "−5,00", "a loss is shown as one");
+        assert!(s[0].more_line().unwrap().starts_with("Và 1 tiêu chí khác"));
+        let line = UnitLine {
+            rank: 1,
+            code: "U".into(),
+            name: "U".into(),
+            score: 90.5,
+            band: "Xuất sắc".into(),
+            active: 1,
+            late: 0,
+            on_time_rate: None,
+        };
+        assert_eq!(s[0].heading(&line), "Bộ chỉ số 766, tháng 10/2024: mất 9,50 điểm trên thang 100 (100 − 90,50)");
+        assert_eq!(s[1].heading(&line), "Chỉ số CCHC (PAR), năm 2024: mất 2,00 điểm trên thang 100");
+    }
+
+    #[test]
+    fn a_dossier_late_for_its_supplements_says_so_not_zero_days() {
+        assert_eq!(lateness("0", "Chưa kết thúc (bổ sung quá 1 lần)"), "Chưa kết thúc (bổ sung quá 1 lần)");
+        assert_eq!(lateness("4", "Đã kết thúc, trễ hạn"), "trễ 4 ngày làm việc");
+        assert_eq!(lateness("0", "Đã kết thúc, trễ hạn"), "trễ hạn dưới 1 ngày làm việc");
+    }
 }

@@ -24,11 +24,10 @@ pub(super) enum Span {
 /// A table cell.
 pub(super) enum Cell {
     Text(String),
-    /// A bar of `width` pixels in `colour` (HTML only: the text shows nothing).
-    Bar {
-        width: u32,
-        colour: &'static str,
-    },
+    /// A figure: right-aligned in HTML so that a column of them reads down.
+    Number(String),
+    /// A reference kept on one line (a dossier's number).
+    Code(String),
 }
 
 /// One block of a message body.
@@ -51,11 +50,24 @@ pub(super) struct Message {
     pub subject: String,
     pub greeting: String,
     pub blocks: Vec<Block>,
-    /// The closing lines (the attachment, the sender).
+    /// The closing lines (the attachment, what to do next).
     pub closing: Vec<String>,
+    /// Who sends it, signed under "Trân trọng," ("Văn phòng UBND phường Giếng Đáy").
+    pub sender: Vec<String>,
 }
 
-const TD: &str = "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px\"";
+/// The sender's block of every message from the ward office.
+pub(super) fn ward_office(ward_short: &str) -> Vec<String> {
+    vec![format!("Văn phòng UBND phường {ward_short}"), "Bộ phận Văn phòng - Thống kê".to_string()]
+}
+
+const FOOTER: &str =
+    "Thư do hệ thống lập tự động từ số liệu của phường; mọi trao đổi xin gửi Bộ phận Văn phòng - Thống kê.";
+
+const TD: &str =
+    "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px;vertical-align:top\"";
+const TD_CODE: &str = "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px;vertical-align:top;white-space:nowrap\"";
+const TD_NUM: &str = "style=\"padding:4px 8px;border:1px solid #cccccc;font-family:Arial,sans-serif;font-size:13px;vertical-align:top;text-align:right;white-space:nowrap\"";
 const TH: &str = "style=\"padding:4px 8px;border:1px solid #cccccc;background:#ddebf7;font-family:Arial,sans-serif;font-size:13px;text-align:left\"";
 const TABLE: &str = "<table cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:collapse\">";
 
@@ -80,8 +92,7 @@ fn spans_html(spans: &[Span]) -> String {
 
 fn cell_text(c: &Cell) -> &str {
     match c {
-        Cell::Text(t) => t,
-        Cell::Bar { .. } => "",
+        Cell::Text(t) | Cell::Number(t) | Cell::Code(t) => t,
     }
 }
 
@@ -108,7 +119,8 @@ impl Block {
             }
             Block::Table { header, rows } => {
                 let shown: Vec<usize> = (0..header.len()).filter(|&c| !header[c].is_empty()).collect();
-                let line = |cells: Vec<&str>| cells.join(" | ");
+                // Empty trailing cells leave no dangling separator in the text.
+                let line = |cells: Vec<&str>| cells.join(" | ").trim_end().trim_end_matches('|').trim_end().to_string();
                 let _ = writeln!(out, "  {}", line(shown.iter().map(|&c| header[c].as_str()).collect()));
                 for r in rows {
                     let _ =
@@ -158,11 +170,11 @@ impl Block {
                             Cell::Text(t) => {
                                 let _ = write!(out, "<td {TD}>{}</td>", escape(t));
                             }
-                            Cell::Bar { width, colour } => {
-                                let _ = write!(
-                                    out,
-                                    "<td {TD}><table cellpadding=\"0\" cellspacing=\"0\"><tr><td width=\"{width}\" height=\"10\" style=\"background:{colour};width:{width}px;height:10px;font-size:1px;line-height:1px\">&nbsp;</td></tr></table></td>"
-                                );
+                            Cell::Number(t) => {
+                                let _ = write!(out, "<td {TD_NUM}>{}</td>", escape(t));
+                            }
+                            Cell::Code(t) => {
+                                let _ = write!(out, "<td {TD_CODE}>{}</td>", escape(t));
                             }
                         }
                     }
@@ -191,13 +203,15 @@ impl Message {
             b.html(&mut html);
         }
         text.push_str(&self.closing.join("\n"));
-        text.push_str("\n\n-- \nThư tự động từ thidua. Vui lòng không trả lời thư này.\n");
+        text.push_str("\n\nTrân trọng,\n");
+        text.push_str(&self.sender.join("\n"));
+        text.push_str(&format!("\n\n-- \n{FOOTER}\n"));
         for line in &self.closing {
             let _ = write!(html, "<p>{}</p>", escape(line));
         }
-        html.push_str(
-            "<p style=\"color:#777777;font-size:12px\">Thư tự động từ thidua. Vui lòng không trả lời thư này.</p></body></html>",
-        );
+        let sender: Vec<String> = self.sender.iter().map(|l| escape(l)).collect();
+        let _ = write!(html, "<p>Trân trọng,<br><b>{}</b></p>", sender.join("<br>"));
+        let _ = write!(html, "<p style=\"color:#777777;font-size:12px\">{}</p></body></html>", escape(FOOTER));
         Email { subject: self.subject.clone(), text, html }
     }
 }
@@ -215,16 +229,13 @@ mod tests {
                 Block::Para(vec![Span::Text("Điểm ".into()), Span::Bold("90,18".into())]),
                 Block::Facts(vec![("Hồ sơ".into(), "425".into())]),
                 Block::Table {
-                    header: vec!["Hạng".into(), "Đơn vị".into(), String::new()],
-                    rows: vec![vec![
-                        Cell::Text("1".into()),
-                        Cell::Text("<script>".into()),
-                        Cell::Bar { width: 9, colour: "#2e7d32" },
-                    ]],
+                    header: vec!["Hạng".into(), "Đơn vị".into()],
+                    rows: vec![vec![Cell::Number("1".into()), Cell::Text("<script>".into())]],
                 },
                 Block::Warning("chưa có tệp".into()),
             ],
             closing: vec!["Chi tiết trong tệp đính kèm a.xlsx.".into()],
+            sender: ward_office("Giếng Đáy"),
         };
         let e = m.render();
         for words in ["Kính gửi Chủ tịch,", "90,18", "Hồ sơ", "425", "Hạng", "chưa có tệp", "a.xlsx"] {
@@ -232,5 +243,9 @@ mod tests {
         }
         assert!(e.html.contains("&lt;script&gt;") && !e.html.contains("<script>"));
         assert!(e.text.contains("- Hồ sơ: 425") && e.text.contains("  1 | <script>"));
+        for closing in ["Trân trọng,", "Văn phòng UBND phường Giếng Đáy", "Bộ phận Văn phòng - Thống kê"]
+        {
+            assert!(e.text.contains(closing) && e.html.contains(closing), "{closing}");
+        }
     }
 }

@@ -7,32 +7,19 @@ use super::summary::{Summary, UnitLine};
 use super::text::{number, percent};
 use crate::period::Period;
 
-fn bar(score: f64) -> Cell {
-    let width = (score.clamp(0.0, 100.0) * 1.5).round() as u32;
-    let colour = if score >= 90.0 {
-        "#2e7d32"
-    } else if score >= 70.0 {
-        "#f9a825"
-    } else {
-        "#c62828"
-    };
-    Cell::Bar { width, colour }
-}
-
 fn unit_row(u: &UnitLine) -> Vec<Cell> {
     vec![
-        Cell::Text(u.rank.to_string()),
+        Cell::Number(u.rank.to_string()),
         Cell::Text(u.name.clone()),
-        Cell::Text(number(u.score, 2)),
+        Cell::Number(number(u.score, 2)),
         Cell::Text(u.band.clone()),
-        Cell::Text(percent(u.on_time_rate)),
-        Cell::Text(u.late.to_string()),
-        bar(u.score),
+        Cell::Number(percent(u.on_time_rate)),
+        Cell::Number(number(u.late as f64, 0)),
     ]
 }
 
 fn ranking(title: &str, units: &[&UnitLine]) -> [Block; 2] {
-    let header = ["Hạng", "Đơn vị", "Điểm (thang 100)", "Xếp loại", "Tỷ lệ đúng hạn", "Hồ sơ trễ hạn", ""];
+    let header = ["Hạng", "Đơn vị", "Điểm (thang 100)", "Xếp loại", "Tỷ lệ đúng hạn", "Hồ sơ trễ hạn (hồ sơ)"];
     [
         Block::Heading(title.to_string()),
         Block::Table { header: header.map(String::from).to_vec(), rows: units.iter().map(|u| unit_row(u)).collect() },
@@ -51,9 +38,16 @@ pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: 
     let weakest: Vec<&UnitLine> = s.units.iter().rev().take(3).filter(|u| !best.contains(u)).collect();
     let mut facts = vec![
         ("Điểm toàn phường".to_string(), format!("{score} / 100 ({band})")),
-        ("Hồ sơ trong kỳ".to_string(), s.active.to_string()),
+        ("Hồ sơ trong kỳ".to_string(), format!("{} hồ sơ", number(s.active as f64, 0))),
         ("Tỷ lệ đúng hạn".to_string(), percent(s.on_time_rate)),
-        ("Hồ sơ trễ hạn".to_string(), format!("{} (chưa kết thúc, đã quá hạn: {})", s.late, s.overdue_open)),
+        (
+            "Hồ sơ trễ hạn".to_string(),
+            format!(
+                "{} hồ sơ (chưa kết thúc, đã quá hạn: {} hồ sơ)",
+                number(s.late as f64, 0),
+                number(s.overdue_open as f64, 0)
+            ),
+        ),
         ("Tỷ lệ hồ sơ trực tuyến".to_string(), percent(s.online_rate)),
     ];
     if let Some(rank) = &s.province_rank {
@@ -69,17 +63,25 @@ pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: 
     ];
     blocks.extend(ranking("Đơn vị dẫn đầu", &best));
     if !weakest.is_empty() {
-        blocks.extend(ranking("Đơn vị cần cải thiện", &weakest));
+        blocks.extend(ranking("Đơn vị xếp cuối", &weakest));
     }
     if !s.below_target.is_empty() {
         let cited = s.targets_cited.as_ref().map_or(String::new(), |c| format!(" ({c})"));
         blocks.push(Block::Heading(format!("Đơn vị chưa đạt chỉ tiêu{cited}:")));
-        blocks.push(Block::List(s.below_target.iter().map(|(u, t)| format!("{u}: {}", t.join("; "))).collect()));
+        blocks.push(Block::Table {
+            header: ["Đơn vị", "Số chỉ tiêu chưa đạt", "Chỉ tiêu chưa đạt"].map(String::from).to_vec(),
+            rows: s
+                .below_target
+                .iter()
+                .map(|(u, t)| vec![Cell::Text(u.clone()), Cell::Number(t.len().to_string()), Cell::Text(t.join("; "))])
+                .collect(),
+        });
     }
     if s.findings > 0 {
         blocks.push(Block::Para(vec![Span::Text(format!(
             "Kiểm tra dữ liệu: {} vấn đề, {} dòng bị loại (xem trang \"Chất lượng dữ liệu\").",
-            s.findings, s.rejected_rows
+            number(s.findings as f64, 0),
+            number(s.rejected_rows as f64, 0)
         ))]));
     }
     Message {
@@ -87,6 +89,7 @@ pub fn monthly_email(ward_short: &str, period: Period, s: &Summary, attachment: 
         greeting: format!("Kính gửi Lãnh đạo UBND phường {ward_short},"),
         blocks,
         closing: vec![format!("Chi tiết trong tệp đính kèm {attachment}.")],
+        sender: super::message::ward_office(ward_short),
     }
     .render()
 }

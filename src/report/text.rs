@@ -17,13 +17,14 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// "87,50": Vietnamese decimal comma.
+/// "87,50", "1.149": Vietnamese decimal comma and thousands dots (one formatter: [`crate::vi`]).
 pub fn number(x: f64, decimals: usize) -> String {
-    format!("{x:.decimals$}").replace('.', ",")
+    crate::vi::number(x, decimals)
 }
 
+/// "88,81%" for a share of 0.8881; "—" when there is nothing to measure.
 pub fn percent(x: Option<f64>) -> String {
-    x.map_or_else(|| "—".to_string(), |x| format!("{}%", number(x * 100.0, 1)))
+    x.map_or_else(|| "—".to_string(), |x| crate::vi::percent(x, 2))
 }
 
 #[cfg(test)]
@@ -34,6 +35,8 @@ mod tests {
     fn escapes_and_formats() {
         assert_eq!(escape("<b>\"A&B\"</b>"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
         assert_eq!(number(87.5, 2), "87,50");
-        assert_eq!(percent(Some(0.975)), "97,5%");
+        assert_eq!(number(1149.0, 0), "1.149");
+        assert_eq!(percent(Some(0.8881)), "88,81%");
+        assert_eq!(percent(None), "—");
     }
 }
