@@ -27,3 +27,4 @@ mod report_charts;
 mod secrets;
 mod smtp;
 mod store_hive;
+mod workbook_print;
