@@ -260,8 +260,9 @@ pub(super) fn add_charts(
     }
 
     if share.height() > 0 {
-        let mut col = Chart::new_column();
-        dress(&mut col, "Tỷ lệ chỉ tiêu kế hoạch mỗi đơn vị đạt", "Đơn vị", "Tỷ lệ chỉ tiêu đạt");
+        // Bars, not columns: the units' names read across, not slanted.
+        let mut col = Chart::new_bar();
+        dress(&mut col, "Tỷ lệ chỉ tiêu kế hoạch mỗi đơn vị đạt", "Tỷ lệ chỉ tiêu đạt", "Đơn vị");
         col.set_width(380).set_height(330);
         let (first, last) = (share_header + 1, share_last);
         col.add_series()
@@ -269,13 +270,16 @@ pub(super) fn add_charts(
             .set_categories(("Biểu đồ", first, 0, last, 0))
             .set_values(("Biểu đồ", first, 1, last, 1))
             .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%").set_font(&font(10.0)));
-        col.y_axis().set_min(0).set_max(1).set_major_unit(0.25).set_num_format("0%");
+        col.y_axis().set_reverse();
+        col.x_axis().set_min(0).set_max(1).set_major_unit(0.25).set_num_format("0%");
         col.legend().set_hidden();
         ws.insert_chart_with_offset(3, 0, &col, 530, 0)?;
     }
     // Two pages, at 100 %: the charts are drawn at the size their fonts were chosen for.
     ws.set_freeze_panes(0, 0)?;
     ws.set_page_breaks(&[page_two])?;
+    // The sheet's title on page 2 too (not the share table's header).
+    ws.set_repeat_rows(0, 1)?;
     ws.set_print_area(0, 0, page_two + 24, 9)?;
     ws.set_print_scale(100);
     Ok(())

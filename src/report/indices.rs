@@ -224,8 +224,9 @@ pub(super) fn add_plan_targets_sheet(
         .with_column(col("unit_label").fill_null(col("officer_name")).fill_null(col("scope")))
         .collect()?;
     // "≥ 1" of a share is "≥ 100%", "≥ 0.1" is "≥ 10%"; a count is written the Vietnamese way.
-    let shares =
-        df.column("target_name")?.str()?.iter().map(|t| t.is_some_and(|t| t.contains('%'))).collect::<Vec<_>>();
+    // A share: the plan words it with "%" and no unit's figure is above 1 (t04 counts the
+    // dossiers paid online, "≥ 1" of them, although its text says "100% cơ quan").
+    let shares = target_is_share(&df)?;
     let expected: Vec<Option<String>> =
         df.column("expected")?.str()?.iter().zip(&shares).map(|(e, share)| e.map(|e| expected_vi(e, *share))).collect();
     let codes: Vec<(String, String)> = {
@@ -245,20 +246,34 @@ pub(super) fn add_plan_targets_sheet(
     df.with_column(Column::new("expected".into(), expected))?;
     df.with_column(Column::new("note".into(), notes))?;
     let cols = [
-        c("Chỉ tiêu", "target_name", Kind::Text, 40.0),
-        c("Căn cứ", "plan_ref", Kind::Text, 18.0),
-        c("Đối tượng", "unit_label", Kind::Text, 24.0),
-        c("Cách đo", "measure", Kind::Text, 9.0),
+        c("Chỉ tiêu", "target_name", Kind::Text, 36.0),
+        c("Căn cứ", "plan_ref", Kind::Text, 24.0),
+        c("Đối tượng", "unit_label", Kind::Text, 22.0),
+        c("Cách đo", "measure", Kind::Text, 8.0),
         c("Thực hiện (tỷ lệ)", "actual_rate", Kind::Rate, 10.0),
         c("Thực hiện (số)", "actual_count", Kind::Int, 9.0),
         c("Yêu cầu", "expected", Kind::Text, 9.0),
         c("Kết quả", "met", Kind::Met, 9.0),
-        c("Ghi chú", "note", Kind::Text, 24.0),
+        c("Ghi chú", "note", Kind::Text, 26.0),
     ];
     let last = write_table(ws, row, &df, &cols, f)?;
     note_across(ws, 2, &format!("Kế hoạch: {name}."), &cols, f)?;
     print_layout(ws, row, last, &cols, true)?;
     Ok(())
+}
+
+/// For each row, whether its target is a share (see [`add_plan_targets_sheet`]).
+fn target_is_share(df: &DataFrame) -> PolarsResult<Vec<bool>> {
+    let (code, name) = (df.column("target")?.str()?, df.column("target_name")?.str()?);
+    let actual = df.column("actual")?.cast(&DataType::Float64)?;
+    let actual = actual.f64()?;
+    let above_one: std::collections::BTreeSet<&str> = (0..df.height())
+        .filter(|&i| actual.get(i).is_some_and(|a| a > 1.0 + 1e-9))
+        .filter_map(|i| code.get(i))
+        .collect();
+    Ok((0..df.height())
+        .map(|i| name.get(i).is_some_and(|n| n.contains('%')) && code.get(i).is_some_and(|c| !above_one.contains(c)))
+        .collect())
 }
 
 /// "≥ 100%" for "≥ 1" of a share, "≤ 0" for a count.

@@ -162,10 +162,10 @@ fn width_pt(chars: f64) -> f64 {
     (chars * 7.0 + 5.0) * 0.75 * 1.07
 }
 
-/// How many lines `text` takes in a column `width` characters wide (Times New Roman 12 pt is
-/// about as wide as the default font's characters).
+/// How many lines `text` takes in a column `width` characters wide (a letter of Times New
+/// Roman 12 pt is, on average, about as wide as a width unit, measured on LibreOffice's PDF).
 fn lines_of(text: &str, width: f64) -> f64 {
-    let per_line = (width * 0.95 - 1.0).max(1.0);
+    let per_line = (width - 1.0).max(1.0);
     text.split('\n').map(|part| (part.chars().count() as f64 / per_line).ceil().max(1.0)).sum()
 }
 
