@@ -210,7 +210,7 @@ pub(super) fn add_charts(
     // page 2: the trend.
     let mut bar = Chart::new_bar();
     dress(&mut bar, "Điểm Bộ chỉ số 766 theo đơn vị, xếp theo hạng", "Điểm (thang 100)", "Đơn vị");
-    bar.set_width(520).set_height(330);
+    bar.set_width(490).set_height(330);
     let (first, last) = (layout.header_row + 1, layout.header_row + layout.units.max(1));
     bar.add_series()
         .set_name("Điểm")
@@ -225,7 +225,7 @@ pub(super) fn add_charts(
     // The targets share table under the charts, and its chart beside the ranking (both on
     // page 1).
     let share_header = 21;
-    let share_cols = [c("Đơn vị", "unit_label", Kind::Text, 44.0), c("Tỷ lệ chỉ tiêu đạt", "share", Kind::Rate, 12.0)];
+    let share_cols = [c("Đơn vị", "unit_label", Kind::Text, 36.0), c("Tỷ lệ chỉ tiêu đạt", "share", Kind::Rate, 12.0)];
     let share_last = write_table(ws, share_header, &share, &share_cols, f)?;
     // The trend on the next page.
     let page_two = share_last.max(share_header + 1) + 2;
@@ -263,7 +263,7 @@ pub(super) fn add_charts(
         // Bars, not columns: the units' names read across, not slanted.
         let mut col = Chart::new_bar();
         dress(&mut col, "Tỷ lệ chỉ tiêu kế hoạch mỗi đơn vị đạt", "Tỷ lệ chỉ tiêu đạt", "Đơn vị");
-        col.set_width(380).set_height(330);
+        col.set_width(415).set_height(330);
         let (first, last) = (share_header + 1, share_last);
         col.add_series()
             .set_name("Tỷ lệ đạt")
@@ -273,14 +273,14 @@ pub(super) fn add_charts(
         col.y_axis().set_reverse();
         col.x_axis().set_min(0).set_max(1).set_major_unit(0.25).set_num_format("0%");
         col.legend().set_hidden();
-        ws.insert_chart_with_offset(3, 0, &col, 530, 0)?;
+        ws.insert_chart_with_offset(3, 0, &col, 505, 0)?;
     }
     // Two pages, at 100 %: the charts are drawn at the size their fonts were chosen for.
     ws.set_freeze_panes(0, 0)?;
     ws.set_page_breaks(&[page_two])?;
     // The sheet's title on page 2 too (not the share table's header).
     ws.set_repeat_rows(0, 1)?;
-    ws.set_print_area(0, 0, page_two + 24, 9)?;
+    ws.set_print_area(0, 0, page_two + 24, 10)?;
     ws.set_print_scale(100);
     Ok(())
 }

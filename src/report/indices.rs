@@ -38,16 +38,24 @@ pub(super) fn labelled(s: &Scored) -> PolarsResult<DataFrame> {
         .collect()
 }
 
+/// What a ranking sheet says around its table: the header of the units' column, the note
+/// under the title, and whose line is highlighted (the ward among the province's communes).
+struct Wording<'a> {
+    unit_header: &'a str,
+    note: &'a str,
+    highlight: Option<&'a str>,
+}
+
 /// Units ranked, with one column per top-level component.
 fn ranking_sheet(
     ws: &mut Worksheet,
     row: u32,
     s: &Scored,
     units: &DataFrame,
-    unit_header: &str,
-    note: &str,
+    w: &Wording<'_>,
     f: &Formats,
 ) -> Result<u32> {
+    let Wording { unit_header, note, highlight } = *w;
     let m = &s.method;
     let mut wide = s.result.units.clone().lazy().join(
         units.clone().lazy(),
@@ -85,6 +93,26 @@ fn ranking_sheet(
     }
     cols.extend(top.iter().zip(&point_cols).map(|((_, header), column)| c(header, column, Kind::Points, 13.0)));
     let last = write_table(ws, row, &wide, &cols, f)?;
+    // The ward's own line among the province's communes, in bold on yellow.
+    if let Some(ward) = highlight {
+        let labels = wide.column("unit_label")?.str()?;
+        for (i, label) in labels.iter().enumerate() {
+            if label.is_some_and(|l| l.eq_ignore_ascii_case(ward)) {
+                for (j, col) in cols.iter().enumerate() {
+                    let base = match col.kind {
+                        Kind::Int => &f.int,
+                        Kind::Points => &f.points,
+                        _ => &f.wrapped,
+                    };
+                    ws.set_cell_format(
+                        row + 1 + i as u32,
+                        j as u16,
+                        &base.clone().set_bold().set_background_color(0xFFF2CC),
+                    )?;
+                }
+            }
+        }
+    }
     note_across(ws, 2, note, &cols, f)?;
     print_layout(ws, row, last, &cols, true)?;
     Ok(last)
@@ -100,6 +128,7 @@ pub(super) fn add_index_sheets(
     wb: &mut Workbook,
     scores: &IndexScores,
     units: &DataFrame,
+    ward: &str,
     title: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,
     f: &Formats,
 ) -> Result<()> {
@@ -107,7 +136,7 @@ pub(super) fn add_index_sheets(
         let ws = wb.add_worksheet().set_name("Chỉ số PAR")?;
         let row = title(ws, "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (PAR) CỦA CÁC ĐƠN VỊ")?;
         let note = format!("Phương pháp: {}, ban hành theo {}.", par.method.name, par.method.decision);
-        ranking_sheet(ws, row, par, units, "Đơn vị", &note, f)?;
+        ranking_sheet(ws, row, par, units, &Wording { unit_header: "Đơn vị", note: &note, highlight: None }, f)?;
     }
     if let Some(dti) = &scores.dti {
         let ws = wb.add_worksheet().set_name("Chỉ số DTI")?;
@@ -173,7 +202,9 @@ pub(super) fn add_index_sheets(
             "{}, ban hành theo {}. Mỗi thành phần được chuẩn hóa min–max trên 3 năm gần nhất, gộp mọi địa phương, về thang điểm tối đa của thành phần (ghi trong ngoặc ở tiêu đề cột).",
             ddci.method.name, ddci.method.decision
         );
-        ranking_sheet(ws, row, ddci, scores.ddci_names.as_ref().unwrap_or(units), "Địa phương", &note, f)?;
+        let names = scores.ddci_names.as_ref().unwrap_or(units);
+        let wording = Wording { unit_header: "Địa phương", note: &note, highlight: Some(ward) };
+        ranking_sheet(ws, row, ddci, names, &wording, f)?;
     }
     for absent in &scores.absent {
         absent_sheet(wb, absent, title, f)?;

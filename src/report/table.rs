@@ -220,6 +220,56 @@ pub(super) fn print_layout(
     Ok(())
 }
 
+/// Page breaks between the groups of rows that share `key` (a unit's indicators), so that no
+/// group is split over two pages when it fits on one. Heights are estimated as `write_table`
+/// sets them; the first page also holds the `header_row` rows of titles above the table.
+pub(super) fn keep_groups_on_pages(
+    ws: &mut Worksheet,
+    header_row: u32,
+    df: &DataFrame,
+    cols: &[Col<'_>],
+    key: &str,
+) -> Result<()> {
+    let mut heights = vec![LINE_PT + 1.0; df.height()];
+    for col in cols.iter().filter(|c| c.kind == Kind::Text) {
+        let s = df.column(col.column)?.cast(&DataType::String)?;
+        for (i, v) in s.str()?.iter().enumerate() {
+            let n = v.map_or(1.0, |v| lines_of(v, col.width));
+            if n > 1.0 {
+                heights[i] = heights[i].max(n * LINE_PT + 3.0);
+            }
+        }
+    }
+    let total: f64 = cols.iter().map(|c| width_pt(c.width)).sum();
+    let scale = (PAGE_PT / total.max(1.0) * 100.0).floor().clamp(f64::from(MIN_SCALE), 100.0) / 100.0;
+    // A4 landscape, 0,6 inch top and bottom margins, in the sheet's points.
+    let page = (595.3 - 2.0 * 0.6 * 72.0) / scale;
+    let header = cols.iter().map(|c| lines_of(c.header, c.width)).fold(1.0, f64::max).clamp(3.0, 5.0) * LINE_PT + 3.0;
+    let keys = df.column(key)?.cast(&DataType::String)?;
+    let keys = keys.str()?;
+    let mut breaks = Vec::new();
+    let mut used = f64::from(header_row) * (LINE_PT + 1.0) + header;
+    let mut i = 0;
+    while i < df.height() {
+        let mut j = i;
+        while j < df.height() && keys.get(j) == keys.get(i) {
+            j += 1;
+        }
+        let group: f64 = heights[i..j].iter().sum();
+        if used + group > page && used > header + 1.0 && group <= page - header {
+            breaks.push(header_row + 1 + i as u32);
+            used = header;
+        }
+        used += group;
+        while used > page {
+            used -= page - header;
+        }
+        i = j;
+    }
+    ws.set_page_breaks(&breaks)?;
+    Ok(())
+}
+
 /// A note written across the columns of the table's first printed page, wrapped onto as
 /// many lines as it needs (a long note overflowing the page was cut off in print).
 pub(super) fn note_across(ws: &mut Worksheet, row: u32, text: &str, cols: &[Col<'_>], f: &Formats) -> Result<()> {

@@ -113,7 +113,7 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     officers_sheet(&mut wb, r, &l, &f)?;
     overdue_sheet(&mut wb, r, &l, &f)?;
     targets_sheet(&mut wb, r, &l, &f)?;
-    super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &heading, &f)?;
+    super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &r.ward.name, &heading, &f)?;
     super::indices::add_plan_targets_sheet(&mut wb, r.indices, &l.units, &l.officers, &heading, &f)?;
     super::losses::add_lost_points_sheet(&mut wb, r.lost, r.indices.plan.as_ref(), &heading, &f)?;
     // One printable card per ranked unit.
@@ -300,6 +300,7 @@ fn indicators_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Fo
         c("Điểm bị mất", "lost", Kind::Points, 9.0),
     ];
     write_with_ward(ws, row, &ind, &cols, ward, f)?;
+    super::table::keep_groups_on_pages(ws, row, &ind, &cols, "scope")?;
     Ok(())
 }
 
