@@ -272,9 +272,15 @@ fn method_notes(ws: &mut Worksheet, r: &MonthlyReport<'_>, row: u32, f: &Formats
     )
     .chain(on_time)
     .chain(notes)
-    .chain(std::iter::once(super::charts::COLOUR_NOTE.to_string())))
+    .chain(std::iter::once(super::charts::COLOUR_NOTE.to_string()))
+    .chain(std::iter::once(
+        "Ô tỷ lệ để trống: đơn vị không có hồ sơ để tính tỷ lệ đó trong kỳ (ví dụ không có hồ sơ có phí, lệ phí cho tỷ lệ thanh toán trực tuyến)."
+            .to_string(),
+    )))
     .enumerate()
     {
+        // One line each: a note's own line breaks and runs of spaces print as gaps.
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
         ws.write_string_with_format(row + i as u32, 0, &line, &f.note)?;
         n = i as u32 + 1;
     }
@@ -315,27 +321,23 @@ fn officers_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Form
         .join(officers.clone().lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
         .collect()?;
     let off = off.lazy().with_column(col("officer_name").fill_null(col("officer_id"))).collect()?;
-    write_with_ward(
-        ws,
-        row,
-        &off,
-        &[
-            c("Hạng", "rank", Kind::Int, 7.0),
-            c("Họ và tên", "officer_name", Kind::Text, 22.0),
-            c("Chức vụ", "officer_position", Kind::Text, 24.0),
-            c("Đơn vị", "unit_label", Kind::Text, 24.0),
-            c("Hồ sơ trong kỳ", "active", Kind::Int, 9.0),
-            c("Đúng hạn", "on_time", Kind::Int, 9.0),
-            c("Trễ hạn", "late", Kind::Int, 8.0),
-            c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 9.0),
-            c("Đã giải quyết trong kỳ", "finished", Kind::Int, 10.0),
-            c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
-            c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
-            c("Phản ánh có cơ sở về cán bộ", "complaints", Kind::Int, 11.0),
-        ],
-        0,
-        f,
-    )?;
+    let cols = [
+        c("Hạng", "rank", Kind::Int, 7.0),
+        c("Họ và tên", "officer_name", Kind::Text, 22.0),
+        c("Chức vụ", "officer_position", Kind::Text, 24.0),
+        c("Đơn vị", "unit_label", Kind::Text, 24.0),
+        c("Hồ sơ trong kỳ", "active", Kind::Int, 9.0),
+        c("Đúng hạn", "on_time", Kind::Int, 9.0),
+        c("Trễ hạn", "late", Kind::Int, 8.0),
+        c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 9.0),
+        c("Đã giải quyết trong kỳ", "finished", Kind::Int, 10.0),
+        c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
+        c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
+        c("Phản ánh có cơ sở về cán bộ", "complaints", Kind::Int, 11.0),
+    ];
+    write_with_ward(ws, row, &off, &cols, 0, f)?;
+    let note = "Hạng theo tỷ lệ hồ sơ đúng hạn (làm tròn 4 chữ số), bằng tỷ lệ thì cùng hạng; không xét số hồ sơ đã xử lý. Trong cùng hạng, người xử lý nhiều hồ sơ hơn đứng trước.";
+    super::table::note_across(ws, 2, note, &cols, f)?;
 
     Ok(())
 }
@@ -353,29 +355,32 @@ fn overdue_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
         .join(l.officers.clone().lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
         .with_column(col("officer_name").fill_null(col("officer_id")))
         .collect()?;
-    write_with_ward(
-        ws,
-        row,
-        &overdue,
-        &[
-            // Page 1: which dossier, whose, how late and why; page 2: its dates.
-            c("Mã hồ sơ", "dossier_id", Kind::Text, 24.0),
-            c("Tên thủ tục", "procedure_name", Kind::Text, 34.0),
-            c("Đơn vị", "unit_label", Kind::Text, 26.0),
-            c("Cán bộ xử lý", "officer_name", Kind::Text, 20.0),
-            c("Số ngày làm việc trễ", "days_late", Kind::Int, 9.0),
-            c("Tình trạng", "state", Kind::Text, 20.0),
-            c("Lý do", "late_reason", Kind::Text, 22.0),
-            c("Ngày tiếp nhận", "received_at", Kind::DateTime, 16.0),
-            c("Ngày hẹn trả", "due_at", Kind::DateTime, 16.0),
-            c("Hạn sau thời gian bổ sung", "due_eff", Kind::DateTime, 16.0),
-            c("Ngày kết thúc", "finished_at", Kind::DateTime, 16.0),
-            c("Số lần yêu cầu bổ sung", "supplement_requests", Kind::Int, 10.0),
-            c("Mã TTHC", "procedure_code", Kind::Text, 22.0),
-        ],
-        0,
-        f,
-    )?;
+    let cols = [
+        // Page 1: which dossier, whose, how late and why; page 2: its dates.
+        c("Mã hồ sơ", "dossier_id", Kind::Text, 24.0),
+        c("Tên thủ tục", "procedure_name", Kind::Text, 34.0),
+        c("Đơn vị", "unit_label", Kind::Text, 26.0),
+        c("Cán bộ xử lý", "officer_name", Kind::Text, 20.0),
+        c("Số ngày làm việc trễ", "days_late", Kind::Int, 9.0),
+        c("Tình trạng", "state", Kind::Text, 20.0),
+        c("Lý do", "late_reason", Kind::Text, 22.0),
+        c("Ngày tiếp nhận", "received_at", Kind::DateTime, 16.0),
+        c("Ngày hẹn trả", "due_at", Kind::DateTime, 16.0),
+        c("Hạn sau thời gian bổ sung", "due_eff", Kind::DateTime, 16.0),
+        c("Ngày kết thúc", "finished_at", Kind::DateTime, 16.0),
+        c("Số lần yêu cầu bổ sung", "supplement_requests", Kind::Int, 10.0),
+        c("Mã TTHC", "procedure_code", Kind::Text, 22.0),
+    ];
+    write_with_ward(ws, row, &overdue, &cols, 0, f)?;
+    let note = format!(
+        "Hồ sơ trễ hạn trong kỳ và hồ sơ chưa kết thúc đã quá hạn, trễ nhiều ngày nhất trước. {}. Đơn vị không có trong danh mục của phường được ghi theo tên trong tệp hồ sơ.",
+        match r.method.on_time.supplements_over_one {
+            crate::score::OverOneSupplement::Late =>
+                "Hồ sơ phải bổ sung quá 1 lần được tính là trễ hạn, kể cả khi số ngày trễ là 0",
+            crate::score::OverOneSupplement::ByDates => "Hồ sơ phải bổ sung quá 1 lần được xét theo ngày",
+        }
+    );
+    super::table::note_across(ws, 2, &note, &cols, f)?;
 
     Ok(())
 }
