@@ -135,7 +135,10 @@ pub(super) fn add_index_sheets(
     if let Some(par) = &scores.par {
         let ws = wb.add_worksheet().set_name("Chỉ số PAR")?;
         let row = title(ws, "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (PAR) CỦA CÁC ĐƠN VỊ")?;
-        let note = format!("Phương pháp: {}, ban hành theo {}.", par.method.name, par.method.decision);
+        let note = format!(
+            "Chỉ số của cả năm (theo kết quả thẩm định), không tính riêng cho tháng báo cáo. Phương pháp: {}, ban hành theo {}.",
+            par.method.name, par.method.decision
+        );
         ranking_sheet(ws, row, par, units, &Wording { unit_header: "Đơn vị", note: &note, highlight: None }, f)?;
     }
     if let Some(dti) = &scores.dti {
@@ -155,7 +158,7 @@ pub(super) fn add_index_sheets(
             },
         );
         let note = format!(
-            "Chỉ số DTI của phường (tự tính từ điểm thẩm định): {}. {rank} Phương pháp: {}, ban hành theo {}.",
+            "Chỉ số của cả năm, không tính riêng cho tháng báo cáo. Chỉ số DTI của phường (tự tính từ điểm thẩm định): {}. {rank} Phương pháp: {}, ban hành theo {}.",
             number(total, 4),
             dti.method.name,
             dti.method.decision
