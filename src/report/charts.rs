@@ -5,8 +5,8 @@
 use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFont, ChartFormat, ChartLine, ConditionalFormatFormula, ConditionalFormatText,
-    ConditionalFormatTextRule, Format, Workbook, Worksheet,
+    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFont, ChartFormat, ChartLine, ConditionalFormatFormula,
+    ConditionalFormatText, ConditionalFormatTextRule, Format, Workbook, Worksheet,
 };
 
 use super::table::{Col, Formats, Kind, c, print_layout, set_apart_rows, write_table};
@@ -181,6 +181,19 @@ pub(super) fn add_charts(
         months.iter().map(|m| format!("Tháng {}", m.split('-').rev().collect::<Vec<_>>().join("/"))).collect();
     let mut cols = vec![c("Đơn vị", "unit_label", Kind::Text, 44.0)];
     cols.extend(months.iter().zip(&month_headers).map(|(m, h)| c(h, m, Kind::Points, 10.0)));
+    // The latest change, with its arrow, after the months (the chart reads the months only).
+    let trend = match &months[..] {
+        [.., before, last] => {
+            cols.push(c("Thay đổi so với tháng trước", "change", Kind::Change, 12.0));
+            trend
+                .lazy()
+                .with_column(
+                    (col(last.as_str()) - col(before.as_str())).round(2, RoundMode::HalfAwayFromZero).alias("change"),
+                )
+                .collect()?
+        }
+        _ => trend,
+    };
     let trend_header = row;
     let trend_last = write_table(ws, trend_header, &trend, &cols, f)?;
     let ward_last = trend.column("scope")?.str()?.iter().last().flatten() == Some(WARD_SCOPE);
@@ -251,7 +264,11 @@ pub(super) fn add_charts(
                 .set_format(ChartFormat::new().set_line(&stroke));
             if ward {
                 series.set_data_label(
-                    ChartDataLabel::new().show_value().set_num_format("0.00").set_font(&bold_font(10.0)),
+                    ChartDataLabel::new()
+                        .show_value()
+                        .set_position(ChartDataLabelPosition::Below)
+                        .set_num_format("0.00")
+                        .set_font(&bold_font(10.0)),
                 );
             }
         }
