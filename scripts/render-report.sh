@@ -9,7 +9,12 @@
 #
 # For each workbook <stem>.xlsx it writes <out>/<stem>.pdf and <out>/<stem>-<page>.png
 # (80 dpi; set RENDER_DPI to change), then prints the page count and, per page, its paper
-# size/orientation, the PNG path and the page's first line of text (to tell the sheets apart).
+# size/orientation, the smallest text on it in points, the PNG path and the page's first line
+# of text (to tell the sheets apart). A reader sheet should print at 9 pt or more.
+#
+# The smallest text is read from pdftotext's word boxes: a word's box is 1.3 times the font
+# size for Liberation Serif and Carlito (the stand-ins below); vertical words (a chart's
+# rotated axis title) and the "Trang x/y" footer are left out.
 #
 # Numbers are shown as LibreOffice would show them in Vietnam (decimal comma: 96,63 and 97,2%),
 # like Excel on a machine with Vietnamese regional settings; RENDER_LOCALE=en_US.UTF-8 shows them
@@ -143,7 +148,26 @@ for f in "${files[@]}"; do
                 sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]\{2,\}/  /g' | grep -m1 . || true)
             first=$(clip70 "$first")
         fi
-        printf '  page %*d  %s %-9s  %s  | %s\n' "$width" "$n" "$paper" "$orient" "$png" "$first"
+        smallest="   ?"
+        if command -v pdftotext >/dev/null 2>&1; then
+            smallest=$(pdftotext -f "$n" -l "$n" -bbox "$pdf" - 2>/dev/null | awk '
+                /<word / {
+                    match($0, /xMin="[0-9.]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                    match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                    match($0, /xMax="[0-9.]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                    match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                    word = $0; sub(/.*">/, "", word); sub(/<.*/, "", word)
+                    h = y1 - y0
+                    if (word ~ /^Trang$/ || word ~ /^[0-9]+\/[0-9]+$/) next
+                    # Characters, not bytes (UTF-8 continuation bytes left out, for any awk).
+                    bytes = word; chars = length(word) - gsub(/[\200-\277]/, "", bytes)
+                    # Vertical: the box is narrow for its height, or wider than the word laid flat.
+                    if (chars >= 2 && (x1 - x0 < h * 0.6 || x1 - x0 > h * 0.55 * chars)) next
+                    if (min == "" || h < min) min = h
+                }
+                END { if (min == "") print "   ?"; else printf "%4.1f", min / 1.3 }')
+        fi
+        printf '  page %*d  %s %-9s  %s pt  %s  | %s\n' "$width" "$n" "$paper" "$orient" "$smallest" "$png" "$first"
     done <"$profile/sizes"
 done
 exit "$status"

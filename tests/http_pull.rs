@@ -281,7 +281,7 @@ fn the_monthly_pipeline_from_an_api_gives_the_same_figures_as_from_files() {
             RunContext { config: &config, period: Period::new(2024, 9).unwrap(), now, dry_run: false, resend: false };
         let s = pipeline::run(&pl, &ctx).unwrap();
         let book = s.workbook.unwrap();
-        let ward = Sheet::read(&book, "Tổng hợp", 3).find("Mã đơn vị", "TOAN_PHUONG");
+        let ward = Sheet::read(&book, "Tổng hợp", 3).find("Đơn vị", "Toàn phường");
         assert!((num(&ward["Điểm (thang 100)"]) - 72.90).abs() < 1e-9, "round {round}: {:?}", ward["Điểm (thang 100)"]);
     }
     let reqs = server.requests();

@@ -29,4 +29,5 @@ mod report_charts;
 mod secrets;
 mod smtp;
 mod store_hive;
+mod workbook_print;
 mod years;

@@ -103,21 +103,20 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     // Ranking: C and D share rank 1, then A (3), then B (4); the ward row has no rank.
     let s = Sheet::read(&book, "Tổng hợp", 3);
     let expect = [
-        ("C", 1.0, 100.0, "Xuất sắc"),
-        ("D", 1.0, 100.0, "Xuất sắc"),
-        ("A", 3.0, 69.21, "Trung bình"),
-        ("B", 4.0, 59.20, "Trung bình"),
+        ("Bộ phận Lao động - Thương binh và Xã hội", 1.0, 100.0, "Xuất sắc"),
+        ("Bộ phận Văn hóa - Thông tin", 1.0, 100.0, "Xuất sắc"),
+        ("Bộ phận Tư pháp - Hộ tịch", 3.0, 69.21, "Trung bình"),
+        ("Bộ phận Địa chính - Xây dựng", 4.0, 59.20, "Trung bình"),
     ];
     let records = s.records();
     assert_eq!(records.len(), 5);
     for (row, (code, rank, score, band)) in records.iter().zip(expect) {
-        assert_eq!(text(&row["Mã đơn vị"]), code);
+        assert_eq!(text(&row["Đơn vị"]), code);
         assert_eq!(num(&row["Hạng"]), rank, "{code}");
         assert!(close(num(&row["Điểm (thang 100)"]), score), "{code}: {:?}", row["Điểm (thang 100)"]);
         assert_eq!(text(&row["Xếp loại"]), band);
     }
-    let a = s.find("Mã đơn vị", "A");
-    assert_eq!(text(&a["Đơn vị"]), "Bộ phận Tư pháp - Hộ tịch");
+    let a = s.find("Đơn vị", "Bộ phận Tư pháp - Hộ tịch");
     for (col, v) in [
         ("Hồ sơ trong kỳ", 6.0),
         ("Tiếp nhận trong kỳ", 6.0),
@@ -131,8 +130,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     assert!(close(num(&a["Điểm tối đa áp dụng"]), 72.0));
     assert!(close(num(&a["Tỷ lệ đúng hạn"]), 4.0 / 6.0));
     assert!(close(num(&a["Tỷ lệ thanh toán trực tuyến"]), 2.0 / 3.0));
-    let ward = s.find("Mã đơn vị", "TOAN_PHUONG");
-    assert_eq!(text(&ward["Đơn vị"]), "Toàn phường");
+    let ward = s.find("Đơn vị", "Toàn phường");
     assert!(matches!(ward["Hạng"], Data::Empty));
     assert!(close(num(&ward["Điểm (thang 100)"]), 72.90));
     for (col, v) in [
@@ -147,7 +145,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     assert!(close(num(&a["Tiến độ giải quyết (20 điểm)"]), 13.33));
     assert!(close(num(&a["Số hóa hồ sơ (22 điểm)"]), 7.83), "4.5 + 2.5 + 0.8333 rounded");
     assert!(close(num(&a["Mức độ hài lòng (18 điểm)"]), 10.0));
-    let b = s.find("Mã đơn vị", "B");
+    let b = s.find("Đơn vị", "Bộ phận Địa chính - Xây dựng");
     assert!(close(num(&b["Điểm đạt"]), 42.63));
 
     // Points per indicator for unit A, and B's, by hand.
@@ -156,7 +154,7 @@ fn monthly_run_matches_the_hand_computed_fixture() {
         let r = ind
             .records()
             .into_iter()
-            .find(|r| text(&r["Mã đơn vị"]) == unit && text(&r["Chỉ số"]) == indicator)
+            .find(|r| text(&r["Đơn vị"]) == unit && text(&r["Chỉ số"]) == indicator)
             .unwrap_or_else(|| panic!("{unit} {indicator}"));
         (num(&r["Điểm đạt"]), num(&r["Điểm tối đa áp dụng"]))
     };
@@ -171,12 +169,15 @@ fn monthly_run_matches_the_hand_computed_fixture() {
         ("Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn", 0.0, 0.0),
     ];
     for (name, p, m) in a_points {
-        let (got_p, got_m) = points("A", name);
+        let (got_p, got_m) = points("Bộ phận Tư pháp - Hộ tịch", name);
         assert!(close(got_p, p) && close(got_m, m), "A {name}: {got_p} / {got_m}, want {p} / {m}");
     }
-    assert!(close(points("B", "Tỷ lệ hồ sơ trực tuyến").0, 6.0));
-    assert!(close(points("B", "Mức độ hài lòng trong giải quyết TTHC").0, 12.0));
-    assert!(close(points("C", "Tỷ lệ hồ sơ thanh toán trực tuyến").0, 10.0), "no fee dossier: full points");
+    assert!(close(points("Bộ phận Địa chính - Xây dựng", "Tỷ lệ hồ sơ trực tuyến").0, 6.0));
+    assert!(close(points("Bộ phận Địa chính - Xây dựng", "Mức độ hài lòng trong giải quyết TTHC").0, 12.0));
+    assert!(
+        close(points("Bộ phận Lao động - Thương binh và Xã hội", "Tỷ lệ hồ sơ thanh toán trực tuyến").0, 10.0),
+        "no fee dossier: full points"
+    );
 
     // Overdue list: order, days late, reasons, real dates.
     let od = Sheet::read(&book, "Hồ sơ quá hạn", 3);
@@ -200,21 +201,30 @@ fn monthly_run_matches_the_hand_computed_fixture() {
     // Targets: the ward meets none; unit C meets all five.
     let tg = Sheet::read(&book, "Chỉ tiêu", 3);
     let trs = tg.records();
-    let ward_targets: Vec<_> = trs.iter().filter(|r| text(&r["Mã đơn vị"]) == "TOAN_PHUONG").collect();
+    let ward_targets: Vec<_> = trs.iter().filter(|r| text(&r["Đơn vị"]) == "Toàn phường").collect();
     assert_eq!(ward_targets.len(), 5);
     assert!(ward_targets.iter().all(|r| text(&r["Kết quả"]) == "Chưa đạt"));
     let shortfalls: Vec<f64> = ward_targets.iter().map(|r| num(&r["Còn thiếu (hồ sơ)"])).collect();
     assert_eq!(shortfalls, [5.0, 3.0, 3.0, 3.0, 5.0]);
-    let c_targets: Vec<_> = trs.iter().filter(|r| text(&r["Mã đơn vị"]) == "C").collect();
+    let c_targets: Vec<_> =
+        trs.iter().filter(|r| text(&r["Đơn vị"]) == "Bộ phận Lao động - Thương binh và Xã hội").collect();
     assert_eq!(c_targets.len(), 5);
     assert!(c_targets.iter().all(|r| text(&r["Kết quả"]) == "Đạt"));
 
     // Officers.
     let off = Sheet::read(&book, "Theo cán bộ", 3);
-    let ranks: Vec<(String, f64)> = off.records().iter().map(|r| (text(&r["Mã cán bộ"]), num(&r["Hạng"]))).collect();
+    let ranks: Vec<(String, f64)> = off.records().iter().map(|r| (text(&r["Họ và tên"]), num(&r["Hạng"]))).collect();
     assert_eq!(ranks[..2].iter().map(|r| r.1).collect::<Vec<_>>(), [1.0, 1.0]);
-    assert_eq!(ranks[2..], [("gd.a".into(), 3.0), ("gd.b".into(), 3.0), ("gd.c".into(), 5.0), ("gd.x".into(), 6.0)]);
-    assert_eq!(text(&off.find("Mã cán bộ", "gd.b")["Họ và tên"]), "Trần Thị Bình");
+    // An officer the list does not know (gd.x) is shown by the export's login.
+    assert_eq!(
+        ranks[2..],
+        [
+            ("Nguyễn Văn An".into(), 3.0),
+            ("Trần Thị Bình".into(), 3.0),
+            ("Lê Văn Cường".into(), 5.0),
+            ("gd.x".into(), 6.0)
+        ]
+    );
 
     // Data quality: the rejected row named with file and row; unknown unit; duplicate.
     let dq = Sheet::read(&book, "Chất lượng dữ liệu", 3);

@@ -12,15 +12,15 @@ use thidua::pipeline::{self, RunContext};
 use crate::common::{Sheet, files_under, num, project, text};
 use crate::httpd::{Reply, TestHttp};
 
-/// Scope, active, received, finished, on time, late, points, score, band, rank (0: none).
+/// Unit (by name), active, received, finished, on time, late, points, score, band, rank (0: none).
 type Row = (&'static str, f64, f64, f64, f64, f64, f64, f64, &'static str, f64);
 
 const EXPECTED: [Row; 5] = [
-    ("C", 2.0, 2.0, 2.0, 2.0, 0.0, 72.0, 100.0, "Xuất sắc", 1.0),
-    ("D", 2.0, 2.0, 1.0, 2.0, 0.0, 71.25, 98.96, "Xuất sắc", 2.0),
-    ("B", 7.0, 6.0, 4.0, 5.0, 2.0, 49.82, 69.20, "Trung bình", 3.0),
-    ("A", 7.0, 7.0, 5.0, 4.0, 3.0, 49.73, 69.07, "Trung bình", 4.0),
-    ("TOAN_PHUONG", 19.0, 18.0, 13.0, 13.0, 6.0, 52.57, 73.02, "Khá", 0.0),
+    ("Bộ phận Lao động - Thương binh và Xã hội", 2.0, 2.0, 2.0, 2.0, 0.0, 72.0, 100.0, "Xuất sắc", 1.0),
+    ("Bộ phận Văn hóa - Thông tin", 2.0, 2.0, 1.0, 2.0, 0.0, 71.25, 98.96, "Xuất sắc", 2.0),
+    ("Bộ phận Địa chính - Xây dựng", 7.0, 6.0, 4.0, 5.0, 2.0, 49.82, 69.20, "Trung bình", 3.0),
+    ("Bộ phận Tư pháp - Hộ tịch", 7.0, 7.0, 5.0, 4.0, 3.0, 49.73, 69.07, "Trung bình", 4.0),
+    ("Toàn phường", 19.0, 18.0, 13.0, 13.0, 6.0, 52.57, 73.02, "Khá", 0.0),
 ];
 
 const OVERDUE: [(&str, f64); 6] = [
@@ -51,7 +51,7 @@ fn assert_hand_computed(book: &std::path::Path, shape: &str) {
     assert_eq!(records.len(), EXPECTED.len(), "{shape}");
     for (r, e) in records.iter().zip(EXPECTED) {
         let (code, active, received, finished, on_time, late, points, score, band, rank) = e;
-        assert_eq!(text(&r["Mã đơn vị"]), code, "{shape}: order");
+        assert_eq!(text(&r["Đơn vị"]), code, "{shape}: order");
         for (col, want) in [
             ("Hồ sơ trong kỳ", active),
             ("Tiếp nhận trong kỳ", received),

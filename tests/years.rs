@@ -51,8 +51,15 @@ fn methods(book: &Path) -> Methods {
         dti: heading(book, "Chỉ số DTI"),
         plan_targets: heading(book, "Chỉ tiêu kế hoạch"),
         one_stop: heading(book, "Chỉ tiêu"),
-        par_units: Sheet::read(book, "Chỉ số PAR", 3).records().iter().map(|r| text(&r["Mã"])).collect(),
+        par_units: Sheet::read(book, "Chỉ số PAR", 3).records().iter().map(|r| text(&r["Đơn vị"])).collect(),
     }
+}
+
+/// A unit's name in the project's registry (the sheets name units, not codes).
+fn unit_name(dir: &Path, code: &str) -> String {
+    let registry: toml::Table = std::fs::read_to_string(dir.join("config/units.toml")).unwrap().parse().unwrap();
+    let unit = registry["unit"].as_array().unwrap().iter().find(|u| u["code"].as_str() == Some(code));
+    unit.and_then(|u| u["name"].as_str()).unwrap_or_else(|| panic!("{code}")).to_string()
 }
 
 /// No sheet or line of the run says an index or the targets went unscored.
@@ -70,12 +77,17 @@ fn june_2025_is_scored_by_the_old_ward_s_methods_and_july_by_the_new_ward_s() {
     let (june, printed) = run_monthly(dir.path(), "2025-06");
     assert_every_method_applies("2025-06", &june, &printed);
     let m = methods(&june);
-    assert!(m.par.starts_with("PHƯỜNG GIẾNG ĐÁY") && m.par.contains("Phương pháp: par-ward-2024 "), "{}", m.par);
-    assert!(m.dti.contains("CẤP PHƯỜNG NĂM 2024"), "{}", m.dti);
-    assert!(m.plan_targets.contains("PHƯỜNG GIẾNG ĐÁY (ĐẾN 30/6/2025)"), "{}", m.plan_targets);
+    assert!(
+        m.par.starts_with("PHƯỜNG GIẾNG ĐÁY")
+            && m.par.contains("Phương pháp: Bộ chỉ số cải cách hành chính cấp phường năm 2024 "),
+        "{}",
+        m.par
+    );
+    assert!(m.dti.contains("Bộ chỉ số chuyển đổi số cấp phường năm 2024"), "{}", m.dti);
+    assert!(m.plan_targets.contains("phường Giếng Đáy (đến 30/6/2025)"), "{}", m.plan_targets);
     assert!(m.one_stop.starts_with("PHƯỜNG GIẾNG ĐÁY"), "{}", m.one_stop);
     assert!(
-        m.par_units.contains(&"TPHT".to_string()) && !m.par_units.iter().any(|u| u.starts_with("VH.")),
+        m.par_units.contains(&unit_name(dir.path(), "TPHT")) && !m.par_units.iter().any(|u| u.contains("Việt Hưng")),
         "{:?}",
         m.par_units
     );
@@ -83,15 +95,24 @@ fn june_2025_is_scored_by_the_old_ward_s_methods_and_july_by_the_new_ward_s() {
     let (july, printed) = run_monthly(dir.path(), "2025-07");
     assert_every_method_applies("2025-07", &july, &printed);
     let m = methods(&july);
-    assert!(m.par.starts_with("PHƯỜNG VIỆT HƯNG") && m.par.contains("Phương pháp: par-ward-2025 "), "{}", m.par);
-    assert!(m.dti.starts_with("PHƯỜNG VIỆT HƯNG") && m.dti.contains("CẤP XÃ NĂM 2025"), "{}", m.dti);
-    assert!(m.plan_targets.contains("PHƯỜNG VIỆT HƯNG (TỪ 01/7/2025)"), "{}", m.plan_targets);
+    assert!(
+        m.par.starts_with("PHƯỜNG VIỆT HƯNG")
+            && m.par.contains("Phương pháp: Bộ chỉ số cải cách hành chính cấp xã năm 2025 "),
+        "{}",
+        m.par
+    );
+    assert!(
+        m.dti.starts_with("PHƯỜNG VIỆT HƯNG") && m.dti.contains("Bộ chỉ số chuyển đổi số cấp xã năm 2025"),
+        "{}",
+        m.dti
+    );
+    assert!(m.plan_targets.contains("phường Việt Hưng (từ 01/7/2025)"), "{}", m.plan_targets);
     assert!(m.one_stop.starts_with("PHƯỜNG VIỆT HƯNG"), "{}", m.one_stop);
     assert_eq!(m.par_units.len(), 4, "Việt Hưng's PAR-rated units: {:?}", m.par_units);
-    assert!(m.par_units.iter().all(|u| u.starts_with("VH.")), "{:?}", m.par_units);
+    assert!(m.par_units.iter().all(|u| u.contains("Việt Hưng")), "{:?}", m.par_units);
     // The successors' appraisal is in the 2025 sample: the Office is rated, not left at zero.
     let par = Sheet::read(&july, "Chỉ số PAR", 3);
-    assert!(num(&par.find("Mã", "VH.VP")["Tổng điểm"]) > 50.0);
+    assert!(num(&par.find("Đơn vị", &unit_name(dir.path(), "VH.VP"))["Tổng điểm"]) > 50.0);
 }
 
 #[test]
@@ -100,20 +121,30 @@ fn october_2025_and_march_2026_are_scored_by_the_methods_of_their_year() {
     let (oct, printed) = run_monthly(dir.path(), "2025-10");
     assert_every_method_applies("2025-10", &oct, &printed);
     let m = methods(&oct);
-    assert!(m.par.contains("Phương pháp: par-ward-2025 "), "{}", m.par);
-    assert!(m.dti.contains("CẤP XÃ NĂM 2025"), "{}", m.dti);
-    assert!(m.plan_targets.contains("NĂM 2025 CỦA PHƯỜNG VIỆT HƯNG (TỪ 01/7/2025)"), "{}", m.plan_targets);
-    assert!(m.par_units.iter().all(|u| u.starts_with("VH.")), "{:?}", m.par_units);
+    assert!(m.par.contains("Phương pháp: Bộ chỉ số cải cách hành chính cấp xã năm 2025 "), "{}", m.par);
+    assert!(m.dti.contains("Bộ chỉ số chuyển đổi số cấp xã năm 2025"), "{}", m.dti);
+    assert!(m.plan_targets.contains("năm 2025 của phường Việt Hưng (từ 01/7/2025)"), "{}", m.plan_targets);
+    assert!(m.par_units.iter().all(|u| u.contains("Việt Hưng")), "{:?}", m.par_units);
 
     let (march, printed) = run_monthly(dir.path(), "2026-03");
     assert_every_method_applies("2026-03", &march, &printed);
     let m = methods(&march);
-    assert!(m.par.starts_with("PHƯỜNG VIỆT HƯNG") && m.par.contains("Phương pháp: par-ward-2026 "), "{}", m.par);
-    assert!(m.dti.contains("CẤP XÃ NĂM 2026"), "{}", m.dti);
-    assert!(m.plan_targets.contains("NĂM 2026 CỦA PHƯỜNG VIỆT HƯNG"), "{}", m.plan_targets);
-    assert!(m.par_units.iter().all(|u| u.starts_with("VH.")), "{:?}", m.par_units);
+    assert!(
+        m.par.starts_with("PHƯỜNG VIỆT HƯNG")
+            && m.par.contains("Phương pháp: Bộ chỉ số cải cách hành chính cấp xã năm 2026 "),
+        "{}",
+        m.par
+    );
+    assert!(m.dti.contains("Bộ chỉ số chuyển đổi số cấp xã năm 2026"), "{}", m.dti);
+    assert!(m.plan_targets.contains("năm 2026 của phường Việt Hưng"), "{}", m.plan_targets);
+    assert!(m.par_units.iter().all(|u| u.contains("Việt Hưng")), "{:?}", m.par_units);
     let targets = Sheet::read(&march, "Chỉ tiêu kế hoạch", 3).records();
-    assert!(targets.iter().any(|r| text(&r["Mã"]) == "t10a_dung_han"), "the 2026 plan's targets are judged");
+    assert!(
+        targets
+            .iter()
+            .any(|r| text(&r["Chỉ tiêu"]).starts_with("100% hồ sơ tiếp nhận trong kỳ được giải quyết đúng hạn")),
+        "the 2026 plan's targets are judged"
+    );
 }
 
 #[test]
@@ -123,24 +154,25 @@ fn the_2025_trend_shows_the_new_ward_s_units_with_their_predecessors_months() {
         run_monthly(dir.path(), period);
     }
     let (oct, _) = run_monthly(dir.path(), "2025-10");
-    let trend = Sheet::read(&oct, "Xu hướng", 2);
-    let header: Vec<String> = trend.rows[2].iter().map(ToString::to_string).collect();
+    let trend = Sheet::read(&oct, "Xu hướng", 3);
+    let header: Vec<String> = trend.rows[3].iter().map(ToString::to_string).collect();
     for month in ["Tháng 05/2025", "Tháng 06/2025", "Tháng 10/2025"] {
         assert!(header.iter().any(|h| h == month), "{header:?}");
     }
     let rows = trend.records();
-    let codes: Vec<String> = rows.iter().map(|r| text(&r["Mã đơn vị"])).collect();
+    let names: Vec<String> = rows.iter().map(|r| text(&r["Đơn vị"])).collect();
     for old in ["TPHT", "DCXD", "LDTBXH", "VHTT"] {
-        assert!(!codes.contains(&old.to_string()), "{old} is shown under its successor: {codes:?}");
+        let old = unit_name(dir.path(), old);
+        assert!(!names.contains(&old), "{old} is shown under its successor: {names:?}");
     }
     for successor in ["VH.VP", "VH.KT", "VH.VHXH"] {
-        let row = trend.find("Mã đơn vị", successor);
+        let row = trend.find("Đơn vị", &unit_name(dir.path(), successor));
         for month in ["Tháng 05/2025", "Tháng 06/2025", "Tháng 10/2025"] {
             let score = num(&row[month]);
             assert!((0.0..=100.0).contains(&score), "{successor} {month}: {score}");
         }
     }
-    let note = trend.rows.iter().take(2).flatten().map(ToString::to_string).collect::<String>();
+    let note = trend.rows.iter().take(3).flatten().map(ToString::to_string).collect::<String>();
     assert!(
         note.contains("Văn phòng HĐND và UBND phường Việt Hưng gồm Bộ phận Văn phòng - Thống kê, Bộ phận Tư pháp - Hộ tịch đến 30/06/2025"),
         "{note}"

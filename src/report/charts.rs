@@ -5,11 +5,12 @@
 use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ConditionalFormat3ColorScale, ConditionalFormatText, ConditionalFormatTextRule, Format, Workbook, Worksheet,
+    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFont, ChartFormat, ChartLine, ConditionalFormatFormula,
+    ConditionalFormatText, ConditionalFormatTextRule, Format, Workbook, Worksheet,
 };
 
-use super::table::{Col, Formats, Kind, c, write_table};
-use crate::score::WARD_SCOPE;
+use super::table::{Col, Formats, Kind, c, print_layout, set_apart_rows, write_table};
+use crate::score::{Measure, Operator, ServiceMethod, WARD_SCOPE};
 
 /// Where the ranked units are on the summary sheet.
 pub(super) struct SummaryLayout<'a> {
@@ -20,43 +21,77 @@ pub(super) struct SummaryLayout<'a> {
     pub score_col: u16,
 }
 
-/// Colour scales on rate columns and a colour per band on the summary table.
-pub(super) fn colour_summary(ws: &mut Worksheet, header_row: u32, last_row: u32, cols: &[Col<'_>]) -> Result<()> {
+/// The rate a column must reach for the indicator's full points: its threshold, or 100 % for
+/// a linear indicator (None: no indicator of the methodology scores it).
+pub(super) fn full_points_at(method: &ServiceMethod, column: &str) -> Option<f64> {
+    let measure = match column {
+        "on_time_rate" => Measure::OnTime,
+        "online_rate" => Measure::Online,
+        "paid_online_rate" => Measure::PaidOnline,
+        "result_digitised_rate" => Measure::ResultDigitised,
+        "digitised_rate" => Measure::Digitised,
+        "data_reused_rate" => Measure::DataReused,
+        _ => return None,
+    };
+    let i = method.indicators.iter().find(|i| i.measure == measure)?;
+    Some(match i.operator {
+        Operator::Linear => 1.0,
+        Operator::Threshold { threshold } => threshold,
+    })
+}
+
+/// Green at or above the full-points rate, amber within 10 % of it, red further below.
+pub(super) const COLOUR_NOTE: &str = "Màu ở các cột tỷ lệ: xanh — đạt mức được đủ điểm theo phương pháp chấm; vàng — thấp hơn mức đó không quá 10%; đỏ — thấp hơn nữa.";
+
+/// Colours the rate columns by their distance to the rate that earns full points (never by
+/// rank among the rows: 95 % on time is amber, not red, because 100 % is the target), and a
+/// colour per band.
+pub(super) fn colour_summary(
+    ws: &mut Worksheet,
+    header_row: u32,
+    last_row: u32,
+    cols: &[Col<'_>],
+    method: &ServiceMethod,
+) -> Result<()> {
     if last_row <= header_row {
         return Ok(());
     }
+    let first = header_row + 1;
     for (i, col) in cols.iter().enumerate() {
         let i = i as u16;
-        match (col.kind, col.column) {
-            // Lower is better for supplement requests: red for high, green for low.
-            (Kind::Rate, "supplement_rate") => {
-                let scale = ConditionalFormat3ColorScale::new().set_minimum_color(0x63BE7B).set_maximum_color(0xF8696B);
-                ws.add_conditional_format(header_row + 1, i, last_row, i, &scale)?;
+        if let (Kind::Rate, Some(target)) = (col.kind, full_points_at(method, col.column)) {
+            let cell = rust_xlsxwriter::row_col_to_cell(first, i);
+            let near = target * 0.9;
+            for (rule, colour) in [
+                (format!("=AND(ISNUMBER({cell}),{cell}>={target}-0.00001)"), 0xC6EFCE),
+                (format!("=AND(ISNUMBER({cell}),{cell}<{target}-0.00001,{cell}>={near})"), 0xFFEB9C),
+                (format!("=AND(ISNUMBER({cell}),{cell}<{near})"), 0xFFC7CE),
+            ] {
+                let cf = ConditionalFormatFormula::new()
+                    .set_rule(rule.as_str())
+                    .set_format(Format::new().set_background_color(colour));
+                ws.add_conditional_format(first, i, last_row, i, &cf)?;
             }
-            (Kind::Rate, _) => {
-                ws.add_conditional_format(header_row + 1, i, last_row, i, &ConditionalFormat3ColorScale::new())?;
+        } else if col.column == "band" {
+            for (label, colour) in [
+                ("Xuất sắc", 0xC6EFCE),
+                ("Tốt", 0xE2F0D9),
+                ("Khá", 0xFFF2CC),
+                ("Trung bình", 0xFCE4D6),
+                ("Yếu", 0xFFC7CE),
+            ] {
+                let rule = ConditionalFormatText::new()
+                    .set_rule(ConditionalFormatTextRule::BeginsWith(label.to_string()))
+                    .set_format(Format::new().set_background_color(colour));
+                ws.add_conditional_format(first, i, last_row, i, &rule)?;
             }
-            (_, "band") => {
-                for (label, colour) in [
-                    ("Xuất sắc", 0xC6EFCE),
-                    ("Tốt", 0xE2F0D9),
-                    ("Khá", 0xFFF2CC),
-                    ("Trung bình", 0xFCE4D6),
-                    ("Yếu", 0xFFC7CE),
-                ] {
-                    let rule = ConditionalFormatText::new()
-                        .set_rule(ConditionalFormatTextRule::BeginsWith(label.to_string()))
-                        .set_format(Format::new().set_background_color(colour));
-                    ws.add_conditional_format(header_row + 1, i, last_row, i, &rule)?;
-                }
-            }
-            _ => {}
         }
     }
     Ok(())
 }
 
-/// The trend table: one row per unit (and the ward), one column per month of the year.
+/// The trend table: one row per unit (by this month's score, best first) and the ward last,
+/// one column per month of the year.
 pub(super) fn trend_frame(history: &DataFrame, units: &DataFrame) -> PolarsResult<(DataFrame, Vec<String>)> {
     let months: Vec<String> = {
         let mut m: Vec<String> = history.column("period")?.str()?.iter().flatten().map(str::to_string).collect();
@@ -64,33 +99,65 @@ pub(super) fn trend_frame(history: &DataFrame, units: &DataFrame) -> PolarsResul
         m.dedup();
         m
     };
-    let scopes: Vec<String> = {
-        let mut s: Vec<String> = history.column("scope")?.str()?.iter().flatten().map(str::to_string).collect();
-        s.sort();
-        s.dedup();
-        // The ward last.
-        s.sort_by_key(|x| x == WARD_SCOPE);
-        s
+    let score_of = |m: &str, s: &str| -> PolarsResult<Option<f64>> {
+        let (p, sc, score) =
+            (history.column("period")?.str()?, history.column("scope")?.str()?, history.column("score")?.f64()?);
+        Ok((0..history.height()).find(|&i| p.get(i) == Some(m) && sc.get(i) == Some(s)).and_then(|i| score.get(i)))
     };
+    let mut scopes: Vec<String> = history.column("scope")?.str()?.iter().flatten().map(str::to_string).collect();
+    scopes.sort();
+    scopes.dedup();
+    // Ranked by the latest month (a unit without it last), the ward after every unit.
+    let latest = months.last().cloned().unwrap_or_default();
+    let mut keyed: Vec<(bool, f64, String)> = Vec::new();
+    for s in scopes {
+        let score = score_of(&latest, &s)?.unwrap_or(f64::NEG_INFINITY);
+        keyed.push((s == WARD_SCOPE, -score, s));
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let scopes: Vec<String> = keyed.into_iter().map(|k| k.2).collect();
     let mut cols = vec![Column::new("scope".into(), scopes.clone())];
     for m in &months {
-        let rows = history.clone().lazy().filter(col("period").eq(lit(m.clone()))).collect()?;
-        let (sc, score) = (rows.column("scope")?.str()?, rows.column("score")?.f64()?);
-        let values: Vec<Option<f64>> = scopes
-            .iter()
-            .map(|s| (0..rows.height()).find(|&i| sc.get(i) == Some(s)).and_then(|i| score.get(i)))
-            .collect();
+        let values: Vec<Option<f64>> = scopes.iter().map(|s| score_of(m, s)).collect::<PolarsResult<_>>()?;
         cols.push(Column::new(m.as_str().into(), values));
     }
     let wide = DataFrame::new_infer_height(cols)?
         .lazy()
-        .join(units.clone().lazy(), [col("scope")], [col("label_code")], JoinArgs::new(JoinType::Left))
+        .join(
+            units.clone().lazy(),
+            [col("scope")],
+            [col("label_code")],
+            JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) },
+        )
         .with_column(col("unit_label").fill_null(col("scope")))
         .collect()?;
     Ok((wide, months))
 }
 
-/// The trend sheet and the chart sheet.
+/// Times New Roman, as the cells are.
+fn font(size: f64) -> ChartFont {
+    let mut f = ChartFont::new();
+    f.set_name("Times New Roman").set_size(size);
+    f
+}
+
+fn bold_font(size: f64) -> ChartFont {
+    let mut f = font(size);
+    f.set_bold();
+    f
+}
+
+/// A chart's title, and its axes' names, in the cells' font. (`x_axis` is the horizontal axis:
+/// a bar chart's values, the other charts' categories.)
+fn dress(chart: &mut Chart, title: &str, x: &str, y: &str) {
+    chart.title().set_name(title).set_font(&bold_font(12.0));
+    chart.x_axis().set_name(x).set_name_font(&bold_font(10.0)).set_font(&font(10.0));
+    chart.y_axis().set_name(y).set_name_font(&bold_font(10.0)).set_font(&font(10.0));
+    chart.legend().set_font(&font(10.0));
+}
+
+/// The trend sheet and the chart sheet; `heading` writes a sheet's title rows.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn add_charts(
     wb: &mut Workbook,
     layout: &SummaryLayout<'_>,
@@ -98,22 +165,44 @@ pub(super) fn add_charts(
     targets: &DataFrame,
     units: &DataFrame,
     lineage: &str,
+    heading: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,
     f: &Formats,
 ) -> Result<()> {
     let (trend, months) = trend_frame(history, units)?;
     let ws = wb.add_worksheet().set_name("Xu hướng")?;
-    ws.write_string_with_format(0, 0, "ĐIỂM BỘ CHỈ SỐ 766 THEO THÁNG (các tháng đã chạy trong năm)", &f.title)?;
+    let year = months.first().and_then(|m| m.split('-').next()).unwrap_or_default().to_string();
+    let row = heading(ws, &format!("ĐIỂM BỘ CHỈ SỐ 766 CỦA CÁC ĐƠN VỊ THEO THÁNG, NĂM {year}"))?;
+    let mut note = "Đơn vị xếp theo điểm tháng gần nhất; dòng cuối là toàn phường.".to_string();
     if !lineage.is_empty() {
-        ws.write_string_with_format(1, 0, lineage, &f.note)?;
+        note = format!("{note} {lineage}");
     }
+    ws.write_string_with_format(2, 0, &note, &f.note)?;
     let month_headers: Vec<String> =
         months.iter().map(|m| format!("Tháng {}", m.split('-').rev().collect::<Vec<_>>().join("/"))).collect();
-    let mut cols = vec![c("Mã đơn vị", "scope", Kind::Text, 13.0), c("Đơn vị", "unit_label", Kind::Text, 36.0)];
-    cols.extend(months.iter().zip(&month_headers).map(|(m, h)| c(h, m, Kind::Points, 11.0)));
-    let trend_header = 2;
-    write_table(ws, trend_header, &trend, &cols, f)?;
+    let mut cols = vec![c("Đơn vị", "unit_label", Kind::Text, 44.0)];
+    cols.extend(months.iter().zip(&month_headers).map(|(m, h)| c(h, m, Kind::Points, 10.0)));
+    // The latest change, with its arrow, after the months (the chart reads the months only).
+    let trend = match &months[..] {
+        [.., before, last] => {
+            cols.push(c("Thay đổi so với tháng trước", "change", Kind::Change, 12.0));
+            trend
+                .lazy()
+                .with_column(
+                    (col(last.as_str()) - col(before.as_str())).round(2, RoundMode::HalfAwayFromZero).alias("change"),
+                )
+                .collect()?
+        }
+        _ => trend,
+    };
+    let trend_header = row;
+    let trend_last = write_table(ws, trend_header, &trend, &cols, f)?;
+    let ward_last = trend.column("scope")?.str()?.iter().last().flatten() == Some(WARD_SCOPE);
+    if ward_last {
+        set_apart_rows(ws, trend_header, trend_last, trend_last, &cols, f)?;
+    }
+    print_layout(ws, trend_header, trend_last, &cols, true)?;
 
-    // The share of the one-stop targets each unit meets.
+    // The share of the one-stop targets each unit meets, highest first.
     let share = targets
         .clone()
         .lazy()
@@ -122,65 +211,93 @@ pub(super) fn add_charts(
         .agg([col("met").cast(DataType::Float64).mean().alias("share")])
         .join(units.clone().lazy(), [col("scope")], [col("label_code")], JoinArgs::new(JoinType::Left))
         .with_column(col("unit_label").fill_null(col("scope")))
-        .sort(["scope"], Default::default())
+        .sort_by_exprs(
+            [col("share"), col("unit_label")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true),
+        )
         .collect()?;
 
     let ws = wb.add_worksheet().set_name("Biểu đồ")?;
-    ws.write_string_with_format(0, 0, "BIỂU ĐỒ", &f.title)?;
+    heading(ws, "BIỂU ĐỒ ĐIỂM BỘ CHỈ SỐ 766 VÀ CHỈ TIÊU CỦA CÁC ĐƠN VỊ")?;
+    // Page 1: the units ranked (rank 1 on top), the share of targets met and its table;
+    // page 2: the trend.
     let mut bar = Chart::new_bar();
-    bar.title().set_name("Điểm Bộ chỉ số 766 theo đơn vị (thang 100)");
-    bar.set_width(640).set_height(320);
+    dress(&mut bar, "Điểm Bộ chỉ số 766 theo đơn vị, xếp theo hạng", "Điểm (thang 100)", "Đơn vị");
+    bar.set_width(490).set_height(330);
     let (first, last) = (layout.header_row + 1, layout.header_row + layout.units.max(1));
     bar.add_series()
         .set_name("Điểm")
         .set_categories((layout.sheet, first, layout.label_col, last, layout.label_col))
-        .set_values((layout.sheet, first, layout.score_col, last, layout.score_col));
-    ws.insert_chart(2, 4, &bar)?;
+        .set_values((layout.sheet, first, layout.score_col, last, layout.score_col))
+        .set_data_label(ChartDataLabel::new().show_value().set_num_format("0.00").set_font(&font(10.0)));
+    bar.y_axis().set_reverse();
+    bar.x_axis().set_min(0).set_max(100).set_major_unit(20).set_num_format("0");
+    bar.legend().set_hidden();
+    ws.insert_chart(3, 0, &bar)?;
 
+    // The targets share table under the charts, and its chart beside the ranking (both on
+    // page 1).
+    let share_header = 21;
+    let share_cols = [c("Đơn vị", "unit_label", Kind::Text, 36.0), c("Tỷ lệ chỉ tiêu đạt", "share", Kind::Rate, 12.0)];
+    let share_last = write_table(ws, share_header, &share, &share_cols, f)?;
+    // The trend on the next page.
+    let page_two = share_last.max(share_header + 1) + 2;
     if !months.is_empty() {
         let mut line = Chart::new_line();
-        line.title().set_name("Xu hướng điểm theo tháng");
-        line.set_width(640).set_height(320);
-        let (c0, c1) = (2u16, 2 + months.len() as u16 - 1);
+        dress(&mut line, "Điểm Bộ chỉ số 766 theo tháng (đường đậm: toàn phường)", "Tháng", "Điểm (thang 100)");
+        line.set_width(900).set_height(400);
+        let (c0, c1) = (1u16, months.len() as u16);
         for r in 0..trend.height() as u32 {
             let row = trend_header + 1 + r;
-            line.add_series()
-                .set_name(("Xu hướng", row, 1))
+            let ward = ward_last && r + 1 == trend.height() as u32;
+            let width = if ward { 4.0 } else { 1.75 };
+            let mut stroke = ChartLine::new();
+            stroke.set_width(width);
+            if ward {
+                stroke.set_color(0x000000);
+            }
+            let series = line
+                .add_series()
+                .set_name(("Xu hướng", row, 0))
                 .set_categories(("Xu hướng", trend_header, c0, trend_header, c1))
-                .set_values(("Xu hướng", row, c0, row, c1));
+                .set_values(("Xu hướng", row, c0, row, c1))
+                .set_format(ChartFormat::new().set_line(&stroke));
+            if ward {
+                series.set_data_label(
+                    ChartDataLabel::new()
+                        .show_value()
+                        .set_position(ChartDataLabelPosition::Below)
+                        .set_num_format("0.00")
+                        .set_font(&bold_font(10.0)),
+                );
+            }
         }
-        ws.insert_chart(19, 4, &line)?;
+        line.y_axis().set_min(0).set_max(100).set_major_unit(20).set_num_format("0");
+        ws.insert_chart(page_two + 1, 0, &line)?;
     }
 
-    // The targets share table beside the charts, and its chart.
-    let share_header = 2;
-    write_table(
-        ws,
-        share_header,
-        &share,
-        &[
-            c("Mã đơn vị", "scope", Kind::Text, 12.0),
-            c("Đơn vị", "unit_label", Kind::Text, 30.0),
-            c("Tỷ lệ chỉ tiêu đạt", "share", Kind::Rate, 12.0),
-        ],
-        f,
-    )?;
     if share.height() > 0 {
-        let mut col = Chart::new_column();
-        col.title().set_name("Tỷ lệ chỉ tiêu của Bộ phận Một cửa đạt được, theo đơn vị");
-        col.set_width(640).set_height(320);
-        let (first, last) = (share_header + 1, share_header + share.height() as u32);
-        col.add_series().set_name("Tỷ lệ đạt").set_categories(("Biểu đồ", first, 1, last, 1)).set_values((
-            "Biểu đồ",
-            first,
-            2,
-            last,
-            2,
-        ));
-        ws.insert_chart(36, 4, &col)?;
+        // Bars, not columns: the units' names read across, not slanted.
+        let mut col = Chart::new_bar();
+        dress(&mut col, "Tỷ lệ chỉ tiêu kế hoạch mỗi đơn vị đạt", "Tỷ lệ chỉ tiêu đạt", "Đơn vị");
+        col.set_width(415).set_height(330);
+        let (first, last) = (share_header + 1, share_last);
+        col.add_series()
+            .set_name("Tỷ lệ đạt")
+            .set_categories(("Biểu đồ", first, 0, last, 0))
+            .set_values(("Biểu đồ", first, 1, last, 1))
+            .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%").set_font(&font(10.0)));
+        col.y_axis().set_reverse();
+        col.x_axis().set_min(0).set_max(1).set_major_unit(0.25).set_num_format("0%");
+        col.legend().set_hidden();
+        ws.insert_chart_with_offset(3, 0, &col, 505, 0)?;
     }
-    // The table at A:C, the charts from E: all on one page.
-    ws.set_print_area(0, 0, 54, 14)?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 1);
+    // Two pages, at 100 %: the charts are drawn at the size their fonts were chosen for.
+    ws.set_freeze_panes(0, 0)?;
+    ws.set_page_breaks(&[page_two])?;
+    // The sheet's title on page 2 too (not the share table's header).
+    ws.set_repeat_rows(0, 1)?;
+    ws.set_print_area(0, 0, page_two + 24, 10)?;
+    ws.set_print_scale(100);
     Ok(())
 }

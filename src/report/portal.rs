@@ -33,7 +33,7 @@ pub(super) fn add_portal_sheets(
         row,
         0,
         format!(
-            "Phường: {}{}. Xếp hạng theo tổng điểm trên Cổng (TONG_SCORE), bằng điểm thì cùng hạng.",
+            "Phường: {}{}. Xếp hạng theo tổng điểm trên Cổng, bằng điểm thì cùng hạng.",
             rank_text(p),
             p.ward_total.map(|t| format!(", tổng điểm {}", super::number(t, 2))).unwrap_or_default()
         ),

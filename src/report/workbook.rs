@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet};
 
-use super::table::{Formats, Kind, c, write_table};
+use super::table::{Formats, Kind, c, print_layout, ward_last, write_with_ward};
 use crate::config::Ward;
 use crate::ingest::{FileReport, Finding};
 use crate::period::Period;
@@ -53,6 +53,7 @@ fn labels(registry: &Registry) -> PolarsResult<(DataFrame, DataFrame)> {
     let officers = df![
         "label_officer" => registry.officers.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
         "officer_name" => registry.officers.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+        "officer_position" => registry.officers.iter().map(|o| o.position.clone()).collect::<Vec<_>>(),
     ]?;
     Ok((units, officers))
 }
@@ -100,29 +101,29 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     );
     let layout = summary_sheet(&mut wb, r, &l, &f)?;
     let lineage = lineage_note(r.registry, r.period);
-    super::charts::add_charts(&mut wb, &layout, r.history, &r.scorecard.targets, &l.units, &lineage, &f)?;
+    let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
+    super::charts::add_charts(&mut wb, &layout, r.history, &r.scorecard.targets, &l.units, &lineage, &heading, &f)?;
     // Months actually in the history (a month never run is not counted).
     let months = r.history.column("period")?.n_unique()? as u32;
-    super::ytd::add_ytd_sheet(&mut wb, r.history, months, &l.units, &lineage, &f)?;
+    super::ytd::add_ytd_sheet(&mut wb, r.history, months, &l.units, &lineage, &heading, &f)?;
     indicators_sheet(&mut wb, r, &l, &f)?;
     if let Some(portal) = &r.scorecard.portal {
-        let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
         super::portal::add_portal_sheets(&mut wb, portal, &heading, &f)?;
     }
     officers_sheet(&mut wb, r, &l, &f)?;
     overdue_sheet(&mut wb, r, &l, &f)?;
     targets_sheet(&mut wb, r, &l, &f)?;
-    let heading = |ws: &mut Worksheet, h: &str| title(ws, r, h, &f);
-    super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &heading, &f)?;
-    super::indices::add_plan_targets_sheet(&mut wb, r.indices, &l.units, &heading, &f)?;
+    super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &r.ward.name, &heading, &f)?;
+    super::indices::add_plan_targets_sheet(&mut wb, r.indices, &l.units, &l.officers, &heading, &f)?;
     super::losses::add_lost_points_sheet(&mut wb, r.lost, r.indices.plan.as_ref(), &heading, &f)?;
-    quality_sheet(&mut wb, r, &f)?;
-    sources_sheet(&mut wb, r, &f)?;
     // One printable card per ranked unit.
     for card in r.cards {
         let name: String = format!("Thẻ {}", card.line.code).chars().take(31).collect();
         super::card::card_sheet(wb.add_worksheet().set_name(name)?, card, &r.ward.name, r.period, &f)?;
     }
+    // The audit annex last: what the input files said and where they came from.
+    quality_sheet(&mut wb, r, &f)?;
+    sources_sheet(&mut wb, r, &f)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -211,11 +212,10 @@ fn summary_sheet(
         .collect();
     let mut cols = vec![
         c("Hạng", "rank", Kind::Int, 7.0),
-        c("Mã đơn vị", "scope", Kind::Text, 15.0),
-        c("Đơn vị", "unit_label", Kind::Text, 48.0),
+        c("Đơn vị", "unit_label", Kind::Text, 44.0),
         c("Điểm (thang 100)", "score", Kind::Points, 11.0),
         c("Điểm tháng trước", "score_prev", Kind::Points, 10.0),
-        c("Thay đổi", "score_change", Kind::Points, 9.0),
+        c("Thay đổi", "score_change", Kind::Change, 10.0),
         c("Xếp loại", "band", Kind::Text, 12.0),
         c("Điểm đạt", "points", Kind::Points, 10.0),
         c("Điểm tối đa áp dụng", "max_points", Kind::Points, 11.0),
@@ -237,16 +237,9 @@ fn summary_sheet(
         c("Tỷ lệ tái sử dụng dữ liệu", "data_reused_rate", Kind::Rate, 11.0),
         c("Tỷ lệ phải bổ sung", "supplement_rate", Kind::Rate, 10.0),
     ]);
-    let last = write_table(ws, row, &scopes, &cols, f)?;
-    super::charts::colour_summary(ws, row, last, &cols)?;
-    // On paper, the ranking up to the on-time rate (the other rates stay on screen and are on
-    // the indicator sheet): a third of the columns, printed three times larger.
-    ws.set_print_area(
-        0,
-        0,
-        last + 6,
-        cols.iter().position(|c| c.column == "on_time_rate").unwrap_or(cols.len() - 1) as u16,
-    )?;
+    let (scopes, ward) = ward_last(&scopes, "scope")?;
+    let last = write_with_ward(ws, row, &scopes, &cols, ward, f)?;
+    super::charts::colour_summary(ws, row, last, &cols, r.method)?;
     let at = |name: &str| cols.iter().position(|c| c.column == name).unwrap_or(0) as u16;
     let layout = super::charts::SummaryLayout {
         sheet: SHEETS[0],
@@ -255,15 +248,15 @@ fn summary_sheet(
         label_col: at("unit_label"),
         score_col: at("score"),
     };
-    method_notes(ws, r, last + 2, f)?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
-
+    let notes = method_notes(ws, r, last + 2, f)?;
+    // On paper: every column, the rates on the pages after the ranking's, and the notes.
+    print_layout(ws, row, last + 1 + notes, &cols, true)?;
     Ok(layout)
 }
 
 /// The notes under the ranking: the methodology, how the score is made, the on-time rules
 /// chosen, the groups not computed from dossiers.
-fn method_notes(ws: &mut Worksheet, r: &MonthlyReport<'_>, row: u32, f: &Formats) -> Result<()> {
+fn method_notes(ws: &mut Worksheet, r: &MonthlyReport<'_>, row: u32, f: &Formats) -> Result<u32> {
     let notes: Vec<String> = r
         .method
         .groups
@@ -271,18 +264,27 @@ fn method_notes(ws: &mut Worksheet, r: &MonthlyReport<'_>, row: u32, f: &Formats
         .filter_map(|g| g.note.as_ref().map(|n| format!("Nhóm \"{}\" ({} điểm): {}.", g.name, g.max_points, n)))
         .collect();
     let on_time = r.method.on_time.notes_vi().into_iter().map(|n| format!("Đúng hạn — {n}."));
+    let mut n = 0;
     for (i, line) in [format!("Phương pháp: {} ({}).", r.method.name, r.method.decision)]
         .into_iter()
         .chain(std::iter::once(
         "Điểm thang 100 = điểm đạt / điểm tối đa của các chỉ số tính được từ dữ liệu hồ sơ × 100; hạng bằng nhau khi điểm (làm tròn) bằng nhau, hạng kế tiếp bị bỏ qua.".to_string(),
     )
     .chain(on_time)
-    .chain(notes))
+    .chain(notes)
+    .chain(std::iter::once(super::charts::COLOUR_NOTE.to_string()))
+    .chain(std::iter::once(
+        "Ô tỷ lệ để trống: đơn vị không có hồ sơ để tính tỷ lệ đó trong kỳ (ví dụ không có hồ sơ có phí, lệ phí cho tỷ lệ thanh toán trực tuyến)."
+            .to_string(),
+    )))
     .enumerate()
     {
-        ws.write_string_with_format(row + i as u32, 0, line, &f.note)?;
+        // One line each: a note's own line breaks and runs of spaces print as gaps.
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        ws.write_string_with_format(row + i as u32, 0, &line, &f.note)?;
+        n = i as u32 + 1;
     }
-    Ok(())
+    Ok(n)
 }
 
 /// Every indicator of every scope: numerator, denominator, rate, points, lost.
@@ -291,9 +293,8 @@ fn indicators_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Fo
     let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[1])?;
     let row = title(ws, r, "ĐIỂM THEO TỪNG CHỈ SỐ CỦA TỪNG ĐƠN VỊ", f)?;
-    let ind = with_unit_label(&sc.indicators, "scope", units)?;
+    let (ind, ward) = ward_last(&with_unit_label(&sc.indicators, "scope", units)?, "scope")?;
     let cols = vec![
-        c("Mã đơn vị", "scope", Kind::Text, 13.0),
         c("Đơn vị", "unit_label", Kind::Text, 34.0),
         c("Nhóm chỉ số", "group_name", Kind::Text, 24.0),
         c("Chỉ số", "indicator_name", Kind::Text, 40.0),
@@ -304,9 +305,8 @@ fn indicators_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Fo
         c("Điểm tối đa áp dụng", "max_applied", Kind::Points, 11.0),
         c("Điểm bị mất", "lost", Kind::Points, 9.0),
     ];
-    write_table(ws, row, &ind, &cols, f)?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
-
+    write_with_ward(ws, row, &ind, &cols, ward, f)?;
+    super::table::keep_groups_on_pages(ws, row, &ind, &cols, "scope")?;
     Ok(())
 }
 
@@ -320,26 +320,24 @@ fn officers_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Form
         .lazy()
         .join(officers.clone().lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
         .collect()?;
-    write_table(
-        ws,
-        row,
-        &off,
-        &[
-            c("Hạng", "rank", Kind::Int, 7.0),
-            c("Mã cán bộ", "officer_id", Kind::Text, 20.0),
-            c("Họ và tên", "officer_name", Kind::Text, 24.0),
-            c("Đơn vị", "unit_label", Kind::Text, 32.0),
-            c("Hồ sơ trong kỳ", "active", Kind::Int, 10.0),
-            c("Đúng hạn", "on_time", Kind::Int, 9.0),
-            c("Trễ hạn", "late", Kind::Int, 9.0),
-            c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 10.0),
-            c("Đã giải quyết trong kỳ", "finished", Kind::Int, 11.0),
-            c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
-            c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
-            c("Phản ánh có cơ sở về cán bộ", "complaints", Kind::Int, 12.0),
-        ],
-        f,
-    )?;
+    let off = off.lazy().with_column(col("officer_name").fill_null(col("officer_id"))).collect()?;
+    let cols = [
+        c("Hạng", "rank", Kind::Int, 7.0),
+        c("Họ và tên", "officer_name", Kind::Text, 22.0),
+        c("Chức vụ", "officer_position", Kind::Text, 24.0),
+        c("Đơn vị", "unit_label", Kind::Text, 24.0),
+        c("Hồ sơ trong kỳ", "active", Kind::Int, 9.0),
+        c("Đúng hạn", "on_time", Kind::Int, 9.0),
+        c("Trễ hạn", "late", Kind::Int, 8.0),
+        c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 9.0),
+        c("Đã giải quyết trong kỳ", "finished", Kind::Int, 10.0),
+        c("Tỷ lệ ký số", "e_signed_rate", Kind::Rate, 9.0),
+        c("Tỷ lệ kết quả điện tử", "result_digitised_rate", Kind::Rate, 10.0),
+        c("Phản ánh có cơ sở về cán bộ", "complaints", Kind::Int, 11.0),
+    ];
+    write_with_ward(ws, row, &off, &cols, 0, f)?;
+    let note = "Hạng theo tỷ lệ hồ sơ đúng hạn (làm tròn 4 chữ số), bằng tỷ lệ thì cùng hạng; không xét số hồ sơ đã xử lý. Trong cùng hạng, người xử lý nhiều hồ sơ hơn đứng trước.";
+    super::table::note_across(ws, 2, note, &cols, f)?;
 
     Ok(())
 }
@@ -354,29 +352,35 @@ fn overdue_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
     let overdue = with_unit_label(&sc.overdue, "unit_code", units)?
         .lazy()
         .with_column(col("unit_label").fill_null(col("unit_name")))
+        .join(l.officers.clone().lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
+        .with_column(col("officer_name").fill_null(col("officer_id")))
         .collect()?;
-    write_table(
-        ws,
-        row,
-        &overdue,
-        &[
-            c("Mã hồ sơ", "dossier_id", Kind::Text, 26.0),
-            c("Mã TTHC", "procedure_code", Kind::Text, 22.0),
-            c("Tên thủ tục", "procedure_name", Kind::Text, 40.0),
-            c("Đơn vị", "unit_label", Kind::Text, 30.0),
-            c("Cán bộ xử lý", "officer_id", Kind::Text, 18.0),
-            c("Ngày tiếp nhận", "received_at", Kind::DateTime, 16.0),
-            c("Ngày hẹn trả", "due_at", Kind::DateTime, 16.0),
-            c("Hạn sau thời gian bổ sung", "due_eff", Kind::DateTime, 16.0),
-            c("Ngày kết thúc", "finished_at", Kind::DateTime, 16.0),
-            c("Tình trạng", "state", Kind::Text, 24.0),
-            c("Lý do", "late_reason", Kind::Text, 30.0),
-            c("Số ngày làm việc trễ", "days_late", Kind::Int, 10.0),
-            c("Số lần yêu cầu bổ sung", "supplement_requests", Kind::Int, 10.0),
-        ],
-        f,
-    )?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    let cols = [
+        // Page 1: which dossier, whose, how late and why; page 2: its dates.
+        c("Mã hồ sơ", "dossier_id", Kind::Text, 24.0),
+        c("Tên thủ tục", "procedure_name", Kind::Text, 34.0),
+        c("Đơn vị", "unit_label", Kind::Text, 26.0),
+        c("Cán bộ xử lý", "officer_name", Kind::Text, 20.0),
+        c("Số ngày làm việc trễ", "days_late", Kind::Int, 9.0),
+        c("Tình trạng", "state", Kind::Text, 20.0),
+        c("Lý do", "late_reason", Kind::Text, 22.0),
+        c("Ngày tiếp nhận", "received_at", Kind::DateTime, 16.0),
+        c("Ngày hẹn trả", "due_at", Kind::DateTime, 16.0),
+        c("Hạn sau thời gian bổ sung", "due_eff", Kind::DateTime, 16.0),
+        c("Ngày kết thúc", "finished_at", Kind::DateTime, 16.0),
+        c("Số lần yêu cầu bổ sung", "supplement_requests", Kind::Int, 10.0),
+        c("Mã TTHC", "procedure_code", Kind::Text, 22.0),
+    ];
+    write_with_ward(ws, row, &overdue, &cols, 0, f)?;
+    let note = format!(
+        "Hồ sơ trễ hạn trong kỳ và hồ sơ chưa kết thúc đã quá hạn, trễ nhiều ngày nhất trước. {}. Đơn vị không có trong danh mục của phường được ghi theo tên trong tệp hồ sơ.",
+        match r.method.on_time.supplements_over_one {
+            crate::score::OverOneSupplement::Late =>
+                "Hồ sơ phải bổ sung quá 1 lần được tính là trễ hạn, kể cả khi số ngày trễ là 0",
+            crate::score::OverOneSupplement::ByDates => "Hồ sơ phải bổ sung quá 1 lần được xét theo ngày",
+        }
+    );
+    super::table::note_across(ws, 2, &note, &cols, f)?;
 
     Ok(())
 }
@@ -387,7 +391,7 @@ fn targets_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
     let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[4])?;
     let Some(plan) = &r.indices.plan else {
-        let row = title(ws, r, "CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", f)?;
+        let row = title(ws, r, "CHỈ TIÊU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CỦA CÁC ĐƠN VỊ", f)?;
         ws.set_column_width(0, 110)?;
         let why = format!(
             "Không có kế hoạch thi đua nào áp dụng cho {}: không có chỉ tiêu để đối chiếu (thêm tệp chỉ tiêu có [plan] vào config/methodology/).",
@@ -396,7 +400,8 @@ fn targets_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
         ws.write_string_with_format(row, 0, why, &f.text)?;
         return Ok(());
     };
-    let heading = format!("CHỈ TIÊU CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ ({} {})", plan.one_stop_section, plan.short());
+    let heading =
+        format!("CHỈ TIÊU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CỦA CÁC ĐƠN VỊ ({} {})", plan.one_stop_section, plan.short());
     let row = title(ws, r, &heading.to_uppercase(), f)?;
     let targets = with_unit_label(&sc.targets, "scope", units)?
         .lazy()
@@ -409,37 +414,38 @@ fn targets_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
                 .then(col("actual"))
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias("actual_count"),
+            // Percentage points, not a share: 2,30 for 97,7% against 100%.
             when(col("unit_of_measure").eq(lit("rate")))
-                .then(col("gap"))
+                .then(col("gap") * lit(100.0))
                 .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias("gap_rate"),
+                .alias("gap_points"),
             when(col("unit_of_measure").eq(lit("rate")))
-                .then(
-                    (col("target_value") * lit(100.0))
-                        .round(0, RoundMode::HalfAwayFromZero)
-                        .cast(DataType::Int64)
-                        .cast(DataType::String)
-                        + lit("%"),
-                )
-                .otherwise(col("target_value").cast(DataType::Int64).cast(DataType::String))
-                .alias("target_text"),
+                .then(col("target_value"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("target_rate"),
+            when(col("unit_of_measure").eq(lit("count")))
+                .then(col("target_value"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("target_count"),
         ])
         .collect()?;
-    write_table(
+    let (targets, ward) = ward_last(&targets, "scope")?;
+    write_with_ward(
         ws,
         row,
         &targets,
         &[
-            c("Mã đơn vị", "scope", Kind::Text, 13.0),
-            c("Đơn vị", "unit_label", Kind::Text, 32.0),
+            c("Đơn vị", "unit_label", Kind::Text, 30.0),
             c("Chỉ tiêu", "target_name", Kind::Text, 46.0),
-            c("Mục tiêu", "target_text", Kind::Text, 9.0),
+            c("Mục tiêu (tỷ lệ)", "target_rate", Kind::Rate, 10.0),
+            c("Mục tiêu (số hồ sơ)", "target_count", Kind::Int, 10.0),
             c("Thực hiện (tỷ lệ)", "actual_rate", Kind::Rate, 11.0),
             c("Thực hiện (số hồ sơ)", "actual_count", Kind::Int, 11.0),
             c("Kết quả", "met", Kind::Met, 10.0),
-            c("Còn thiếu (điểm %)", "gap_rate", Kind::Rate, 11.0),
+            c("Còn thiếu (điểm phần trăm)", "gap_points", Kind::Points, 12.0),
             c("Còn thiếu (hồ sơ)", "shortfall", Kind::Int, 11.0),
         ],
+        ward,
         f,
     )?;
 
@@ -449,8 +455,8 @@ fn targets_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
 /// Every finding about the input, with file, row and value.
 fn quality_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, f: &Formats) -> Result<()> {
     let ws = wb.add_worksheet().set_name(SHEETS[5])?;
-    let row = title(ws, r, "KIỂM TRA CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO", f)?;
-    write_table(
+    let row = title(ws, r, "PHỤ LỤC KIỂM TRA NGUỒN (1/2) — CHẤT LƯỢNG DỮ LIỆU ĐẦU VÀO", f)?;
+    write_with_ward(
         ws,
         row,
         &findings_frame(r.findings)?,
@@ -463,6 +469,7 @@ fn quality_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, f: &Formats) -> Resul
             c("Dòng", "row", Kind::Int, 7.0),
             c("Giá trị", "detail", Kind::Text, 30.0),
         ],
+        0,
         f,
     )?;
 
@@ -472,8 +479,14 @@ fn quality_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, f: &Formats) -> Resul
 /// The files used: where from, their hash, how each was read.
 fn sources_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, f: &Formats) -> Result<()> {
     let ws = wb.add_worksheet().set_name(SHEETS[6])?;
-    let row = title(ws, r, "NGUỒN DỮ LIỆU ĐÃ DÙNG", f)?;
-    write_table(
+    let row = title(ws, r, "PHỤ LỤC KIỂM TRA NGUỒN (2/2) — NGUỒN DỮ LIỆU ĐÃ DÙNG", f)?;
+    ws.write_string_with_format(
+        2,
+        0,
+        "Phụ lục dành cho kiểm tra, đối chiếu: mã nguồn, đường dẫn và mã băm SHA-256 của từng tệp đã dùng.",
+        &f.note,
+    )?;
+    write_with_ward(
         ws,
         row,
         &files_frame(r.files)?,
@@ -495,6 +508,7 @@ fn sources_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, f: &Formats) -> Resul
             c("Cột dữ liệu cá nhân đã loại bỏ", "personal", Kind::Text, 30.0),
             c("Cột không dùng", "ignored", Kind::Text, 24.0),
         ],
+        0,
         f,
     )?;
 
@@ -530,7 +544,7 @@ fn files_frame(files: &[FileReport]) -> PolarsResult<DataFrame> {
         "dataset" => files.iter().map(|f| f.dataset.label_vi().to_string()).collect::<Vec<_>>(),
         "name" => files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
         "origin" => files.iter().map(|f| f.origin.clone()).collect::<Vec<_>>(),
-        "fetched_at" => files.iter().map(|f| f.fetched_at.clone()).collect::<Vec<_>>(),
+        "fetched_at" => files.iter().map(|f| fetched_vi(&f.fetched_at)).collect::<Vec<_>>(),
         "sha256" => files.iter().map(|f| f.sha256.clone()).collect::<Vec<_>>(),
         "format" => files.iter().map(|f| f.format.to_string()).collect::<Vec<_>>(),
         "encoding" => files.iter().map(|f| f.encoding.map(|e| e.label().to_string())).collect::<Vec<_>>(),
@@ -543,4 +557,10 @@ fn files_frame(files: &[FileReport]) -> PolarsResult<DataFrame> {
         "personal" => files.iter().map(|f| f.personal_dropped.join(", ")).collect::<Vec<_>>(),
         "ignored" => files.iter().map(|f| f.ignored.join(", ")).collect::<Vec<_>>(),
     ]
+}
+
+/// "02/12/2026 02:03:52" for an RFC 3339 time (to the second, in its own offset); other text
+/// as it is.
+fn fetched_vi(at: &str) -> String {
+    DateTime::parse_from_rfc3339(at).map_or_else(|_| at.to_string(), |t| t.format("%d/%m/%Y %H:%M:%S").to_string())
 }

@@ -9,7 +9,9 @@ use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::Workbook;
 
-use super::table::{Formats, Kind, c, write_table};
+use rust_xlsxwriter::Worksheet;
+
+use super::table::{Formats, Kind, c, ward_last, write_with_ward};
 
 /// (measure label, numerator, denominator, target share)
 const MEASURES: &[(&str, &str, &str, f64)] = &[
@@ -47,11 +49,34 @@ pub(super) fn ytd_frame(history: &DataFrame, months: u32) -> PolarsResult<DataFr
                 lit(*target).alias("target"),
                 (d.clone() * lit(12.0 / m)).round(0, RoundMode::HalfAwayFromZero).alias("projected"),
                 (n.clone() * lit(12.0 / m)).round(0, RoundMode::HalfAwayFromZero).alias("at_pace"),
-                (d * lit(12.0 / m) * lit(*target) - n * lit(12.0 / m)).clip_min(lit(0.0)).ceil().alias("more_needed"),
+                (d.clone() * lit(12.0 / m) * lit(*target) - n.clone() * lit(12.0 / m))
+                    .clip_min(lit(0.0))
+                    .ceil()
+                    .alias("more_needed"),
+                // The most the year can still reach: every dossier still to come done right.
+                (n.clone() + d.clone() * lit(12.0 / m - 1.0)).round(0, RoundMode::HalfAwayFromZero).alias("best_case"),
+                (d.clone() * lit(12.0 / m) * lit(*target)).ceil().alias("needed_total"),
+                (d - n).alias("missed"),
             ])
         })
         .collect();
     concat(parts, UnionArgs::default())?
+        .with_column(
+            when(col("best_case").lt(col("needed_total")))
+                .then(
+                    lit("Không còn đạt được trong năm: đã có ")
+                        + col("missed").cast(DataType::Int64).cast(DataType::String)
+                        + lit(" hồ sơ không đạt"),
+                )
+                .otherwise(lit(""))
+                .alias("reach_note"),
+        )
+        .with_column(
+            when(col("best_case").lt(col("needed_total")))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(col("more_needed"))
+                .alias("more_needed"),
+        )
         .sort(["scope"], SortMultipleOptions::default().with_maintain_order(true))
         .collect()
 }
@@ -62,6 +87,7 @@ pub(super) fn add_ytd_sheet(
     months: u32,
     units: &DataFrame,
     lineage: &str,
+    heading: &dyn Fn(&mut Worksheet, &str) -> Result<u32>,
     f: &Formats,
 ) -> Result<()> {
     let frame = ytd_frame(history, months)?
@@ -74,25 +100,21 @@ pub(super) fn add_ytd_sheet(
         )
         .with_column(col("unit_label").fill_null(col("scope")))
         .collect()?;
+    let (frame, ward) = ward_last(&frame, "scope")?;
     let ws = wb.add_worksheet().set_name("Lũy kế năm")?;
-    ws.write_string_with_format(0, 0, format!("LŨY KẾ {months} THÁNG VÀ HƯỚNG TỚI MỤC TIÊU CUỐI NĂM"), &f.title)?;
-    ws.write_string_with_format(
-        1,
-        0,
-        "Theo nhịp hiện tại: số hồ sơ cả năm = lũy kế × 12 / số tháng; \"Cần thêm\" là số hồ sơ phải làm tốt hơn nhịp hiện tại để đạt tỷ lệ mục tiêu.",
-        &f.note,
-    )?;
+    let row = heading(ws, &format!("LŨY KẾ {months} THÁNG VÀ HƯỚNG TỚI MỤC TIÊU CUỐI NĂM"))?;
+    let mut note = "Theo nhịp hiện tại: số hồ sơ cả năm = lũy kế × 12 / số tháng; \"Cần thêm\" là số hồ sơ phải làm tốt hơn nhịp hiện tại để đạt tỷ lệ mục tiêu.".to_string();
     if !lineage.is_empty() {
-        ws.write_string_with_format(2, 0, lineage, &f.note)?;
+        note = format!("{note} {lineage}");
     }
-    write_table(
+    ws.write_string_with_format(2, 0, &note, &f.note)?;
+    write_with_ward(
         ws,
-        3,
+        row,
         &frame,
         &[
-            c("Mã đơn vị", "scope", Kind::Text, 13.0),
-            c("Đơn vị", "unit_label", Kind::Text, 34.0),
-            c("Chỉ tiêu", "measure", Kind::Text, 40.0),
+            c("Đơn vị", "unit_label", Kind::Text, 30.0),
+            c("Chỉ tiêu", "measure", Kind::Text, 30.0),
             c("Lũy kế đạt", "ytd_num", Kind::Int, 10.0),
             c("Lũy kế hồ sơ", "ytd_den", Kind::Int, 10.0),
             c("Tỷ lệ lũy kế", "ytd_rate", Kind::Rate, 10.0),
@@ -100,10 +122,11 @@ pub(super) fn add_ytd_sheet(
             c("Dự kiến hồ sơ cả năm", "projected", Kind::Int, 11.0),
             c("Đạt theo nhịp hiện tại", "at_pace", Kind::Int, 11.0),
             c("Cần thêm (hồ sơ)", "more_needed", Kind::Int, 10.0),
+            c("Ghi chú", "reach_note", Kind::Text, 24.0),
         ],
+        ward,
         f,
     )?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -122,10 +145,13 @@ mod tests {
         ]
         .unwrap();
         let y = ytd_frame(&h, 4).unwrap();
-        let needed: Vec<f64> = y.column("more_needed").unwrap().f64().unwrap().iter().flatten().collect();
-        // On time: 300 projected, 288 at pace → 12 more. Online: 50% of 300 = 150, 120 at pace → 30.
-        // Digitised: 80% of 270 = 216, 210 at pace → 6.
-        assert_eq!(needed, [12.0, 30.0, 6.0]);
+        let needed: Vec<Option<f64>> = y.column("more_needed").unwrap().f64().unwrap().iter().collect();
+        // On time: 100% of 300 projected, but 4 are already late: no longer reachable (not "12
+        // more"). Online: 50% of 300 = 150, 120 at pace → 30. Digitised: 80% of 270 = 216, 210
+        // at pace → 6.
+        assert_eq!(needed, [None, Some(30.0), Some(6.0)]);
+        let notes: Vec<&str> = y.column("reach_note").unwrap().str().unwrap().iter().flatten().collect();
+        assert_eq!(notes[0], "Không còn đạt được trong năm: đã có 4 hồ sơ không đạt");
         let pace: Vec<f64> = y.column("at_pace").unwrap().f64().unwrap().iter().flatten().collect();
         assert_eq!(pace, [288.0, 120.0, 210.0]);
     }
