@@ -69,16 +69,17 @@ fn charts_point_at_their_tables_and_cards_fit_one_page() {
     let col = xml(&book, "xl/charts/chart2.xml");
     assert!(col.contains("'Biểu đồ'!$B$23:$B$26"), "{col}");
 
-    // Every unit card: A4, fitted to one page; the summary prints across one page width.
+    // Every unit card: A4 portrait at 95 %, never shrunk to one page; the summary prints landscape.
     let names = sheet_names(&book);
     let cards: Vec<usize> = names.iter().enumerate().filter(|(_, n)| n.starts_with("Thẻ ")).map(|(i, _)| i).collect();
     assert_eq!(cards.len(), 4);
     for i in cards {
         let sheet = xml(&book, &format!("xl/worksheets/sheet{}.xml", i + 1));
         assert!(
-            sheet.contains("fitToPage=\"1\"")
+            !sheet.contains("fitToPage")
                 && sheet.contains("paperSize=\"9\"")
-                && !sheet.contains("fitToHeight=\"0\""),
+                && sheet.contains("scale=\"95\"")
+                && sheet.contains("orientation=\"portrait\""),
             "{}: {sheet}",
             names[i]
         );

@@ -83,10 +83,9 @@ fn font_sizes() -> Vec<f64> {
         .collect()
 }
 
-/// The sheets meant for reading: every sheet but the one-page unit cards (report_charts.rs)
-/// and the lost points, which print as their own module sets them.
+/// The sheets meant for reading: every sheet, the unit cards too.
 fn reader_sheets() -> Vec<(usize, String)> {
-    names().into_iter().enumerate().filter(|(_, n)| !n.starts_with("Thẻ ") && n != "Điểm bị mất").collect()
+    names().into_iter().enumerate().collect()
 }
 
 #[test]

@@ -407,15 +407,15 @@ fn notes(ev: &DataFrame) -> PolarsResult<HashMap<(String, String), String>> {
 /// earns full points, the evidence and what recovers it.
 pub(super) fn lost_columns() -> Vec<Col<'static>> {
     vec![
-        c("Chỉ số", "index", Kind::Text, 18.0),
-        c("Kỳ", "period", Kind::Text, 13.0),
-        c("Lĩnh vực / nhóm", "area", Kind::Text, 26.0),
-        c("Tiêu chí", "criterion", Kind::Text, 40.0),
-        c("Điểm tiêu chí (đạt/tối đa)", "criterion_points", Kind::Text, 12.0),
-        c("Điểm bị mất (trên điểm tổng của chỉ số)", "lost_score", Kind::Points, 12.0),
-        c("Mức đủ điểm", "target", Kind::Text, 14.0),
-        c("Căn cứ", "evidence", Kind::Text, 50.0),
-        c("Cách lấy lại điểm", "action", Kind::Text, 50.0),
+        c("Chỉ số", "index", Kind::Text, 14.0),
+        c("Kỳ", "period", Kind::Text, 11.0),
+        c("Lĩnh vực / nhóm", "area", Kind::Text, 20.0),
+        c("Tiêu chí", "criterion", Kind::Text, 34.0),
+        c("Điểm tiêu chí (đạt/tối đa)", "criterion_points", Kind::Text, 10.0),
+        c("Điểm bị mất (trên điểm tổng của chỉ số)", "lost_score", Kind::Points, 11.0),
+        c("Mức đủ điểm", "target", Kind::Text, 12.0),
+        c("Căn cứ", "evidence", Kind::Text, 40.0),
+        c("Cách lấy lại điểm", "action", Kind::Text, 44.0),
     ]
 }
 
@@ -433,8 +433,8 @@ pub(super) fn add_lost_points_sheet(
     ws.write_string_with_format(row.saturating_sub(1), 0, SCALE_NOTE, &f.note)?;
     let mut cols = vec![c("Đơn vị", "unit_label", Kind::Text, 30.0)];
     cols.extend(lost_columns());
+    // write_table lays the page out (≥ 85 %, split side by side rather than shrunk).
     write_table(ws, row, lost, &cols, f)?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
