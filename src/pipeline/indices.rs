@@ -65,6 +65,7 @@ pub fn score_indices(
         None => out.absent.push(Absent {
             sheet: "Chỉ tiêu kế hoạch",
             title: "Chỉ tiêu kế hoạch thi đua".into(),
+            missing: crate::score::NO_METHOD,
             why: format!(
                 "Không có kế hoạch thi đua (tệp chỉ tiêu) nào áp dụng cho {}: thêm tệp có valid_from, valid_to \
                  bao kỳ này vào config/methodology/.",
@@ -90,6 +91,7 @@ fn chosen<'a>(
         absent.push(Absent {
             sheet,
             title: title.to_string(),
+            missing: crate::score::NO_METHOD,
             why: format!(
                 "Không có phương pháp \"{}\" nào áp dụng cho {} (đã có: {}): {} của kỳ này chưa được chấm. Thêm \
                  tệp phương pháp có valid_from, valid_to bao kỳ này vào config/methodology/.",
@@ -112,13 +114,32 @@ fn score_par(
     period: Period,
     out: &mut IndexScores,
 ) -> Result<()> {
-    let units: Vec<String> = config
+    // Only the units the appraisal rates are scored: a unit it does not rate (one that ended
+    // before the appraised year's end) would otherwise get the points of its dossiers alone,
+    // a score computed from nothing appraised.
+    let rated: std::collections::HashSet<&str> = appraisal.column("unit_code")?.str()?.iter().flatten().collect();
+    let (units, unappraised): (Vec<&crate::config::Unit>, Vec<&crate::config::Unit>) = config
         .registry
         .units
         .iter()
         .filter(|u| u.par_rated && u.valid_on(period.last_day()))
-        .map(|u| u.code.clone())
-        .collect();
+        .partition(|u| rated.contains(u.code.as_str()));
+    out.par_unappraised = unappraised.iter().map(|u| u.name.clone()).collect();
+    if units.is_empty() {
+        out.absent.push(Absent {
+            sheet: "Chỉ số PAR",
+            title: "Chỉ số cải cách hành chính".into(),
+            missing: crate::score::NO_APPRAISAL,
+            why: format!(
+                "Kết quả thẩm định Chỉ số cải cách hành chính đã nhận không chấm đơn vị nào đang hoạt động trong {} \
+                 ({}): Chỉ số PAR của kỳ này không được tính.",
+                period.label_vi(),
+                out.par_unappraised.join(", ")
+            ),
+        });
+        return Ok(());
+    }
+    let units: Vec<String> = units.iter().map(|u| u.code.clone()).collect();
     let input = par_inputs(m, &units, Some(appraisal), Some(&scorecard.scopes), ingested.table(Dataset::Documents))?;
     let result = score_index(&input, m, None).context("chấm điểm PAR")?;
     out.par = Some(Scored { method: m.clone(), result });

@@ -135,10 +135,13 @@ pub(super) fn add_index_sheets(
     if let Some(par) = &scores.par {
         let ws = wb.add_worksheet().set_name("Chỉ số PAR")?;
         let row = title(ws, "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (PAR) CỦA CÁC ĐƠN VỊ")?;
-        let note = format!(
+        let mut note = format!(
             "Chỉ số của cả năm (theo kết quả thẩm định), không tính riêng cho tháng báo cáo. Phương pháp: {}, ban hành theo {}.",
             par.method.name, par.method.decision
         );
+        if !scores.par_unappraised.is_empty() {
+            note.push_str(&format!(" Chưa có kết quả thẩm định, không chấm: {}.", scores.par_unappraised.join(", ")));
+        }
         ranking_sheet(ws, row, par, units, &Wording { unit_header: "Đơn vị", note: &note, highlight: None }, f)?;
     }
     if let Some(dti) = &scores.dti {
@@ -224,7 +227,7 @@ fn absent_sheet(
     f: &Formats,
 ) -> Result<()> {
     let ws = wb.add_worksheet().set_name(absent.sheet)?;
-    let row = title(ws, &format!("{} — KHÔNG CÓ PHƯƠNG PHÁP ÁP DỤNG CHO KỲ NÀY", absent.title.to_uppercase()))?;
+    let row = title(ws, &format!("{} — {}", absent.title.to_uppercase(), absent.missing.to_uppercase()))?;
     ws.set_column_width(0, 110)?;
     ws.write_string_with_format(row, 0, &absent.why, &f.text)?;
     ws.set_row_height(row, 48)?;

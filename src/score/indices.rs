@@ -23,6 +23,9 @@ pub struct IndexScores {
     pub par: Option<Scored>,
     /// The appraisal's note per unit and criterion (`unit`, `component`, `evidence`).
     pub par_evidence: Option<DataFrame>,
+    /// PAR-rated units of the period the appraisal does not rate (a unit that ended before
+    /// the appraised year's end, e.g. after a merger): not scored, named on the sheet.
+    pub par_unappraised: Vec<String>,
     pub dti: Option<Scored>,
     pub dti_rank: Option<ProvinceRank>,
     pub ddci: Option<Scored>,
@@ -43,5 +46,12 @@ pub struct Absent {
     /// The sheet it would have had ("Chỉ số PAR").
     pub sheet: &'static str,
     pub title: String,
+    /// What the sheet's heading says is missing ("không có phương pháp áp dụng cho kỳ này").
+    pub missing: &'static str,
     pub why: String,
 }
+
+/// The heading of an index with no methodology for the period.
+pub const NO_METHOD: &str = "không có phương pháp áp dụng cho kỳ này";
+/// The heading of an index whose data rates none of the period's units.
+pub const NO_APPRAISAL: &str = "chưa có kết quả thẩm định cho các đơn vị của kỳ này";

@@ -26,7 +26,7 @@ pub use awards::{
     Reason, Test, Verdict, award_round,
 };
 pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
-pub use indices::{Absent, IndexScores, ProvinceRank, Scored};
+pub use indices::{Absent, IndexScores, NO_APPRAISAL, NO_METHOD, ProvinceRank, Scored};
 pub use inputs::{ddci_inputs, dti_inputs, par_inputs};
 pub use method::{
     Band, Compare, Exempt, Group, Indicator, Measure, NoDueDate, OnTimeRules, Operator, OverOneSupplement,
