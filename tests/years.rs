@@ -85,6 +85,8 @@ fn june_2025_is_scored_by_the_old_ward_s_methods_and_july_by_the_new_ward_s() {
     assert!(par.contains(&tpht) && printed.contains("Cảnh báo") && printed.contains(&tpht), "{par}\n{printed}");
     let dti = heading(&june, "Chỉ số DTI");
     assert!(dti.contains("Bộ chỉ số chuyển đổi số cấp phường năm 2024"), "{dti}");
+    // The 2025 ranking names the ward of the year's end: June finds itself there as Việt Hưng.
+    assert!(dti.contains("Xếp hạng trong tỉnh của Phường Việt Hưng: "), "{dti}");
     let plan_targets = heading(&june, "Chỉ tiêu kế hoạch");
     assert!(plan_targets.contains("phường Giếng Đáy (đến 30/6/2025)"), "{plan_targets}");
     assert!(heading(&june, "Chỉ tiêu").starts_with("PHƯỜNG GIẾNG ĐÁY"));

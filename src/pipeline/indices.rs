@@ -24,7 +24,8 @@ fn province_rank(ranking: &DataFrame, ward_name: &str) -> Result<Option<Province
     };
     let rank = ranking.column("rank")?.i64()?.get(i);
     let dti = ranking.column("dti")?.f64()?.get(i);
-    Ok(rank.zip(dti).map(|(rank, dti)| ProvinceRank { rank, dti, communes: ranking.height() }))
+    let commune = names.get(i).unwrap_or(ward_name).to_string();
+    Ok(rank.zip(dti).map(|(rank, dti)| ProvinceRank { commune, rank, dti, communes: ranking.height() }))
 }
 
 pub fn score_indices(
@@ -49,7 +50,16 @@ pub fn score_indices(
         out.dti = Some(Scored { method: m.clone(), result });
     }
     if let Some(ranking) = ingested.table(Dataset::DtiRanking) {
-        out.dti_rank = province_rank(ranking, &config.settings.ward.of(period).name)?;
+        // The ranking is yearly: it names the ward of the year's end (after 1/7/2025 the new
+        // ward), so a month before a merger finds its ward there under its successor's name.
+        let ward = &config.settings.ward;
+        out.dti_rank = match province_rank(ranking, &ward.of(period).name)? {
+            Some(r) => Some(r),
+            None => match Period::year(period.year) {
+                Some(year) => province_rank(ranking, &ward.of(year).name)?,
+                None => None,
+            },
+        };
     }
     if let Some(m) = chosen(ix.ddci.as_ref(), period, "Chỉ số DDCI", "Chỉ số năng lực cạnh tranh", &mut out.absent)
         && let Some(survey) = ingested.table(Dataset::Ddci)

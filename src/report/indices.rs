@@ -151,8 +151,11 @@ pub(super) fn add_index_sheets(
         let rank = scores.dti_rank.as_ref().map_or_else(
             || "Chưa có bảng xếp hạng cấp xã của tỉnh.".to_string(),
             |r| {
+                // After a merger the year's ranking names the successor ward.
+                let of =
+                    if r.commune.eq_ignore_ascii_case(ward) { String::new() } else { format!(" của {}", r.commune) };
                 format!(
-                    "Xếp hạng trong tỉnh: {}/{} (DTI {}){}.",
+                    "Xếp hạng trong tỉnh{of}: {}/{} (DTI {}){}.",
                     r.rank,
                     r.communes,
                     number(r.dti, 4),

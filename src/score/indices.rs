@@ -8,6 +8,9 @@ use super::index::{IndexMethod, IndexResult};
 /// The ward's place in the province's DTI ranking of communes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProvinceRank {
+    /// The commune as the ranking names it: the ward of the ranked year's end, which after a
+    /// merger is not the ward of an earlier month.
+    pub commune: String,
     pub rank: i64,
     pub dti: f64,
     pub communes: usize,
