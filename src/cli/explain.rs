@@ -53,7 +53,18 @@ pub(super) fn explain(
         .collect()?;
 
     writeln!(out, "{} — {}", u.name, period.label_vi())?;
-    let mut headline: Vec<(&str, f64, f64)> = Vec::new();
+    let headline = write_headlines(out, u, &ev, period)?;
+    write_losses(out, &lost, &headline)
+}
+
+/// The unit's 766 and PAR lines; returns each index's (name, full scale, score) for the sums.
+fn write_headlines(
+    out: &mut impl Write,
+    u: &crate::registry::Unit,
+    ev: &pipeline::Evaluation,
+    period: Period,
+) -> Result<Vec<(&'static str, f64, f64)>> {
+    let mut headline: Vec<(&'static str, f64, f64)> = Vec::new();
     let scopes = &ev.scorecard.scopes;
     if let Some(i) = scopes.column("scope")?.str()?.iter().position(|s| s == Some(u.code.as_str())) {
         let f = |c: &str| scopes.column(c).ok()?.cast(&DataType::Float64).ok()?.f64().ok()?.get(i);
@@ -94,6 +105,11 @@ pub(super) fn explain(
             headline.push((crate::report::PAR_INDEX, par.method.scale, total));
         }
     }
+    Ok(headline)
+}
+
+/// One block per index and period: its losses on its headline's scale, and their sum.
+fn write_losses(out: &mut impl Write, lost: &DataFrame, headline: &[(&'static str, f64, f64)]) -> Result<()> {
     if lost.height() == 0 {
         writeln!(out, "Không mất điểm ở tiêu chí nào.")?;
         return Ok(());

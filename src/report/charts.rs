@@ -221,6 +221,35 @@ pub(super) fn add_charts(
     heading(ws, "BIỂU ĐỒ ĐIỂM BỘ CHỈ SỐ 766 VÀ CHỈ TIÊU CỦA CÁC ĐƠN VỊ")?;
     // Page 1: the units ranked (rank 1 on top), the share of targets met and its table;
     // page 2: the trend.
+    ws.insert_chart(3, 0, &ranking_chart(layout))?;
+
+    // The targets share table under the charts, and its chart beside the ranking (both on
+    // page 1).
+    let share_header = 21;
+    let share_cols = [c("Đơn vị", "unit_label", Kind::Text, 36.0), c("Tỷ lệ chỉ tiêu đạt", "share", Kind::Rate, 12.0)];
+    let share_last = write_table(ws, share_header, &share, &share_cols, f)?;
+    // The trend on the next page.
+    let page_two = share_last.max(share_header + 1) + 2;
+    if !months.is_empty() {
+        let line = trend_chart(trend.height() as u32, trend_header, months.len() as u16, ward_last);
+        ws.insert_chart(page_two + 1, 0, &line)?;
+    }
+
+    if share.height() > 0 {
+        ws.insert_chart_with_offset(3, 0, &share_chart(share_header, share_last), 505, 0)?;
+    }
+    // Two pages, at 100 %: the charts are drawn at the size their fonts were chosen for.
+    ws.set_freeze_panes(0, 0)?;
+    ws.set_page_breaks(&[page_two])?;
+    // The sheet's title on page 2 too (not the share table's header).
+    ws.set_repeat_rows(0, 1)?;
+    ws.set_print_area(0, 0, page_two + 24, 10)?;
+    ws.set_print_scale(100);
+    Ok(())
+}
+
+/// The units' 766 scores, rank 1 on top, from the summary sheet.
+fn ranking_chart(layout: &SummaryLayout<'_>) -> Chart {
     let mut bar = Chart::new_bar();
     dress(&mut bar, "Điểm Bộ chỉ số 766 theo đơn vị, xếp theo hạng", "Điểm (thang 100)", "Đơn vị");
     bar.set_width(490).set_height(330);
@@ -233,71 +262,58 @@ pub(super) fn add_charts(
     bar.y_axis().set_reverse();
     bar.x_axis().set_min(0).set_max(100).set_major_unit(20).set_num_format("0");
     bar.legend().set_hidden();
-    ws.insert_chart(3, 0, &bar)?;
+    bar
+}
 
-    // The targets share table under the charts, and its chart beside the ranking (both on
-    // page 1).
-    let share_header = 21;
-    let share_cols = [c("Đơn vị", "unit_label", Kind::Text, 36.0), c("Tỷ lệ chỉ tiêu đạt", "share", Kind::Rate, 12.0)];
-    let share_last = write_table(ws, share_header, &share, &share_cols, f)?;
-    // The trend on the next page.
-    let page_two = share_last.max(share_header + 1) + 2;
-    if !months.is_empty() {
-        let mut line = Chart::new_line();
-        dress(&mut line, "Điểm Bộ chỉ số 766 theo tháng (đường đậm: toàn phường)", "Tháng", "Điểm (thang 100)");
-        line.set_width(900).set_height(400);
-        let (c0, c1) = (1u16, months.len() as u16);
-        for r in 0..trend.height() as u32 {
-            let row = trend_header + 1 + r;
-            let ward = ward_last && r + 1 == trend.height() as u32;
-            let width = if ward { 4.0 } else { 1.75 };
-            let mut stroke = ChartLine::new();
-            stroke.set_width(width);
-            if ward {
-                stroke.set_color(0x000000);
-            }
-            let series = line
-                .add_series()
-                .set_name(("Xu hướng", row, 0))
-                .set_categories(("Xu hướng", trend_header, c0, trend_header, c1))
-                .set_values(("Xu hướng", row, c0, row, c1))
-                .set_format(ChartFormat::new().set_line(&stroke));
-            if ward {
-                series.set_data_label(
-                    ChartDataLabel::new()
-                        .show_value()
-                        .set_position(ChartDataLabelPosition::Below)
-                        .set_num_format("0.00")
-                        .set_font(&bold_font(10.0)),
-                );
-            }
+/// One line per unit over the months of the trend sheet, the ward's drawn thick and labelled.
+fn trend_chart(rows: u32, trend_header: u32, months: u16, ward_last: bool) -> Chart {
+    let mut line = Chart::new_line();
+    dress(&mut line, "Điểm Bộ chỉ số 766 theo tháng (đường đậm: toàn phường)", "Tháng", "Điểm (thang 100)");
+    line.set_width(900).set_height(400);
+    let (c0, c1) = (1u16, months);
+    for r in 0..rows {
+        let row = trend_header + 1 + r;
+        let ward = ward_last && r + 1 == rows;
+        let width = if ward { 4.0 } else { 1.75 };
+        let mut stroke = ChartLine::new();
+        stroke.set_width(width);
+        if ward {
+            stroke.set_color(0x000000);
         }
-        line.y_axis().set_min(0).set_max(100).set_major_unit(20).set_num_format("0");
-        ws.insert_chart(page_two + 1, 0, &line)?;
+        let series = line
+            .add_series()
+            .set_name(("Xu hướng", row, 0))
+            .set_categories(("Xu hướng", trend_header, c0, trend_header, c1))
+            .set_values(("Xu hướng", row, c0, row, c1))
+            .set_format(ChartFormat::new().set_line(&stroke));
+        if ward {
+            series.set_data_label(
+                ChartDataLabel::new()
+                    .show_value()
+                    .set_position(ChartDataLabelPosition::Below)
+                    .set_num_format("0.00")
+                    .set_font(&bold_font(10.0)),
+            );
+        }
     }
+    line.y_axis().set_min(0).set_max(100).set_major_unit(20).set_num_format("0");
+    line
+}
 
-    if share.height() > 0 {
-        // Bars, not columns: the units' names read across, not slanted.
-        let mut col = Chart::new_bar();
-        dress(&mut col, "Tỷ lệ chỉ tiêu kế hoạch mỗi đơn vị đạt", "Tỷ lệ chỉ tiêu đạt", "Đơn vị");
-        col.set_width(415).set_height(330);
-        let (first, last) = (share_header + 1, share_last);
-        col.add_series()
-            .set_name("Tỷ lệ đạt")
-            .set_categories(("Biểu đồ", first, 0, last, 0))
-            .set_values(("Biểu đồ", first, 1, last, 1))
-            .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%").set_font(&font(10.0)));
-        col.y_axis().set_reverse();
-        col.x_axis().set_min(0).set_max(1).set_major_unit(0.25).set_num_format("0%");
-        col.legend().set_hidden();
-        ws.insert_chart_with_offset(3, 0, &col, 505, 0)?;
-    }
-    // Two pages, at 100 %: the charts are drawn at the size their fonts were chosen for.
-    ws.set_freeze_panes(0, 0)?;
-    ws.set_page_breaks(&[page_two])?;
-    // The sheet's title on page 2 too (not the share table's header).
-    ws.set_repeat_rows(0, 1)?;
-    ws.set_print_area(0, 0, page_two + 24, 10)?;
-    ws.set_print_scale(100);
-    Ok(())
+/// The share of the plan's targets each unit meets, from the table under the charts.
+fn share_chart(share_header: u32, share_last: u32) -> Chart {
+    // Bars, not columns: the units' names read across, not slanted.
+    let mut col = Chart::new_bar();
+    dress(&mut col, "Tỷ lệ chỉ tiêu kế hoạch mỗi đơn vị đạt", "Tỷ lệ chỉ tiêu đạt", "Đơn vị");
+    col.set_width(415).set_height(330);
+    let (first, last) = (share_header + 1, share_last);
+    col.add_series()
+        .set_name("Tỷ lệ đạt")
+        .set_categories(("Biểu đồ", first, 0, last, 0))
+        .set_values(("Biểu đồ", first, 1, last, 1))
+        .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%").set_font(&font(10.0)));
+    col.y_axis().set_reverse();
+    col.x_axis().set_min(0).set_max(1).set_major_unit(0.25).set_num_format("0%");
+    col.legend().set_hidden();
+    col
 }
