@@ -221,7 +221,9 @@ fn the_2025_award_round_follows_decree_152_and_judges_the_new_ward_s_units() {
     let results = Sheet::read(&book, "Kết quả xét khen", 3);
     let all = results.all_text();
     assert!(!all.contains("Giấy khen của Chủ tịch UBND thành phố"), "no city level after 30/6/2025");
-    assert!(all.contains("Kế hoạch thi đua năm 2025 của UBND phường Việt Hưng"), "{all}");
+    // The rules cite the plan valid on the round day (Việt Hưng's), from its file.
+    assert!(all.contains("tại Kế hoạch …/KH-UBND (số kế hoạch: giả định"), "{all}");
+    assert!(head.contains("của UBND phường Việt Hưng, mục III"), "{head}");
     // The sheet names units, not codes: every collective is one of Việt Hưng's units.
     let registry: toml::Table = std::fs::read_to_string(dir.path().join("config/units.toml")).unwrap().parse().unwrap();
     let new_ward: Vec<&str> = registry["unit"]

@@ -244,3 +244,18 @@ fn officer_candidate(o: &Officer, y: &OfficerFigures, of: Option<&OfficerFacts>)
         notes,
     }
 }
+
+/// The rules cite the plan the round closes as `{plan}` ("Kế hoạch số 105/KH-UBND ngày
+/// 17/05/2024 của UBND phường …") and `{plan_short}` ("Kế hoạch 105/KH-UBND"): filled from the
+/// plan valid on the round day, so that a rules file names no ward's plan and serves any ward.
+pub(super) fn cite_plan(rules: &mut crate::score::AwardRules, plan: Option<&crate::score::Plan>, year: i32) {
+    let (long, short) = match plan {
+        Some(p) => (format!("Kế hoạch số {} ngày {} của {}", p.number, crate::vi::date(p.date), p.issuer), p.short()),
+        None => (format!("Kế hoạch thi đua năm {year} (chưa có tệp kế hoạch)"), format!("kế hoạch thi đua năm {year}")),
+    };
+    let fill = |text: &mut String| *text = text.replace("{plan_short}", &short).replace("{plan}", &long);
+    fill(&mut rules.decision);
+    for criterion in rules.levels.iter_mut().flat_map(|l| l.criteria.iter_mut()) {
+        fill(&mut criterion.name);
+    }
+}

@@ -500,6 +500,7 @@ fn award_round_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) 
     // "Xếp loại từ Tốt trở lên" is judged on the bands of the units' own PAR methodology.
     rules.bands =
         ev.indices.par.as_ref().map(|p| p.method.bands.iter().map(|b| b.label.clone()).collect()).unwrap_or_default();
+    awards::cite_plan(&mut rules, ctx.config.methodologies.plan_for(ctx.period).map(|t| &t.plan), year);
     let facts = award_facts(ctx.config, year)?;
     let candidates = awards::candidates(ctx.config, &ev, facts.as_ref(), year)?;
     let outcomes = crate::score::award_round(&rules, &candidates, ctx.period.last_day());
