@@ -2,14 +2,22 @@
 """Do thidua's figures agree with the peers' on the same export? Explains every difference.
 
 usage: agree.py EXPORT.csv YYYY-MM THIDUA.xlsx PEER.xlsx
-(PEER.xlsx: the workbook polars_monthly.py or pandas_monthly.py wrote for the same file.)
+       agree.py --same THIDUA-A.xlsx THIDUA-B.xlsx
+(PEER.xlsx: the workbook polars_monthly.py, duckdb_monthly.py or pandas_monthly.py wrote for the
+same file.)
 
 1. Units: the peers group by the raw DonViXuLy text, so one unit spelt five ways (case, a double
    space, a trailing space, NFD) is five rows; grouped by thidua's name key they must add up to
-   thidua's "received in the period" column, unit by unit.
+   thidua's "received in the period" column, unit by unit. Each unit's line also shows both
+   sides' points and ranks: the scales differ (the peers score a 58-point subset, thidua the
+   766 methodology on 100), so the points are shown, the ranks compared.
 2. Ranks: on the peers' clean-name rows, the order of units must be thidua's order.
 3. Overdue: every dossier one side calls overdue and the other not is put in a 766 rule that
    explains it, or printed.
+
+--same: two thidua workbooks of the same dossiers (the flat and the national shape of one
+export) must hold the same values, sheet by sheet and cell by cell; the only cells allowed to
+differ are those naming the source file (its name, path, hash, when it was read).
 """
 import csv
 import sys
@@ -32,7 +40,67 @@ def sheet_rows(path, sheet, header_cell):
     return [dict(zip(head, r)) for r in rows[at + 1 :] if any(v is not None for v in r)]
 
 
+def same(a_path, b_path):
+    """Every sheet of two thidua workbooks, cell by cell."""
+    a_book = openpyxl.load_workbook(a_path, read_only=True)
+    b_book = openpyxl.load_workbook(b_path, read_only=True)
+    if a_book.sheetnames != b_book.sheetnames:
+        print("sheets differ:", sorted(set(a_book.sheetnames) ^ set(b_book.sheetnames)))
+    import re
+
+    def source_cell(va, vb):
+        # The file's name or path, or when it was read: the only cells allowed to differ.
+        both = isinstance(va, str) and isinstance(vb, str)
+        stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+        digest = re.compile(r"[0-9a-f]{16,}$")
+        return both and (
+            (".csv" in va and ".csv" in vb)
+            or ("Lập lúc" in va and "Lập lúc" in vb)
+            or bool(stamp.match(va) and stamp.match(vb))
+            or bool(digest.match(va) and digest.match(vb))
+        )
+
+    total = unexplained = 0
+    for name in a_book.sheetnames:
+        if name not in b_book.sheetnames:
+            continue
+        a = [list(r) for r in a_book[name].iter_rows(values_only=True)]
+        b = [list(r) for r in b_book[name].iter_rows(values_only=True)]
+        cells = sum(len(r) for r in a)
+        diffs = []
+        for i in range(max(len(a), len(b))):
+            ra, rb = (a[i] if i < len(a) else []), (b[i] if i < len(b) else [])
+            for j in range(max(len(ra), len(rb))):
+                va, vb = (ra[j] if j < len(ra) else None), (rb[j] if j < len(rb) else None)
+                if va != vb:
+                    diffs.append((i + 1, j + 1, va, vb))
+        odd = [d for d in diffs if not source_cell(d[2], d[3])]
+        moved = set()
+        if odd and sorted(map(repr, a)) == sorted(map(repr, b)):
+            # The same rows, some listed in another order: units tied on the rank.
+            moved = {i for i, _, _, _ in odd}
+            print(f"   {name}: the same {len(a)} rows; {len(moved)} rows (tied units) listed in another order:",
+                  ", ".join(str(a[i - 1][:3]) for i in sorted(moved)[:4]))
+            odd = []
+        total += len(diffs)
+        unexplained += len(odd)
+        diffs = odd or diffs
+        if odd:
+            shown = "; ".join(f"R{i}C{j}: {str(va)[:40]!r} / {str(vb)[:40]!r}" for i, j, va, vb in odd[:3])
+            print(f"   {name}: {len(odd)} of {cells} cells DIFFER: {shown}")
+        elif diffs:
+            shown = "; ".join(f"R{i}C{j}: {str(va)[:40]!r} / {str(vb)[:40]!r}" for i, j, va, vb in diffs[:3])
+            print(f"   {name}: {len(diffs)} of {cells} cells differ, each the source file's name, path or hash, or when it was read or the workbook made: {shown}")
+        else:
+            print(f"   {name}: same ({len(a)} rows, {cells} cells)")
+    print(f"   {total} cells differ in {len(a_book.sheetnames)} sheets; {unexplained} of them other than those"
+          f": {'same figures' if unexplained == 0 else 'FIGURES DIFFER'}")
+    return unexplained
+
+
 def main():
+    if sys.argv[1] == "--same":
+        sys.exit(1 if same(*sys.argv[2:4]) else 0)
     export, period, ours_path, peer_path = sys.argv[1:5]
     y, m = map(int, period.split("-"))
     end = datetime(y + m // 12, m % 12 + 1, 1)
@@ -42,16 +110,27 @@ def main():
     by_key = defaultdict(int)
     for r in peer:
         by_key[key(r["DonViXuLy"])] += r["dossiers"]
-    print("1. Dossiers received in the period, per unit (peer rows grouped by name key):")
-    ok = True
+    clean = {r["DonViXuLy"]: r["points"] for r in peer}
+    peer_rank = {r["DonViXuLy"]: r["rank"] for r in peer}
+    print("1. Dossiers received in the period, per unit (peer rows grouped by name key);")
+    print("   points (thidua of 100, peer of 58) and ranks (thidua among its units, peer among all its rows):")
+    ok, equal, differ = True, 0, 0
     for r in ours:
         theirs = by_key.pop(key(r["Đơn vị"]), 0)
         mark = "ok" if theirs == r["Tiếp nhận trong kỳ"] else "DIFFERENT"
         ok &= mark == "ok"
-        print(f"   {r['Mã đơn vị']:<14} thidua {r['Tiếp nhận trong kỳ']:>7}  peer {theirs:>7}  {mark}  ({r['Đơn vị']})")
-    for k, n in sorted(by_key.items()):
-        print(f"   {'(not a unit)':<14} thidua       -  peer {n:>7}  unknown name, thidua lists it as a finding: {k}")
-    clean = {r["DonViXuLy"]: r["points"] for r in peer}
+        equal, differ = equal + (mark == "ok"), differ + (mark != "ok")
+        points = r.get("Điểm (thang 100)")
+        points = f"{points:6.2f}" if isinstance(points, (int, float)) else "     -"
+        name = r["Đơn vị"]
+        peer_points = f"{clean[name]:6.2f}" if name in clean else "     -"
+        print(f"   unit {r['Mã đơn vị']:<14} received thidua {r['Tiếp nhận trong kỳ']:>7} peer {theirs:>7} {mark:<9}"
+              f" points {points} {peer_points}  rank {r['Hạng']:>4} {peer_rank.get(name, '-'):>4}  ({name})")
+    unknown = sorted(by_key.items())
+    for k, n in unknown:
+        print(f"   unit {'(not a unit)':<14} received thidua       - peer {n:>7} unknown name, thidua lists it as a finding: {k}")
+    print(f"   received counts: {equal} of {equal + differ} units equal"
+          f"{'' if not differ else f', {differ} DIFFERENT'}; {len(unknown)} peer rows are not units")
     peer_order = sorted((r for r in ours if r["Đơn vị"] in clean), key=lambda r: -clean[r["Đơn vị"]])
     ours_order = sorted(ours, key=lambda r: r["Hạng"])
     a, b = [r["Mã đơn vị"] for r in ours_order], [r["Mã đơn vị"] for r in peer_order]
@@ -87,6 +166,9 @@ def main():
         done = fin or ret
         if due >= end and (done is None or done >= end):
             return "finished after the period, not yet due at its end: 766 judges as of the period end"
+        if due < end and done is not None and done >= end:
+            return ("finished after the period, already due before its end: not on thidua's list for the period"
+                    " (which 766 rule leaves it out is not yet traced)")
         return "other"
 
     def why_ours_only(r):
