@@ -179,3 +179,48 @@ pub(crate) fn mail_headers(raw: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// What a reader sees of an HTML part: the text between tags, entities decoded.
+pub(crate) fn strip_tags(html: &str) -> String {
+    // Bold runs inside a sentence; every other tag ends a piece of text.
+    let html = html.replace("<b>", "").replace("</b>", "");
+    let mut out = String::new();
+    let mut inside = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => inside = true,
+            '>' => {
+                inside = false;
+                out.push(' ');
+            }
+            _ if !inside => out.push(ch),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A copy of the shipped project with `thidua run monthly` done for each period, and the last
+/// period's workbook.
+pub(crate) fn sample_month(periods: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["config", "pipelines", "samples"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    for period in periods {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+            .current_dir(dir.path())
+            .args(["run", "monthly", "--period", period])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{period}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let last = periods.last().expect("a period");
+    let book = dir.path().join(format!("output/{last}/bang-diem-dich-vu-cong-{last}.xlsx"));
+    (dir, book)
+}

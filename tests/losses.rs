@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{Sheet, copy_dir, files_under, mime_parts, num, repo, text};
+use crate::common::{Sheet, copy_dir, files_under, mime_parts, num, repo, strip_tags, text};
 
 const UNITS: [&str; 4] = ["LDTBXH", "TPHT", "DCXD", "VHTT"];
 
@@ -113,30 +113,6 @@ fn each_loss_says_what_recovers_it_and_never_advises_the_unreachable() {
     // The points it gives back are the loss as printed.
     let lost = lines[at].trim_start().trim_start_matches('−').split_whitespace().next().unwrap();
     assert!(lines[at + 2].contains(&format!("lấy lại {lost} điểm")), "{vhtt}");
-}
-
-fn strip_tags(html: &str) -> String {
-    // Bold runs inside a sentence; every other tag ends a piece of text.
-    let html = html.replace("<b>", "").replace("</b>", "");
-    let mut out = String::new();
-    let mut inside = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => inside = true,
-            '>' => {
-                inside = false;
-                out.push(' ');
-            }
-            _ if !inside => out.push(ch),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 fn squeeze(s: &str) -> String {

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
-use crate::common::{copy_dir, files_under, mime_parts, repo};
+use crate::common::{copy_dir, files_under, mime_parts, repo, strip_tags};
 
 /// Sheets that are allowed to show what the files and systems themselves say.
 const ANNEXES: [&str; 2] = ["Nguồn dữ liệu", "Chất lượng dữ liệu"];
@@ -77,23 +77,6 @@ fn mail_texts(file: &str, raw: &str) -> Vec<(String, String)> {
             (format!("{file} ({ctype})"), text)
         })
         .collect()
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => inside = true,
-            '>' => {
-                inside = false;
-                out.push(' ');
-            }
-            _ if !inside => out.push(ch),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ").replace("&amp;", "&")
 }
 
 /// Unit codes, the ward scope, officers' logins, methodology, target and award-level ids.

@@ -3,9 +3,8 @@
 //! page (the other sheets' print: workbook_print.rs). (Rendering to PDF and PNG for a look: scripts/render-report.sh.)
 
 use std::io::Read;
-use std::process::Command;
 
-use crate::common::{Sheet, copy_dir, num, repo, text};
+use crate::common::{Sheet, num, sample_month, text};
 
 fn xml(book: &std::path::Path, name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
@@ -25,19 +24,7 @@ fn sheet_names(book: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn charts_point_at_their_tables_and_cards_fit_one_page() {
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["config", "pipelines", "samples"] {
-        copy_dir(&repo().join(sub), &dir.path().join(sub));
-    }
-    for period in ["2024-09", "2024-10"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_thidua"))
-            .current_dir(dir.path())
-            .args(["run", "monthly", "--period", period])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
-    let book = dir.path().join("output/2024-10/bang-diem-dich-vu-cong-2024-10.xlsx");
+    let (_dir, book) = sample_month(&["2024-09", "2024-10"]);
 
     // The bar chart draws the ranked units' names and scores from the summary table.
     let bar = xml(&book, "xl/charts/chart1.xml");

@@ -7,10 +7,9 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{Sheet, copy_dir, repo, text};
+use crate::common::{Sheet, sample_month, text};
 
 struct Book {
     _dir: tempfile::TempDir,
@@ -21,19 +20,7 @@ struct Book {
 fn book() -> &'static Book {
     static BOOK: OnceLock<Book> = OnceLock::new();
     BOOK.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        for sub in ["config", "pipelines", "samples"] {
-            copy_dir(&repo().join(sub), &dir.path().join(sub));
-        }
-        for period in ["2024-09", "2024-10"] {
-            let out = Command::new(env!("CARGO_BIN_EXE_thidua"))
-                .current_dir(dir.path())
-                .args(["run", "monthly", "--period", period])
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        }
-        let path = dir.path().join("output/2024-10/bang-diem-dich-vu-cong-2024-10.xlsx");
+        let (dir, path) = sample_month(&["2024-09", "2024-10"]);
         Book { _dir: dir, path }
     })
 }
