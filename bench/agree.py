@@ -105,7 +105,7 @@ def main():
     y, m = map(int, period.split("-"))
     end = datetime(y + m // 12, m % 12 + 1, 1)
 
-    ours = [r for r in sheet_rows(ours_path, "Tổng hợp", "Mã đơn vị") if isinstance(r.get("Hạng"), int)]
+    ours = [r for r in sheet_rows(ours_path, "Tổng hợp", "Tiếp nhận trong kỳ") if isinstance(r.get("Hạng"), int)]
     peer = sheet_rows(peer_path, "Tong hop", "DonViXuLy")
     by_key = defaultdict(int)
     for r in peer:
@@ -124,16 +124,16 @@ def main():
         points = f"{points:6.2f}" if isinstance(points, (int, float)) else "     -"
         name = r["Đơn vị"]
         peer_points = f"{clean[name]:6.2f}" if name in clean else "     -"
-        print(f"   unit {r['Mã đơn vị']:<14} received thidua {r['Tiếp nhận trong kỳ']:>7} peer {theirs:>7} {mark:<9}"
+        print(f"   unit {r['Đơn vị'][:40]:<40} received thidua {r['Tiếp nhận trong kỳ']:>7} peer {theirs:>7} {mark:<9}"
               f" points {points} {peer_points}  rank {r['Hạng']:>4} {peer_rank.get(name, '-'):>4}  ({name})")
     unknown = sorted(by_key.items())
     for k, n in unknown:
-        print(f"   unit {'(not a unit)':<14} received thidua       - peer {n:>7} unknown name, thidua lists it as a finding: {k}")
+        print(f"   unit {'(not a unit)':<40} received thidua       - peer {n:>7} unknown name, thidua lists it as a finding: {k}")
     print(f"   received counts: {equal} of {equal + differ} units equal"
           f"{'' if not differ else f', {differ} DIFFERENT'}; {len(unknown)} peer rows are not units")
     peer_order = sorted((r for r in ours if r["Đơn vị"] in clean), key=lambda r: -clean[r["Đơn vị"]])
     ours_order = sorted(ours, key=lambda r: r["Hạng"])
-    a, b = [r["Mã đơn vị"] for r in ours_order], [r["Mã đơn vị"] for r in peer_order]
+    a, b = [r["Đơn vị"] for r in ours_order], [r["Đơn vị"] for r in peer_order]
     if a == b:
         print("2. Rank order: same —", a[:10], "…" if len(a) > 10 else "")
     else:
