@@ -193,6 +193,9 @@ pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period
 pub fn card_workbook(card: &UnitCard, ward: &str, period: Period) -> Result<Vec<u8>> {
     let f = Formats::new();
     let mut wb = Workbook::new();
+    // Level 1 of 9: deflating the sheets' XML was most of the save (BENCHMARKS.md, the
+    // writing stage); the file grows a little, the save takes less.
+    wb.set_zip_compression_level(1);
     card_sheet(wb.add_worksheet().set_name("Thẻ đơn vị")?, card, ward, period, &f)?;
     let title = |ws: &mut Worksheet, what: &str| -> Result<u32> {
         ws.write_string_with_format(

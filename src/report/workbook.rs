@@ -93,6 +93,9 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     let (units, officers) = labels(r.registry)?;
     let l = Labels { units, officers };
     let mut wb = Workbook::new();
+    // Level 1 of 9: deflating the sheets' XML was most of the save (BENCHMARKS.md, the
+    // writing stage); the file grows a little, the save takes less.
+    wb.set_zip_compression_level(1);
     wb.set_properties(
         &DocProperties::new()
             .set_title(format!("Bảng điểm dịch vụ công {} {}", r.ward.name, r.period.label_vi()))
