@@ -3,6 +3,8 @@
 //! staff (the award evidence in score, the reports, the documents) writes numbers one way.
 
 use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// "87,50", "1.149": `decimals` places, a decimal comma, thousands grouped with dots.
 pub fn number(x: f64, decimals: usize) -> String {
@@ -29,6 +31,19 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// Vietnamese letters without their marks: "Đông Hưng" → "Dong Hung" (codes, ids and file
+/// names made from names).
+pub fn ascii_fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +57,6 @@ mod tests {
         assert_eq!(number(-0.001, 2), "0,00");
         assert_eq!(percent(0.8881, 2), "88,81%");
         assert_eq!(date(NaiveDate::from_ymd_opt(2024, 12, 20).unwrap()), "20/12/2024");
+        assert_eq!(ascii_fold("Đông Hưng, Ỷ Lan"), "Dong Hung, Y Lan");
     }
 }

@@ -10,9 +10,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::roster::{OfficerRow, UnitRow, ascii_fold, code_from_name, code_of, default_from, kind_defaults};
+use super::roster::{OfficerRow, UnitRow, code_from_name, code_of, default_from, kind_defaults};
 use super::ward::Ward;
 use crate::registry::{Gender, UnitKind, name_key};
+use crate::vi::ascii_fold;
 
 /// A column of a list: the header as documented, other headers accepted, whether required.
 struct Column {

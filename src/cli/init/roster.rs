@@ -4,11 +4,10 @@
 //! to complete. Names are NFC; codes are ASCII.
 
 use chrono::NaiveDate;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 use super::ward::{Ward, quoted};
 use crate::registry::{Gender, UnitKind};
+use crate::vi::ascii_fold;
 
 /// The day the units of a ward start when a list does not say: the two-tier local
 /// government (Luật Tổ chức chính quyền địa phương 2025) started on 1/7/2025.
@@ -158,18 +157,6 @@ pub(super) fn officers_toml(officers: &[OfficerRow], source: &str) -> String {
     out
 }
 
-/// Vietnamese letters without their marks: "Đông Hưng" → "Dong Hung".
-pub(super) fn ascii_fold(s: &str) -> String {
-    s.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .map(|c| match c {
-            'đ' => 'd',
-            'Đ' => 'D',
-            c => c,
-        })
-        .collect()
-}
-
 /// A unit code as written: ASCII capitals, digits, `.`, `_`, `-` ("vh.vp" → "VH.VP",
 /// "Khu phố 1" → "KHU-PHO-1").
 pub(super) fn code_of(s: &str) -> String {
@@ -205,7 +192,6 @@ mod tests {
 
     #[test]
     fn codes_are_ascii() {
-        assert_eq!(ascii_fold("Đông Hưng, Ỷ Lan"), "Dong Hung, Y Lan");
         assert_eq!(code_of(" vh.vp "), "VH.VP");
         assert_eq!(code_of("Khu phố 1"), "KHU-PHO-1");
         assert_eq!(code_of("TỔ #2"), "TO-2");

@@ -8,7 +8,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::InitArgs;
-use super::roster::ascii_fold;
+use crate::vi::ascii_fold;
 
 /// The answers, checked.
 #[derive(Debug)]

@@ -62,13 +62,8 @@ pub(super) fn vn_dates(text: &str) -> String {
 /// An ASCII file-name part from a Vietnamese name: "Nguyễn Thị Kim Oanh" → "nguyen-thi-kim-oanh".
 pub(super) fn slug(name: &str) -> String {
     let mut out = String::new();
-    for ch in name.nfd() {
-        let ch = match ch {
-            'đ' | 'Đ' => 'd',
-            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-            c if unicode_normalization::char::is_combining_mark(c) => continue,
-            _ => '-',
-        };
+    for ch in crate::vi::ascii_fold(name).chars() {
+        let ch = if ch.is_ascii_alphanumeric() { ch.to_ascii_lowercase() } else { '-' };
         if ch != '-' || !out.is_empty() && !out.ends_with('-') {
             out.push(ch);
         }
