@@ -11,7 +11,7 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Workbook, Worksheet};
 
 use super::award_words::{self, AwardNames};
-use super::table::{Formats, Kind, c, write_table};
+use super::table::{Col, Formats, Kind, c, note_across, write_table};
 use crate::config::Ward;
 use crate::registry::Registry;
 use crate::score::{Audience, AwardRules, Candidate, Fact, Outcome, Reason, Verdict};
@@ -170,12 +170,13 @@ fn figures_frame(r: &AwardsReport<'_>) -> Result<DataFrame> {
 pub fn awards_workbook(r: &AwardsReport<'_>) -> Result<Vec<u8>> {
     let f = Formats::new();
     let mut wb = Workbook::new();
-    let title = |ws: &mut Worksheet, h: &str| -> Result<u32> {
+    // The note under the title wraps across the printed width (the rules' decision is long).
+    let title = |ws: &mut Worksheet, h: &str, cols: &[Col<'_>]| -> Result<u32> {
         ws.write_string_with_format(0, 0, format!("{} — {h}", r.ward.name.to_uppercase()), &f.title)?;
-        ws.write_string_with_format(
+        note_across(
+            ws,
             1,
-            0,
-            format!(
+            &format!(
                 "Năm {}; xét ngày {}; lập lúc {}. Tiêu chuẩn: {} ({}).",
                 r.year,
                 r.round_day.format("%d/%m/%Y"),
@@ -183,64 +184,50 @@ pub fn awards_workbook(r: &AwardsReport<'_>) -> Result<Vec<u8>> {
                 r.rules.name,
                 r.rules.decision
             ),
-            &f.note,
+            cols,
+            &f,
         )?;
         Ok(3)
     };
     let ws = wb.add_worksheet().set_name("Kết quả xét khen")?;
-    let row = title(ws, &format!("KẾT QUẢ XÉT KHEN THƯỞNG NĂM {}", r.year))?;
-    write_table(
-        ws,
-        row,
-        &summary_frame(r)?,
-        &[
-            c("Đối tượng", "audience", Kind::Text, 9.0),
-            c("Tên", "name", Kind::Text, 24.0),
-            c("Chức vụ, đơn vị", "unit", Kind::Text, 28.0),
-            c("Hình thức đề nghị", "level", Kind::Text, 24.0),
-            c("Thứ tự", "rank", Kind::Int, 7.0),
-            c("Kết quả xét", "reason", Kind::Text, 46.0),
-            c("Tiền thưởng (đồng)", "prize", Kind::Int, 12.0),
-        ],
-        &f,
-    )?;
+    let cols = [
+        c("Đối tượng", "audience", Kind::Text, 9.0),
+        c("Tên", "name", Kind::Text, 24.0),
+        c("Chức vụ, đơn vị", "unit", Kind::Text, 28.0),
+        c("Hình thức đề nghị", "level", Kind::Text, 24.0),
+        c("Thứ tự", "rank", Kind::Int, 7.0),
+        c("Kết quả xét", "reason", Kind::Text, 46.0),
+        c("Tiền thưởng (đồng)", "prize", Kind::Int, 12.0),
+    ];
+    let row = title(ws, &format!("KẾT QUẢ XÉT KHEN THƯỞNG NĂM {}", r.year), &cols)?;
+    write_table(ws, row, &summary_frame(r)?, &cols, &f)?;
     let ws = wb.add_worksheet().set_name("Đánh giá tiêu chí")?;
-    let row = title(ws, "ĐÁNH GIÁ TỪNG TIÊU CHUẨN, KÈM CĂN CỨ")?;
-    write_table(
-        ws,
-        row,
-        &checks_frame(r)?,
-        &[
-            c("Đối tượng", "audience", Kind::Text, 9.0),
-            c("Tên", "name", Kind::Text, 24.0),
-            c("Mức khen", "level", Kind::Text, 22.0),
-            c("Tiêu chí", "criterion_name", Kind::Text, 40.0),
-            c("Kết quả", "verdict", Kind::Text, 10.0),
-            c("Căn cứ", "evidence", Kind::Text, 50.0),
-        ],
-        &f,
-    )?;
+    let cols = [
+        c("Đối tượng", "audience", Kind::Text, 9.0),
+        c("Tên", "name", Kind::Text, 24.0),
+        c("Mức khen", "level", Kind::Text, 22.0),
+        c("Tiêu chí", "criterion_name", Kind::Text, 40.0),
+        c("Kết quả", "verdict", Kind::Text, 10.0),
+        c("Căn cứ", "evidence", Kind::Text, 50.0),
+    ];
+    let row = title(ws, "ĐÁNH GIÁ TỪNG TIÊU CHUẨN, KÈM CĂN CỨ", &cols)?;
+    write_table(ws, row, &checks_frame(r)?, &cols, &f)?;
     let ws = wb.add_worksheet().set_name("Số liệu báo cáo thành tích")?;
-    let row = title(ws, "SỐ LIỆU CHO BÁO CÁO THÀNH TÍCH CỦA TỪNG ĐỐI TƯỢNG ĐỀ NGHỊ")?;
-    write_table(
-        ws,
-        row,
-        &figures_frame(r)?,
-        &[
-            c("Tập thể / cá nhân", "name", Kind::Text, 22.0),
-            c("Hình thức đề nghị", "level", Kind::Text, 20.0),
-            c("Điểm chỉ số CCHC", "par_total", Kind::Points, 9.0),
-            c("Xếp loại CCHC", "par_band", Kind::Text, 9.0),
-            c("Hạng CCHC", "par_rank", Kind::Int, 7.0),
-            c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 9.0),
-            c("Hồ sơ giải quyết", "dossiers", Kind::Int, 9.0),
-            c("Phản ánh có cơ sở", "complaints", Kind::Int, 9.0),
-            c("Sáng kiến", "initiatives_authored", Kind::Int, 8.0),
-            c("Đạt chỉ tiêu", "targets_met", Kind::Text, 18.0),
-            c("Hoàn thành tốt nhiệm vụ", "tasks_completed_well", Kind::Text, 20.0),
-            c("Danh hiệu năm", "annual_title", Kind::Text, 14.0),
-        ],
-        &f,
-    )?;
+    let cols = [
+        c("Tập thể / cá nhân", "name", Kind::Text, 22.0),
+        c("Hình thức đề nghị", "level", Kind::Text, 20.0),
+        c("Điểm chỉ số CCHC", "par_total", Kind::Points, 9.0),
+        c("Xếp loại CCHC", "par_band", Kind::Text, 9.0),
+        c("Hạng CCHC", "par_rank", Kind::Int, 7.0),
+        c("Tỷ lệ đúng hạn", "on_time_rate", Kind::Rate, 9.0),
+        c("Hồ sơ giải quyết", "dossiers", Kind::Int, 9.0),
+        c("Phản ánh có cơ sở", "complaints", Kind::Int, 9.0),
+        c("Sáng kiến", "initiatives_authored", Kind::Int, 8.0),
+        c("Đạt chỉ tiêu", "targets_met", Kind::Text, 18.0),
+        c("Hoàn thành tốt nhiệm vụ", "tasks_completed_well", Kind::Text, 20.0),
+        c("Danh hiệu năm", "annual_title", Kind::Text, 14.0),
+    ];
+    let row = title(ws, "SỐ LIỆU CHO BÁO CÁO THÀNH TÍCH CỦA TỪNG ĐỐI TƯỢNG ĐỀ NGHỊ", &cols)?;
+    write_table(ws, row, &figures_frame(r)?, &cols, &f)?;
     Ok(wb.save_to_buffer()?)
 }
