@@ -215,27 +215,34 @@ fn copy_and_hash(from: &Path, before: &FileStamp, to: &mut fs::File, dir: &Path)
 
 /// Copies `from` into `to` in one pass that hashes every block it writes.
 fn copy_hashing(from: &Path, to: &mut fs::File, dir: &Path) -> Result<(String, u64)> {
-    let mut input = fs::File::open(from).with_context(|| format!("không đọc được {}", from.display()))?;
-    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
-    let mut buf = vec![0u8; 1 << 20];
-    let mut len = 0u64;
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).with_context(|| format!("không đọc được {}", from.display())),
-        };
-        ctx.update(&buf[..n]);
-        to.write_all(&buf[..n]).writing(dir)?;
-        len += n as u64;
+    let reading = |e: std::io::Error| anyhow::Error::new(e).context(format!("không đọc được {}", from.display()));
+    let mut input = fs::File::open(from).map_err(reading)?;
+    // A failed write is told apart from a failed read: it names the store, not the export.
+    let mut write_failed = None;
+    let hashed = hash_blocks(&mut input, |block| {
+        to.write_all(block).map_err(|e| {
+            let shown = std::io::Error::new(e.kind(), e.to_string());
+            write_failed = Some(e);
+            shown
+        })
+    });
+    match (hashed, write_failed) {
+        (Err(_), Some(e)) => Err(e).writing(dir),
+        (hashed, _) => hashed.map_err(reading),
     }
-    Ok((hex::encode(ctx.finish()), len))
 }
 
 /// SHA-256 (hex) and length of a file, read in 1 MiB blocks.
 fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut input = fs::File::open(path)?;
+    hash_blocks(&mut fs::File::open(path)?, |_| Ok(()))
+}
+
+/// SHA-256 (hex) and length of what `input` yields, read in 1 MiB blocks, each block handed to
+/// `sink` after it is hashed.
+fn hash_blocks(
+    input: &mut impl Read,
+    mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<(String, u64)> {
     let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
     let mut buf = vec![0u8; 1 << 20];
     let mut len = 0u64;
@@ -247,6 +254,7 @@ fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
             Err(e) => return Err(e),
         };
         ctx.update(&buf[..n]);
+        sink(&buf[..n])?;
         len += n as u64;
     }
     Ok((hex::encode(ctx.finish()), len))
