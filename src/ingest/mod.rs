@@ -470,7 +470,10 @@ fn read_streamed(path: &std::path::Path, cands: &[Profile], choice: Choice, ctx:
     let column = |field: &str| {
         mapping.used.get(field).and_then(|hs| hs.first()).and_then(|h| head.header.iter().position(|x| x == h))
     };
-    let keep = (0..head.header.len()).filter(|&i| mapping.columns().any(|h| *h == head.header[i])).collect();
+    // A header named twice: its first column is the one read (as every reader does).
+    let mut keep: Vec<usize> = mapping.columns().filter_map(|h| head.header.iter().position(|x| x == h)).collect();
+    keep.sort_unstable();
+    keep.dedup();
     let plan = prefilter::Plan {
         keep,
         received: column("received_at"),

@@ -8,7 +8,9 @@
 //! not in the future, which is a finding), or finished or returned before it began. Every
 //! other record (including any whose dates do not read) goes on to the normal typing and
 //! rules, with its record number, reduced to the columns the dataset maps: personal data
-//! never leaves this module. Findings therefore describe the period's rows only.
+//! never leaves this module. Findings therefore describe the period's rows only. The kept
+//! fields go straight into text columns, trimmed and NFC as every reader hands them to
+//! typing, on the worker that split them: no second CSV pass, no second copy.
 //!
 //! A file whose kept fields are not UTF-8 returns `None`, and the caller decodes it whole.
 
@@ -22,7 +24,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::decode::{Encoding, clean};
+use super::decode::clean;
 use super::records::{self, Refusal};
 
 /// Bytes read per block; records never straddle blocks.
@@ -100,14 +102,11 @@ pub(super) fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> R
     let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(1, 8);
     let (block_tx, block_rx) = sync_channel::<Block>(workers);
     let block_rx = Arc::new(Mutex::new(block_rx));
-    let mut header_line = Vec::new();
-    put_record(&mut header_line, plan.keep.iter().map(|&i| head.header[i].as_bytes()));
-    let header_line = &header_line;
     let results = std::thread::scope(|scope| -> Result<Vec<Option<BlockOut>>> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let rx = Arc::clone(&block_rx);
-                scope.spawn(move || work(&rx, head, header_line, plan, window))
+                scope.spawn(move || work(&rx, head, plan, window))
             })
             .collect();
         let read = split_blocks(&mut file, |block| block_tx.send(block).is_ok());
@@ -147,24 +146,16 @@ struct BlockOut {
     refused: Vec<(usize, Refusal)>,
 }
 
-fn work(
-    rx: &Mutex<Receiver<Block>>,
-    head: &Head,
-    header_line: &[u8],
-    plan: &Plan,
-    window: Window,
-) -> Result<Vec<Part>> {
+fn work(rx: &Mutex<Receiver<Block>>, head: &Head, plan: &Plan, window: Window) -> Result<Vec<Part>> {
     let mut done = Vec::new();
     loop {
         let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
         let Ok((index, first_line, block)) = next else { return Ok(done) };
         let skip = if index == 0 { Some(head.skip) } else { None };
-        let ctx = BlockCtx { first_line, skip, head, header_line, plan, window };
-        let out = match filter_block(&block, &ctx)? {
-            Some(f) => {
-                // Parsed here, on this core, so the kept text never piles up as CSV.
-                let frame = super::tabular::read_csv_text(f.csv, b',', Encoding::Utf8, Some(f.rows), 2)?.df;
-                Some(BlockOut { frame, records: f.records, refused: f.refused })
+        let ctx = BlockCtx { first_line, skip, head, plan, window };
+        let out = match filter_block(&block, &ctx) {
+            Some(Filtered { columns, rows, records, refused }) => {
+                Some(BlockOut { frame: frame(columns, rows, head, plan)?, records, refused })
             }
             None => None,
         };
@@ -172,13 +163,23 @@ fn work(
     }
 }
 
-/// The kept records of one block as CSV text under `header_line`, the line each starts on,
-/// the block's data records, and those refused.
+/// The kept records of one block as text columns (one per kept column, trimmed, empty as
+/// null), the line each starts on, the block's data records, and those refused.
 struct Filtered {
-    csv: Vec<u8>,
+    columns: Vec<StringChunkedBuilder>,
     rows: Vec<u32>,
     records: usize,
     refused: Vec<(usize, Refusal)>,
+}
+
+/// The kept columns under their header names, and `__row`.
+fn frame(columns: Vec<StringChunkedBuilder>, rows: Vec<u32>, head: &Head, plan: &Plan) -> Result<DataFrame> {
+    let mut columns: Vec<Column> = columns.into_iter().map(|b| b.finish().into_column()).collect();
+    for (c, &i) in columns.iter_mut().zip(&plan.keep) {
+        c.rename(head.header[i].as_str().into());
+    }
+    columns.push(Column::new("__row".into(), rows));
+    Ok(DataFrame::new_infer_height(columns)?)
 }
 
 /// What filtering one block needs to know.
@@ -187,12 +188,11 @@ struct BlockCtx<'a> {
     /// In the first block, the number of title lines above the header.
     skip: Option<usize>,
     head: &'a Head,
-    header_line: &'a [u8],
     plan: &'a Plan,
     window: Window,
 }
 
-fn filter_block(block: &[u8], c: &BlockCtx<'_>) -> Result<Option<Filtered>> {
+fn filter_block(block: &[u8], c: &BlockCtx<'_>) -> Option<Filtered> {
     let mut body = if c.skip.is_some() { block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block) } else { block };
     let mut first_line = c.first_line;
     // The first block starts with the title lines and the header: not records.
@@ -204,12 +204,11 @@ fn filter_block(block: &[u8], c: &BlockCtx<'_>) -> Result<Option<Filtered>> {
         }
     }
     let mut f = Filtered {
-        csv: Vec::with_capacity(c.header_line.len() + body.len() / 8),
+        columns: c.plan.keep.iter().map(|_| StringChunkedBuilder::new(PlSmallStr::EMPTY, 1024)).collect(),
         rows: Vec::new(),
         records: 0,
         refused: Vec::new(),
     };
-    f.csv.extend_from_slice(c.header_line);
     let mut utf8 = true;
     records::split(body, c.head.separator, c.head.header.len(), first_line, &mut f.refused, |line, fields| {
         f.records += 1;
@@ -217,44 +216,22 @@ fn filter_block(block: &[u8], c: &BlockCtx<'_>) -> Result<Option<Filtered>> {
             return true;
         }
         // Only the kept fields must be UTF-8: bytes in dropped columns are never read.
-        let texts: Option<Vec<std::borrow::Cow<'_, str>>> = c
-            .plan
-            .keep
-            .iter()
-            .map(|&i| std::str::from_utf8(fields.get(i).copied().unwrap_or_default()).ok().map(clean))
-            .collect();
-        let Some(texts) = texts else {
+        let keep = &c.plan.keep;
+        if !keep.iter().all(|&i| std::str::from_utf8(fields.get(i).copied().unwrap_or_default()).is_ok()) {
             utf8 = false;
             return false;
-        };
-        put_record(&mut f.csv, texts.iter().map(|t| t.as_bytes()));
+        }
+        for (column, &i) in f.columns.iter_mut().zip(keep) {
+            let raw = fields.get(i).copied().unwrap_or_default();
+            // Checked just above: the kept fields are UTF-8.
+            let text = clean(std::str::from_utf8(raw).unwrap_or_default().trim());
+            if text.is_empty() { column.append_null() } else { column.append_value(text) }
+        }
         f.rows.push(line as u32);
         true
     });
     f.records += f.refused.len();
-    Ok(utf8.then_some(f))
-}
-
-/// Appends one CSV record, quoting fields that need it.
-fn put_record<'a>(csv: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            csv.push(b',');
-        }
-        if field.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-            csv.push(b'"');
-            for &b in field {
-                if b == b'"' {
-                    csv.push(b'"');
-                }
-                csv.push(b);
-            }
-            csv.push(b'"');
-        } else {
-            csv.extend_from_slice(field);
-        }
-    }
-    csv.push(b'\n');
+    utf8.then_some(f)
 }
 
 /// False only when the record's dates place it outside the period for certain.

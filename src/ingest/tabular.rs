@@ -239,33 +239,6 @@ pub(super) fn guess_separator(header_line: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-/// Reads UTF-8 CSV text, every column as text. `rows`: the record number of each record
-/// when the text is an extract; by default data records count from line `first`.
-pub(super) fn read_csv_text(
-    text: Vec<u8>,
-    separator: u8,
-    enc: Encoding,
-    rows: Option<Vec<u32>>,
-    first: u32,
-) -> Result<RawFrame> {
-    let df = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .with_parse_options(CsvParseOptions::default().with_separator(separator))
-        .into_reader_with_file_handle(Cursor::new(text))
-        .finish()
-        .map_err(anyhow::Error::from)
-        .context("không đọc được CSV")?;
-    let n = df.height() as u32;
-    let rows = rows.unwrap_or_else(|| (first..n + first).collect());
-    if rows.len() != df.height() {
-        bail!("số bản ghi đọc được ({}) khác số bản ghi đã lọc ({})", df.height(), rows.len());
-    }
-    let df = df.hstack(&[Column::new("__row".into(), rows)])?;
-    let info = ReadInfo { format: "CSV", encoding: Some(enc), header_row: first - 1, ..ReadInfo::default() };
-    Ok(RawFrame { df, info })
-}
-
 /// A cell as text; a string typed in a legacy font is re-read (`legacy` counts them).
 fn cell_text(cell: &Data, legacy: &mut usize) -> Option<String> {
     match cell {

@@ -77,9 +77,11 @@ pub(super) fn map_headers(profile: &Profile, headers: &[String]) -> Mapping {
     m
 }
 
+/// A column's text. Every reader hands typing its text trimmed, NFC, with empty cells as
+/// null, so the column is used as it is: a trimmed copy of a province's text would double
+/// the memory of the run (see BENCHMARKS.md).
 fn text(name: &str) -> Expr {
-    let s = col(name).cast(DataType::String).str().strip_chars(lit(NULL));
-    when(s.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(s)
+    col(name).cast(DataType::String)
 }
 
 /// A field's text: the first of its columns with a value, row by row.
@@ -297,7 +299,7 @@ fn row_checks(schema: &DatasetSchema, mapping: &Mapping, profile: &Profile) -> (
             Severity::Rejected,
             length,
         ));
-        let bad = text(&raw_col).is_not_null().and(col(f.name).is_null());
+        let bad = col(&raw_col).is_not_null().and(col(f.name).is_null());
         let check = if f.required {
             let cond = col(f.name).is_null().and(exempt(dataset, f).not());
             (format!("Thiếu hoặc sai giá trị bắt buộc ở {label} (loại bỏ dòng)"), cond, Severity::Rejected)
