@@ -81,6 +81,9 @@ pub enum Gender {
 pub struct Unit {
     pub code: String,
     pub name: String,
+    /// What a tab or a tight column calls the unit ("Tư pháp - Hộ tịch"); its name unless
+    /// `units.toml` gives one.
+    pub short_name: String,
     pub kind: UnitKind,
     pub aliases: Vec<String>,
     pub head: Option<String>,

@@ -93,6 +93,9 @@ fn check_reports_every_problem_of_every_file_in_one_run() {
     let report = break_file(root, "pipelines/monthly.toml", "bang-diem-{period}.xlsx", "bang-diem-{perid}.xlsx");
     let template =
         break_file(root, "config/templates/awards/chung.toml", "place = \"{ward_short}\"", "place = \"{wardshort}\"");
+    let rules = "config/methodology/awards-2024.toml";
+    let criterion = break_file(root, rules, "nhiệm vụ tại {plan_short}", "nhiệm vụ tại {plan_shrt}");
+    let decision = break_file(root, rules, "decision = \"{plan}", "decision = \"{plan_long}");
     std::fs::create_dir_all(root.join("config/facts")).unwrap();
     // A facts file for a year without holidays, naming a unit that is not in the registry.
     std::fs::write(root.join("config/facts/2023.toml"), "year = 2023\n\n[[unit]]\ncode = \"ZZ\"\n").unwrap();
@@ -106,6 +109,8 @@ fn check_reports_every_problem_of_every_file_in_one_run() {
         (format!("pipelines/monthly.toml:{glob}:"), "{perod}"),
         (format!("pipelines/monthly.toml:{report}:"), "{perid}"),
         (format!("config/templates/awards/chung.toml:{template}:"), "{wardshort}"),
+        (format!("{rules}:{criterion}:"), "{plan_shrt}, không phải chỗ giữ chỗ thidua điền — có phải {plan_short}?"),
+        (format!("{rules}:{decision}:"), "{plan_long}"),
         ("config/facts/2023.toml:3:".to_string(), "\"ZZ\""),
         ("config/facts/2023.toml:1:".to_string(), "config/holidays/2023.toml"),
     ] {

@@ -1,8 +1,8 @@
-//! What readers see is words, names and Vietnamese numbers: no cell of a shipped workbook
-//! and no e-mail body shows an internal code (unit codes, the ward scope, methodology and
-//! target ids, award-level codes), an officer's login, a snake_case key, an ISO timestamp or
-//! a number written with a decimal point. The sample ward's October 2024 run and its 2024
-//! award round are scanned whole; only the audit annex ("Nguồn dữ liệu", marked as such) may
+//! What readers see is words, names and Vietnamese numbers: no cell or tab name of a shipped
+//! workbook and no e-mail body shows an internal code (unit codes, the ward scope,
+//! methodology and target ids, award-level codes), an officer's login, a snake_case key, an
+//! ISO timestamp or a number written with a decimal point. The sample ward's October 2024
+//! run and its 2024 award round are scanned whole; only the audit annex ("Nguồn dữ liệu", marked as such) may
 //! show source ids, paths and hashes, and the data-quality sheet may quote an export's own
 //! values (they are what the file says, shown so the file can be corrected).
 
@@ -51,7 +51,9 @@ fn run() -> &'static Run {
 
 fn workbook_texts(file: &str, bytes: &[u8]) -> Vec<(String, String)> {
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let mut out = Vec::new();
+    // A tab's name is read before any cell: it is scanned too, the annexes' included.
+    let mut out: Vec<(String, String)> =
+        wb.sheet_names().into_iter().map(|sheet| (format!("{file} / tên trang"), sheet)).collect();
     for sheet in wb.sheet_names() {
         if ANNEXES.contains(&sheet.as_str()) {
             continue;

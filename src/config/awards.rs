@@ -12,15 +12,17 @@ use toml::value::Datetime;
 
 use super::dates::to_date;
 use super::diag::{Diagnostics, SourceText};
-use crate::score::{Audience, AwardRules, Candidate, Check, Criterion, Exclusion, Fact, Level, Test};
+use crate::score::{
+    Audience, AwardRules, Candidate, Check, Criterion, Exclusion, Fact, Level, PLAN_PLACEHOLDERS, Test,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesSpec {
     id: String,
     series: Option<String>,
-    name: String,
-    decision: String,
+    name: Spanned<String>,
+    decision: Spanned<String>,
     valid_from: Spanned<Datetime>,
     valid_to: Option<Spanned<Datetime>>,
     women_share_collective: f64,
@@ -43,7 +45,7 @@ struct SalarySpec {
 #[serde(deny_unknown_fields)]
 struct Exclusion2 {
     code: String,
-    name: String,
+    name: Spanned<String>,
     fact: String,
 }
 
@@ -51,10 +53,10 @@ struct Exclusion2 {
 #[serde(deny_unknown_fields)]
 struct LevelSpec {
     code: String,
-    name: String,
+    name: Spanned<String>,
     valid_from: Datetime,
     valid_to: Option<Datetime>,
-    submit_to: String,
+    submit_to: Spanned<String>,
     cap_collective: Option<usize>,
     cap_individual: Option<usize>,
     prize_multiple_collective: f64,
@@ -86,7 +88,7 @@ struct CheckSpec {
 #[serde(deny_unknown_fields)]
 struct CriterionSpec {
     code: String,
-    name: String,
+    name: Spanned<String>,
     audience: Audience,
     fact: Option<String>,
     test: Option<TestName>,
@@ -153,17 +155,28 @@ fn date(src: &SourceText, span: &std::ops::Range<usize>, dt: &Datetime, diag: &m
     d
 }
 
+/// A text of the rules may cite the plan the round closes ([`PLAN_PLACEHOLDERS`]); any
+/// other `{name}` would reach the award documents as written, so it is a problem at its line.
+fn cited(src: &SourceText, what: &str, text: &Spanned<String>, diag: &mut Diagnostics) {
+    for (_, problem) in crate::pull::unknown_in(what, text.get_ref(), PLAN_PLACEHOLDERS) {
+        diag.at(src, &text.span(), problem);
+    }
+}
+
 /// Loads the award rules (the PAR bands they compare with are set by the round, from the
 /// units' own PAR methodology).
 pub fn load_award_rules(root: &Path, path: &Path, diag: &mut Diagnostics) -> Option<AwardRules> {
     let (src, spec) = diag.parse::<RulesSpec>(root, path)?;
     let before = diag.problems().len();
     let valid = super::dates::validity(&src, &spec.valid_from, spec.valid_to.as_ref(), diag);
+    cited(&src, "name", &spec.name, diag);
+    cited(&src, "decision", &spec.decision, diag);
     let levels: Vec<Level> = spec.levels.iter().filter_map(|l| level(&src, l, diag)).collect();
     for x in &spec.exclusions {
         if !COLLECTIVE_FACTS.contains(&x.fact.as_str()) && !INDIVIDUAL_FACTS.contains(&x.fact.as_str()) {
             diag.file(&src.shown, format!("loại trừ {}: fact \"{}\" không có", x.code, x.fact));
         }
+        cited(&src, &format!("loại trừ {}: name", x.code), &x.name, diag);
     }
     let mut base_salary: Vec<(NaiveDate, f64)> =
         spec.base_salary.iter().filter_map(|s| to_date(&s.from).map(|d| (d, s.amount))).collect();
@@ -172,8 +185,8 @@ pub fn load_award_rules(root: &Path, path: &Path, diag: &mut Diagnostics) -> Opt
     (diag.problems().len() == before).then_some(AwardRules {
         series: spec.series.unwrap_or_else(|| spec.id.clone()),
         id: spec.id,
-        name: spec.name,
-        decision: spec.decision,
+        name: spec.name.into_inner(),
+        decision: spec.decision.into_inner(),
         valid,
         women_share_collective: spec.women_share_collective,
         base_salary,
@@ -181,7 +194,7 @@ pub fn load_award_rules(root: &Path, path: &Path, diag: &mut Diagnostics) -> Opt
         exclusions: spec
             .exclusions
             .into_iter()
-            .map(|x| Exclusion { code: x.code, name: x.name, fact: x.fact })
+            .map(|x| Exclusion { code: x.code, name: x.name.into_inner(), fact: x.fact })
             .collect(),
         bands: Vec::new(),
     })
@@ -194,11 +207,13 @@ fn level(src: &SourceText, l: &Spanned<LevelSpec>, diag: &mut Diagnostics) -> Op
     let from = date(src, &span, &s.valid_from, diag);
     let to = s.valid_to.as_ref().and_then(|d| date(src, &span, d, diag));
     let criteria = s.criteria.iter().filter_map(|c| criterion(src, c, diag)).collect();
+    cited(src, &format!("mức khen {}: name", s.code), &s.name, diag);
+    cited(src, &format!("mức khen {}: submit_to", s.code), &s.submit_to, diag);
     Some(Level {
         code: s.code.clone(),
-        name: s.name.clone(),
+        name: s.name.get_ref().clone(),
         valid: Validity::new(from?, to),
-        submit_to: s.submit_to.clone(),
+        submit_to: s.submit_to.get_ref().clone(),
         cap_collective: s.cap_collective,
         cap_individual: s.cap_individual,
         prize_multiple_collective: s.prize_multiple_collective,
@@ -256,9 +271,10 @@ fn criterion(src: &SourceText, c: &Spanned<CriterionSpec>, diag: &mut Diagnostic
     {
         diag.at(src, &c.span(), format!("tiêu chí {}: applies_if \"{f}\" không phải fact đã biết", cs.code));
     }
+    cited(src, &format!("tiêu chí {}: name", cs.code), &cs.name, diag);
     Some(Criterion {
         code: cs.code.clone(),
-        name: cs.name.clone(),
+        name: cs.name.get_ref().clone(),
         audience: cs.audience,
         any,
         applies_if: cs.applies_if.clone(),

@@ -27,6 +27,7 @@ struct UnitsSpec {
 struct UnitSpec {
     code: String,
     name: String,
+    short_name: Option<String>,
     kind: UnitKind,
     #[serde(default)]
     aliases: Vec<String>,
@@ -126,6 +127,7 @@ fn check_unit(src: &SourceText, u: &Spanned<UnitSpec>, diag: &mut Diagnostics) -
     Some(Unit {
         code: s.code.clone(),
         name: s.name.nfc().collect(),
+        short_name: s.short_name.as_ref().unwrap_or(&s.name).nfc().collect(),
         kind: s.kind,
         aliases: s.aliases.iter().map(|a| a.nfc().collect()).collect(),
         head: s.head.clone(),
@@ -231,6 +233,7 @@ mod tests {
         Unit {
             code: code.into(),
             name: name.into(),
+            short_name: name.into(),
             kind: UnitKind::Department,
             aliases: vec![],
             head: None,

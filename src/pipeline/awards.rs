@@ -246,7 +246,8 @@ fn officer_candidate(o: &Officer, y: &OfficerFigures, of: Option<&OfficerFacts>)
 }
 
 /// The rules cite the plan the round closes as `{plan}` ("Kế hoạch số 105/KH-UBND ngày
-/// 17/05/2024 của UBND phường …") and `{plan_short}` ("Kế hoạch 105/KH-UBND"): filled from the
+/// 17/05/2024 của UBND phường …") and `{plan_short}` ("Kế hoạch 105/KH-UBND"), in any of their
+/// texts ([`crate::score::PLAN_PLACEHOLDERS`], checked when the rules load): filled from the
 /// plan valid on the round day, so that a rules file names no ward's plan and serves any ward.
 pub(super) fn cite_plan(rules: &mut crate::score::AwardRules, plan: Option<&crate::score::Plan>, year: i32) {
     let (long, short) = match plan {
@@ -254,8 +255,12 @@ pub(super) fn cite_plan(rules: &mut crate::score::AwardRules, plan: Option<&crat
         None => (format!("Kế hoạch thi đua năm {year} (chưa có tệp kế hoạch)"), format!("kế hoạch thi đua năm {year}")),
     };
     let fill = |text: &mut String| *text = text.replace("{plan_short}", &short).replace("{plan}", &long);
+    fill(&mut rules.name);
     fill(&mut rules.decision);
-    for criterion in rules.levels.iter_mut().flat_map(|l| l.criteria.iter_mut()) {
-        fill(&mut criterion.name);
+    for level in &mut rules.levels {
+        fill(&mut level.name);
+        fill(&mut level.submit_to);
+        level.criteria.iter_mut().for_each(|criterion| fill(&mut criterion.name));
     }
+    rules.exclusions.iter_mut().for_each(|exclusion| fill(&mut exclusion.name));
 }

@@ -90,6 +90,24 @@ pub(super) fn colour_summary(
     Ok(())
 }
 
+/// The share of the one-stop targets each unit meets, highest first; ties by unit code,
+/// as in every other ranked list.
+fn targets_share(targets: &DataFrame, units: &DataFrame) -> PolarsResult<DataFrame> {
+    targets
+        .clone()
+        .lazy()
+        .filter(col("scope").neq(lit(WARD_SCOPE)))
+        .group_by([col("scope")])
+        .agg([col("met").cast(DataType::Float64).mean().alias("share")])
+        .join(units.clone().lazy(), [col("scope")], [col("label_code")], JoinArgs::new(JoinType::Left))
+        .with_column(col("unit_label").fill_null(col("scope")))
+        .sort_by_exprs(
+            [col("share"), col("scope")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true),
+        )
+        .collect()
+}
+
 /// The trend table: one row per unit (by this month's score, best first) and the ward last,
 /// one column per month of the year.
 pub(super) fn trend_frame(history: &DataFrame, units: &DataFrame) -> PolarsResult<(DataFrame, Vec<String>)> {
@@ -202,20 +220,7 @@ pub(super) fn add_charts(
     }
     print_layout(ws, trend_header, trend_last, &cols, true)?;
 
-    // The share of the one-stop targets each unit meets, highest first.
-    let share = targets
-        .clone()
-        .lazy()
-        .filter(col("scope").neq(lit(WARD_SCOPE)))
-        .group_by([col("scope")])
-        .agg([col("met").cast(DataType::Float64).mean().alias("share")])
-        .join(units.clone().lazy(), [col("scope")], [col("label_code")], JoinArgs::new(JoinType::Left))
-        .with_column(col("unit_label").fill_null(col("scope")))
-        .sort_by_exprs(
-            [col("share"), col("unit_label")],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true),
-        )
-        .collect()?;
+    let share = targets_share(targets, units)?;
 
     let ws = wb.add_worksheet().set_name("Biểu đồ")?;
     heading(ws, "BIỂU ĐỒ ĐIỂM BỘ CHỈ SỐ 766 VÀ CHỈ TIÊU CỦA CÁC ĐƠN VỊ")?;
@@ -316,4 +321,23 @@ fn share_chart(share_header: u32, share_last: u32) -> Chart {
     col.x_axis().set_min(0).set_max(1).set_major_unit(0.25).set_num_format("0%");
     col.legend().set_hidden();
     col
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_meeting_the_same_share_of_targets_are_listed_by_code() {
+        // Names in the opposite order to codes: the tie goes by code, as on the ranking.
+        let units = df!["label_code" => ["U1", "U2", "U3"], "unit_label" => ["Tổ C", "Tổ B", "Tổ A"]].unwrap();
+        let targets = df![
+            "scope" => ["U3", "U2", "U1", "U3", "U2", "U1", WARD_SCOPE],
+            "met" => [true, true, true, false, true, false, true],
+        ]
+        .unwrap();
+        let share = targets_share(&targets, &units).unwrap();
+        let order: Vec<&str> = share.column("scope").unwrap().str().unwrap().iter().flatten().collect();
+        assert_eq!(order, ["U2", "U1", "U3"]);
+    }
 }

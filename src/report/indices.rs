@@ -57,30 +57,13 @@ fn ranking_sheet(
 ) -> Result<u32> {
     let Wording { unit_header, note, highlight } = *w;
     let m = &s.method;
-    let mut wide = s.result.units.clone().lazy().join(
-        units.clone().lazy(),
-        [col("unit")],
-        [col("label_code")],
-        JoinArgs::new(JoinType::Left),
-    );
     let top: Vec<(String, String)> = m
         .components
         .iter()
         .filter(|c| c.parent.is_none())
         .map(|c| (c.code.clone(), format!("{} ({})", c.name, points_vi(c.max_points))))
         .collect();
-    for (code, _) in &top {
-        let part = s
-            .result
-            .components
-            .clone()
-            .lazy()
-            .filter(col("component").eq(lit(code.clone())))
-            .select([col("unit").alias("p_unit"), col("points").alias(format!("pt_{code}"))]);
-        wide = wide.join(part, [col("unit")], [col("p_unit")], JoinArgs::new(JoinType::Left));
-    }
-    let wide =
-        wide.with_column(col("unit_label").fill_null(col("unit"))).sort(["rank"], Default::default()).collect()?;
+    let wide = ranked_units(s, units, &top)?;
     let point_cols: Vec<String> = top.iter().map(|(code, _)| format!("pt_{code}")).collect();
     let mut cols: Vec<Col<'_>> = vec![
         c("Hạng", "rank", Kind::Int, 7.0),
@@ -116,6 +99,30 @@ fn ranking_sheet(
     note_across(ws, 2, note, &cols, f)?;
     print_layout(ws, row, last, &cols, true)?;
     Ok(last)
+}
+
+/// One row per unit, best first, its name and the points of each top-level component
+/// (`pt_<code>`); units tied on rank by code, so the sheet lists them the same way every run.
+fn ranked_units(s: &Scored, units: &DataFrame, top: &[(String, String)]) -> PolarsResult<DataFrame> {
+    let mut wide = s.result.units.clone().lazy().join(
+        units.clone().lazy(),
+        [col("unit")],
+        [col("label_code")],
+        JoinArgs::new(JoinType::Left),
+    );
+    for (code, _) in top {
+        let part = s
+            .result
+            .components
+            .clone()
+            .lazy()
+            .filter(col("component").eq(lit(code.clone())))
+            .select([col("unit").alias("p_unit"), col("points").alias(format!("pt_{code}"))]);
+        wide = wide.join(part, [col("unit")], [col("p_unit")], JoinArgs::new(JoinType::Left));
+    }
+    wide.with_column(col("unit_label").fill_null(col("unit")))
+        .sort_by_exprs([col("rank"), col("unit")], SortMultipleOptions::default())
+        .collect()
 }
 
 /// "12,5", "20": a maximum as text, with no trailing zeros.
@@ -338,4 +345,62 @@ fn name_targets(note: &str, codes: &[(String, String)]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::{Band, Component, IndexKind, IndexResult, LeafOp, Total};
+
+    fn scored(units: &[&str], totals: &[f64], ranks: &[u32]) -> Scored {
+        let method = IndexMethod {
+            id: "t".into(),
+            series: "t".into(),
+            name: "t".into(),
+            decision: "t".into(),
+            valid: crate::validity::Validity::since(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+            kind: IndexKind::Par,
+            total: Total::Sum,
+            scale: 100.0,
+            precision: 2,
+            window_years: None,
+            bands: vec![Band { label: "Tốt".into(), min: 0.0 }],
+            components: vec![Component {
+                code: "a".into(),
+                name: "A".into(),
+                max_points: 100.0,
+                parent: None,
+                op: Some(LeafOp::Points),
+                source: None,
+            }],
+        };
+        let result = IndexResult {
+            units: df![
+                "unit" => units, "total" => totals, "band" => vec!["Tốt"; units.len()], "rank" => ranks,
+            ]
+            .unwrap(),
+            components: df!["unit" => units, "component" => vec!["a"; units.len()], "points" => totals].unwrap(),
+        };
+        Scored { method, result }
+    }
+
+    #[test]
+    fn units_tied_on_an_index_rank_are_listed_by_code_whatever_the_input_order() {
+        let labels = df!["label_code" => ["U9", "U1"], "unit_label" => ["Bộ phận A", "Bộ phận Z"]].unwrap();
+        let top = [("a".to_string(), "A (100)".to_string())];
+        let mut rows: Vec<(&str, f64, u32)> =
+            vec![("U4", 80.0, 1), ("U2", 80.0, 1), ("U9", 70.0, 5), ("U1", 80.0, 1), ("U3", 80.0, 1), ("U7", 70.0, 5)];
+        for turn in 0..rows.len() {
+            rows.rotate_left(1);
+            if turn % 2 == 1 {
+                rows.reverse();
+            }
+            let units: Vec<&str> = rows.iter().map(|r| r.0).collect();
+            let totals: Vec<f64> = rows.iter().map(|r| r.1).collect();
+            let ranks: Vec<u32> = rows.iter().map(|r| r.2).collect();
+            let wide = ranked_units(&scored(&units, &totals, &ranks), &labels, &top).unwrap();
+            let order: Vec<&str> = wide.column("unit").unwrap().str().unwrap().iter().flatten().collect();
+            assert_eq!(order, ["U1", "U2", "U3", "U4", "U7", "U9"], "input order {units:?}");
+        }
+    }
 }

@@ -15,6 +15,7 @@ mod monthly_email;
 mod portal;
 mod summary;
 mod table;
+mod tabs;
 mod text;
 mod workbook;
 mod ytd;

@@ -78,7 +78,8 @@ pub fn summarise(sc: &ServiceScorecard, registry: &Registry, findings: &[Finding
             on_time_rate: get_f64(s, "on_time_rate", i),
         });
     }
-    units.sort_by(|a, b| a.rank.cmp(&b.rank).then(b.active.cmp(&a.active)));
+    // As the scorecard ranks them: ties by size, then by code (the cards follow this order).
+    units.sort_by(|a, b| a.rank.cmp(&b.rank).then(b.active.cmp(&a.active)).then_with(|| a.code.cmp(&b.code)));
     let t = &sc.targets;
     let mut below: Vec<(String, Vec<String>)> = Vec::new();
     for i in 0..t.height() {
@@ -115,4 +116,38 @@ pub fn summarise(sc: &ServiceScorecard, registry: &Registry, findings: &[Finding
             format!("{}{total}", super::portal::rank_text(p))
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scorecard(scopes: DataFrame) -> ServiceScorecard {
+        ServiceScorecard {
+            scopes,
+            indicators: DataFrame::empty(),
+            officers: DataFrame::empty(),
+            overdue: DataFrame::empty(),
+            targets: DataFrame::empty(),
+            portal: None,
+        }
+    }
+
+    #[test]
+    fn units_tied_on_rank_and_size_are_listed_by_code() {
+        // As a scorecard might hold them: tied units in no particular order.
+        let scopes = df![
+            "scope" => ["U3", "U1", WARD_SCOPE, "U4", "U2"],
+            "score" => [90.0, 90.0, 88.0, 80.0, 90.0],
+            "rank" => [Some(1u32), Some(1), None, Some(4), Some(1)],
+            "band" => ["Tốt", "Tốt", "Tốt", "Khá", "Tốt"],
+            "active" => [5i64, 5, 20, 5, 5],
+            "late" => [0i64, 0, 0, 0, 0],
+            "on_time_rate" => [1.0, 1.0, 1.0, 1.0, 1.0],
+        ]
+        .unwrap();
+        let s = summarise(&scorecard(scopes), &Registry::default(), &[]).unwrap();
+        let codes: Vec<&str> = s.units.iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(codes, ["U1", "U2", "U3", "U4"]);
+    }
 }

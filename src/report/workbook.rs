@@ -119,10 +119,14 @@ pub fn monthly_workbook(r: &MonthlyReport<'_>) -> Result<Vec<u8>> {
     super::indices::add_index_sheets(&mut wb, r.indices, &l.units, &r.ward.name, &heading, &f)?;
     super::indices::add_plan_targets_sheet(&mut wb, r.indices, &l.units, &l.officers, &heading, &f)?;
     super::losses::add_lost_points_sheet(&mut wb, r.lost, r.indices.plan.as_ref(), &heading, &f)?;
-    // One printable card per ranked unit.
-    for card in r.cards {
-        let name: String = format!("Thẻ {}", card.line.code).chars().take(31).collect();
-        super::card::card_sheet(wb.add_worksheet().set_name(name)?, card, &r.ward.name, r.period, &f)?;
+    // One printable card per ranked unit, its tab named as officers call the unit.
+    let short: Vec<&str> = r
+        .cards
+        .iter()
+        .map(|card| r.registry.unit(&card.line.code).map_or(card.line.name.as_str(), |u| u.short_name.as_str()))
+        .collect();
+    for (card, tab) in r.cards.iter().zip(super::tabs::tab_names("Thẻ ", &short)) {
+        super::card::card_sheet(wb.add_worksheet().set_name(tab)?, card, &r.ward.name, r.period, &f)?;
     }
     // The audit annex last: what the input files said and where they came from.
     quality_sheet(&mut wb, r, &f)?;

@@ -104,6 +104,11 @@ pub struct Exclusion {
     pub fact: String,
 }
 
+/// What every text of a rules file may cite: the plan the round closes, as `{plan}` ("Kế
+/// hoạch số 105/KH-UBND ngày 17/05/2024 của UBND phường …") and `{plan_short}` ("Kế hoạch
+/// 105/KH-UBND"). The round fills them; loading the rules reports any other `{name}`.
+pub const PLAN_PLACEHOLDERS: &[&str] = &["plan", "plan_short"];
+
 /// Validated award rules.
 #[derive(Debug, Clone)]
 pub struct AwardRules {

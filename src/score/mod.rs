@@ -23,7 +23,7 @@ mod service;
 
 pub use awards::{
     Audience, AwardRules, Candidate, Check, Criterion, CriterionResult, Evidence, Exclusion, Fact, Level, Outcome,
-    Reason, Test, Verdict, award_round,
+    PLAN_PLACEHOLDERS, Reason, Test, Verdict, award_round,
 };
 pub use index::{Component, IndexKind, IndexMethod, IndexResult, LeafOp, Total, score_index};
 pub use indices::{Absent, IndexScores, NO_APPRAISAL, NO_METHOD, ProvinceRank, Scored};

@@ -159,11 +159,12 @@ pub(super) fn totals(points: LazyFrame, method: &ServiceMethod, ward_scope: &str
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::score::method::{Band, Group, Indicator};
 
-    fn method() -> ServiceMethod {
+    /// A small methodology: two groups, four indicators, two bands.
+    pub(crate) fn method() -> ServiceMethod {
         let ind = |code: &str, group: &str, max: f64, measure, operator, zero| Indicator {
             code: code.into(),
             name: code.into(),

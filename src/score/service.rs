@@ -162,9 +162,10 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
             ["score", "band", "rank"]
                 .map(|c| when(col("active").gt(lit(0i64))).then(col(c)).otherwise(lit(NULL)).alias(c)),
         )
+        // Ties on rank (and on size) by unit code: the same month lists the same way every run.
         .sort_by_exprs(
-            [col("rank"), col("active")],
-            SortMultipleOptions::default().with_order_descending_multi([false, true]).with_nulls_last(true),
+            [col("rank"), col("active"), col("scope")],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]).with_nulls_last(true),
         )
         .collect()?;
 
@@ -275,4 +276,72 @@ fn overdue(classified: &DataFrame) -> PolarsResult<DataFrame> {
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDateTime;
+
+    /// One on-time dossier per unit, each handled by its own officer, listed in `units`'
+    /// order: every unit and every officer scores the same.
+    fn tied(units: &[&str]) -> ServiceInput {
+        let n = units.len();
+        let at = |d: &str| NaiveDateTime::parse_from_str(d, "%d/%m/%Y %H:%M").unwrap();
+        let none_dt = || vec![None::<NaiveDateTime>; n];
+        let dossiers = df![
+            "dossier_id" => units.iter().map(|u| format!("HS-{u}")).collect::<Vec<_>>(),
+            "procedure_code" => vec!["P1"; n],
+            "procedure_name" => vec!["Thủ tục"; n],
+            "unit_code" => units.to_vec(),
+            "unit_name" => units.to_vec(),
+            "officer_id" => units.iter().map(|u| format!("cb.{u}")).collect::<Vec<_>>(),
+            "channel" => vec![1i64; n],
+            "received_at" => vec![at("02/09/2024 08:00"); n],
+            "due_at" => vec![at("10/09/2024 17:00"); n],
+            "finished_at" => vec![at("05/09/2024 10:00"); n],
+            "returned_at" => none_dt(),
+            "refused_at" => none_dt(),
+            "status" => vec![10i64; n],
+            "supplement_requests" => vec![0i64; n],
+            "supplement_days" => vec![0i64; n],
+            "has_fee" => vec![false; n],
+            "paid_online" => vec![0i64; n],
+            "input_digitised" => vec![false; n],
+            "result_digitised" => vec![false; n],
+            "e_signed" => vec![false; n],
+            "data_reused" => vec![false; n],
+            "rating" => vec![None::<i64>; n],
+        ]
+        .unwrap();
+        let procedures = df!["procedure_code" => ["P1"], "max_days" => [5i64]].unwrap();
+        ServiceInput { dossiers: dossiers.lazy(), feedback: None, procedures }
+    }
+
+    fn column(df: &DataFrame, name: &str) -> Vec<String> {
+        df.column(name).unwrap().str().unwrap().iter().map(|s| s.unwrap_or_default().to_string()).collect()
+    }
+
+    #[test]
+    fn units_and_officers_tied_on_rank_are_listed_by_code_whatever_the_input_order() {
+        let method = crate::score::points::tests::method();
+        let params =
+            ServiceParams { period: Period::new(2024, 9).unwrap(), holidays: &[], method: &method, one_stop: &[] };
+        let mut units = vec!["U07", "U03", "U11", "U01", "U09", "U05", "U02", "U10", "U04", "U08", "U06"];
+        let mut by_code = units.clone();
+        by_code.sort_unstable();
+        let with_ward: Vec<String> = by_code.iter().map(|u| (*u).to_string()).chain([WARD_SCOPE.to_string()]).collect();
+        let officers: Vec<String> = by_code.iter().map(|u| format!("cb.{u}")).collect();
+        for turn in 0..units.len() {
+            units.rotate_left(1);
+            if turn % 2 == 1 {
+                units.reverse();
+            }
+            let sc = service_scorecard(tied(&units), &params).unwrap();
+            let ranks: Vec<Option<u32>> = sc.scopes.column("rank").unwrap().u32().unwrap().iter().collect();
+            assert!(ranks[..by_code.len()].iter().all(|r| *r == Some(1)), "all tied: {ranks:?}");
+            assert_eq!(column(&sc.scopes, "scope"), with_ward, "input order {units:?}");
+            assert_eq!(column(&sc.officers, "officer_id"), officers, "input order {units:?}");
+        }
+    }
 }

@@ -91,6 +91,8 @@ pub(super) fn units_toml(ward: &Ward, units: &[UnitRow], source: &str) -> String
          # kind: {}\n\
          # aliases: các tên khác mà tệp xuất dùng cho đơn vị (thêm khi `thidua inspect` hay trang\n\
          #   \"Chất lượng dữ liệu\" báo một tên đơn vị không nhận ra).\n\
+         # short_name: tên ngắn trên trang thẻ đơn vị của bảng tính (\"Thẻ \" và 27 ký tự, dài hơn bị cắt);\n\
+         #   không ghi thì dùng name.\n\
          # par_rated: đơn vị được chấm chỉ số CCHC; handles_dossiers: đơn vị giải quyết hồ sơ TTHC.\n\
          # Đơn vị có thời hạn: valid_from, và khi sáp nhập valid_to với successor (đơn vị kế thừa).\n\
          # head_email: thư điện tử của trưởng đơn vị, nhận phiếu điểm của đơn vị mỗi tháng.\n",

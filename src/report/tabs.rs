@@ -1,0 +1,102 @@
+//! Tab names an officer reads: a unit's card is "Thẻ Tư pháp - Hộ tịch", never its code.
+//!
+//! Excel refuses a tab name longer than 31 characters, one holding any of `[]:*?/\`, one
+//! that starts or ends with an apostrophe, and two that differ only in case. A name is
+//! cut at a word where it can (never mid-word when a space is near), keeps its diacritics,
+//! and a tab that would read like an earlier one gets " (2)", " (3)", … within the 31.
+
+/// Excel's limit on a tab name, in characters.
+const MAX_CHARS: usize = 31;
+
+/// One valid tab name for each of `names`, in order: `prefix` and the name, each unique.
+pub(super) fn tab_names(prefix: &str, names: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let whole = format!("{prefix}{}", allowed(name));
+        let taken = |t: &str| out.iter().any(|o| o.to_lowercase() == t.to_lowercase());
+        let mut tab = cut(&whole, MAX_CHARS);
+        let mut n = 2;
+        while taken(&tab) {
+            let suffix = format!(" ({n})");
+            tab = format!("{}{suffix}", cut(&whole, MAX_CHARS - suffix.chars().count()));
+            n += 1;
+        }
+        out.push(tab);
+    }
+    out
+}
+
+/// The name with the characters Excel refuses in a tab replaced by ones that read alike.
+fn allowed(name: &str) -> String {
+    let replaced: String = name
+        .chars()
+        .map(|c| match c {
+            '[' => '(',
+            ']' => ')',
+            ':' | '/' | '\\' => '-',
+            '*' | '?' => ' ',
+            c => c,
+        })
+        .collect();
+    replaced.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches('\'').to_string()
+}
+
+/// At most `max` characters: cut before the last word that does not fit (when that leaves
+/// more than half), without a dangling dash, comma or apostrophe.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    let next_is_space = text.chars().nth(max).is_some_and(char::is_whitespace);
+    let at_word = match head.rfind(' ') {
+        Some(i) if !next_is_space && head[..i].chars().count() > max / 2 => &head[..i],
+        _ => head.as_str(),
+    };
+    at_word.trim_end_matches([' ', '-', ',', '\'']).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> usize {
+        s.chars().count()
+    }
+
+    #[test]
+    fn a_short_name_is_kept_with_its_marks() {
+        assert_eq!(tab_names("Thẻ ", &["Tư pháp - Hộ tịch"]), ["Thẻ Tư pháp - Hộ tịch"]);
+    }
+
+    #[test]
+    fn a_long_name_is_cut_at_a_word_to_31_characters() {
+        let tabs = tab_names("Thẻ ", &["Bộ phận Địa chính - Xây dựng - Đô thị và Môi trường"]);
+        assert_eq!(tabs, ["Thẻ Bộ phận Địa chính - Xây"]);
+        assert!(chars(&tabs[0]) <= 31);
+    }
+
+    #[test]
+    fn characters_excel_refuses_are_replaced() {
+        let tabs = tab_names("Thẻ ", &["Tổ [A]: 1/2 * 3? \\ 4", "'Khu phố'"]);
+        assert_eq!(tabs, ["Thẻ Tổ (A)- 1-2 3 - 4", "Thẻ Khu phố"]);
+        assert!(tabs.iter().all(|t| !t.contains(['[', ']', ':', '*', '?', '/', '\\'])));
+    }
+
+    #[test]
+    fn names_that_read_alike_once_cut_are_numbered() {
+        let long = "Ban chỉ đạo chuyển đổi số phường Giếng Đáy";
+        let tabs = tab_names("Thẻ ", &[long, long, "Khu phố 1", "KHU PHỐ 1", &format!("{long} 2")]);
+        assert_eq!(
+            tabs,
+            [
+                "Thẻ Ban chỉ đạo chuyển đổi số",
+                "Thẻ Ban chỉ đạo chuyển đổi (2)",
+                "Thẻ Khu phố 1",
+                "Thẻ KHU PHỐ 1 (2)",
+                "Thẻ Ban chỉ đạo chuyển đổi (3)"
+            ]
+        );
+        assert!(tabs.iter().all(|t| chars(t) <= 31), "{tabs:?}");
+    }
+}
