@@ -60,12 +60,9 @@ pub(super) fn split(
 ) {
     use csv_core::ReadRecordResult as R;
     let mut reader = csv_core::ReaderBuilder::new().delimiter(separator).build();
-    let (mut out, mut ends) = (vec![0u8; 64 << 10], vec![0usize; 64]);
-    let (mut out_len, mut ends_len) = (0, 0);
-    let mut expected = expected;
-    let mut pos = 0; // where the current record starts
-    let mut at = 0; // how far the reader has consumed
-    let mut line = first_line;
+    let (mut out, mut ends, mut out_len, mut ends_len) = (vec![0u8; 64 << 10], vec![0usize; 64], 0, 0);
+    // pos: where the current record starts; at: how far the reader has consumed.
+    let (mut pos, mut at, mut line, mut expected) = (0, 0, first_line, expected);
     let lines_in = |bytes: &[u8]| memchr::memchr_iter(b'\n', bytes).count();
     let next_line = |from: usize| memchr(b'\n', &input[from..]).map_or(input.len(), |i| from + i + 1);
     let mut plain = Vec::with_capacity(expected.max(16));
@@ -76,15 +73,8 @@ pub(super) fn split(
             && pos < input.len()
             && let Some(next) = plain_line(&input[pos..], separator, &mut plain)
         {
-            if !plain.is_empty() {
-                if expected == 0 {
-                    expected = plain.len();
-                }
-                if plain.len() != expected {
-                    refused.push((line, Refusal::FieldCount(plain.len(), expected)));
-                } else if !each(line, &plain) {
-                    return;
-                }
+            if !offer(&plain, line, &mut expected, refused, &mut each) {
+                return;
             }
             line += 1;
             (pos, at) = (pos + next, pos + next);
@@ -148,16 +138,8 @@ pub(super) fn split(
             (pos, at) = (next, next);
             reader.reset();
         } else {
-            let blank = fields.len() == 1 && fields[0].is_empty();
-            if !blank {
-                if expected == 0 {
-                    expected = fields.len();
-                }
-                if fields.len() != expected {
-                    refused.push((starts, Refusal::FieldCount(fields.len(), expected)));
-                } else if !each(starts, &fields) {
-                    return;
-                }
+            if !offer(&fields, starts, &mut expected, refused, &mut each) {
+                return;
             }
             line += lines_in(body);
             pos = at;
@@ -167,6 +149,28 @@ pub(super) fn split(
         }
         (out_len, ends_len) = (0, 0);
     }
+}
+
+/// A record's fields go to `each` when they fit the header (the first record sets the count)
+/// and are refused by their line when not; a blank line is neither. False: `each` said stop.
+fn offer(
+    fields: &[&[u8]],
+    line: usize,
+    expected: &mut usize,
+    refused: &mut Vec<(usize, Refusal)>,
+    each: &mut impl FnMut(usize, &[&[u8]]) -> bool,
+) -> bool {
+    if fields.is_empty() || (fields.len() == 1 && fields[0].is_empty()) {
+        return true;
+    }
+    if *expected == 0 {
+        *expected = fields.len();
+    }
+    if fields.len() == *expected {
+        return each(line, fields);
+    }
+    refused.push((line, Refusal::FieldCount(fields.len(), *expected)));
+    true
 }
 
 /// The fields of the line `input` starts with, when it holds no quote and no carriage
