@@ -125,18 +125,22 @@ pub fn ingest(files: &[Fetched], ctx: &Context<'_>) -> Result<Ingested> {
         reports.push(report);
     }
     let mut tables = BTreeMap::new();
+    let mut watch = crate::stopwatch::Stopwatch::start();
     for (dataset, frames) in parts {
         let lazy: Vec<LazyFrame> = frames.into_iter().map(IntoLazy::lazy).collect();
         let df = concat(lazy, UnionArgs::default())?.collect()?;
+        watch.lap("  files together");
         let df = if dataset.has_units() {
             checks::resolve_units(dataset, df, ctx.registry, ctx.period.last_day(), &mut findings)?
         } else {
             df
         };
+        watch.lap("  units");
         let df = match dataset {
             Dataset::Dossiers => checks::dedupe_dossiers(df, &mut findings)?,
             _ => df,
         };
+        watch.lap("  repeated dossiers");
         tables.insert(dataset, df);
     }
     Ok(Ingested { tables, findings: checks::fold(findings), files: reports })

@@ -27,8 +27,12 @@ use polars::prelude::*;
 use super::decode::clean;
 use super::records::{self, Refusal};
 
-/// Bytes read per block; records never straddle blocks.
-const BLOCK: usize = 4 << 20;
+/// Bytes read per block (records never straddle blocks): about a sixteenth of the file, so
+/// that a ward's month of a few MB is shared by every core, and at most 4 MB, so that a
+/// province's year is a hundred blocks, not thousands of small columns for typing to walk.
+fn block_size(file_len: u64) -> usize {
+    ((file_len / 16) as usize).clamp(64 << 10, 4 << 20)
+}
 
 /// The period as the filter sees it: whole days.
 #[derive(Debug, Clone, Copy)]
@@ -133,8 +137,14 @@ pub(super) fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> R
     Ok(Some(kept))
 }
 
-/// A block of whole records: its index, the line it starts on, its bytes.
-type Block = (usize, usize, Vec<u8>);
+/// A block of whole records: its index, the line it starts on, its bytes; or, with no
+/// bytes, one line longer than any record, skipped unread (`long`: its length).
+struct Block {
+    index: usize,
+    line: usize,
+    bytes: Vec<u8>,
+    long: Option<usize>,
+}
 
 /// One block's survivors; `None` when the block is not UTF-8.
 type Part = (usize, Option<BlockOut>);
@@ -150,11 +160,15 @@ fn work(rx: &Mutex<Receiver<Block>>, head: &Head, plan: &Plan, window: Window) -
     let mut done = Vec::new();
     loop {
         let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
-        let Ok((index, first_line, block)) = next else { return Ok(done) };
+        let Ok(Block { index, line, bytes, long }) = next else { return Ok(done) };
         let skip = if index == 0 { Some(head.skip) } else { None };
-        let ctx = BlockCtx { first_line, skip, head, plan, window };
-        let out = match filter_block(&block, &ctx) {
-            Some(Filtered { columns, rows, records, refused }) => {
+        let ctx = BlockCtx { first_line: line, skip, head, plan, window };
+        let out = match filter_block(&bytes, &ctx) {
+            Some(Filtered { columns, rows, mut records, mut refused }) => {
+                if let Some(n) = long {
+                    refused.push((line, Refusal::TooLong(n)));
+                    records += 1;
+                }
                 Some(BlockOut { frame: frame(columns, rows, head, plan)?, records, refused })
             }
             None => None,
@@ -274,15 +288,17 @@ fn read_day(s: &[u8]) -> Option<NaiveDate> {
 /// Reads the file in blocks that end at a record end (a newline outside quotes) and hands
 /// each, with the line it starts on, to `send`; stops early when `send` returns false. A
 /// quote that never closes would make the rest of the file one record: past
-/// [`records::MAX_RECORD`] without a record end, the block is cut at a line end instead.
+/// [`records::MAX_RECORD`] without a record end, the block is cut at a line end instead, and
+/// a line longer than that is read through without being held.
 fn split_blocks(file: &mut File, mut send: impl FnMut(Block) -> bool) -> std::io::Result<()> {
+    let size = block_size(file.metadata()?.len());
     let mut carry: Vec<u8> = Vec::new();
     let mut index = 0;
     let mut line = 1;
     let mut eof = false;
     while !eof {
         let mut block = std::mem::take(&mut carry);
-        let want = block.len().max(BLOCK) + BLOCK;
+        let want = block.len().max(size) + size;
         block.reserve(want - block.len());
         let wanted = (want - block.len()) as u64;
         if (&mut *file).take(wanted).read_to_end(&mut block)? < wanted as usize {
@@ -291,10 +307,18 @@ fn split_blocks(file: &mut File, mut send: impl FnMut(Block) -> bool) -> std::io
         if !eof {
             match last_record_end(&block) {
                 Some(cut) => carry = block.split_off(cut),
-                None if block.len() > records::MAX_RECORD + BLOCK => {
-                    let cut = memchr::memrchr(b'\n', &block).map_or(block.len(), |i| i + 1);
-                    carry = block.split_off(cut);
-                }
+                None if block.len() > records::MAX_RECORD + size => match memchr::memrchr(b'\n', &block) {
+                    Some(i) => carry = block.split_off(i + 1),
+                    None => {
+                        let (n, rest) = skip_line(file, block.len())?;
+                        carry = rest;
+                        if !send(Block { index, line, bytes: Vec::new(), long: Some(n) }) {
+                            break;
+                        }
+                        (line, index) = (line + 1, index + 1);
+                        continue;
+                    }
+                },
                 // One record longer than the block: read on.
                 None => {
                     carry = block;
@@ -306,7 +330,7 @@ fn split_blocks(file: &mut File, mut send: impl FnMut(Block) -> bool) -> std::io
             break;
         }
         let lines = memchr::memchr_iter(b'\n', &block).count();
-        if !send((index, line, block)) {
+        if !send(Block { index, line, bytes: block, long: None }) {
             break;
         }
         line += lines;
@@ -315,18 +339,37 @@ fn split_blocks(file: &mut File, mut send: impl FnMut(Block) -> bool) -> std::io
     Ok(())
 }
 
-/// Just past the last newline that is outside quotes (blocks start outside quotes).
-fn last_record_end(block: &[u8]) -> Option<usize> {
-    let mut quoted = false;
-    let mut last = None;
-    for i in memchr::memchr2_iter(b'"', b'\n', block) {
-        if block[i] == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            last = Some(i + 1);
+/// Reads through the end of a line whose first `start` bytes were read, without holding
+/// it: the line's length (its newline included) and the bytes read after it.
+fn skip_line(file: &mut File, start: usize) -> std::io::Result<(usize, Vec<u8>)> {
+    let mut n = start;
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let got = file.read(&mut buf)?;
+        if got == 0 {
+            return Ok((n, Vec::new()));
         }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..got]) {
+            return Ok((n + i + 1, buf[i + 1..got].to_vec()));
+        }
+        n += got;
     }
-    last
+}
+
+/// Just past the last newline that is outside quotes (blocks start outside quotes): one
+/// is when the quotes before it are even in number, an escaped quote counting two. Counted
+/// rather than walked, since a province's log has a quoted address on every line.
+fn last_record_end(block: &[u8]) -> Option<usize> {
+    let mut quotes = memchr::memchr_iter(b'"', block).count();
+    let mut end = block.len();
+    while let Some(newline) = memchr::memrchr(b'\n', &block[..end]) {
+        quotes -= memchr::memchr_iter(b'"', &block[newline..end]).count();
+        if quotes.is_multiple_of(2) {
+            return Some(newline + 1);
+        }
+        end = newline;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -351,7 +394,28 @@ mod tests {
     #[test]
     fn blocks_end_outside_quotes() {
         assert_eq!(last_record_end(b"a,\"x\ny\"\nb,c"), Some(8));
+        assert_eq!(last_record_end(b"a,\"x\ny\"\"\"\nb,\"c\nd"), Some(10));
+        assert_eq!(last_record_end(b"a,b\n"), Some(4));
         assert_eq!(last_record_end(b"a,\"x\ny"), Some(0).filter(|_| false));
+    }
+
+    #[test]
+    fn a_line_longer_than_a_block_is_refused_by_its_line_and_the_next_ones_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        let long = "x".repeat(12 << 20);
+        let text = format!("Ma,Nhan\nA,01/10/2024\nB,{long}\nC,02/10/2024\nD,03/10/2024\n");
+        std::fs::write(&path, text).unwrap();
+        let head = head(&path, &|_| false).unwrap().unwrap();
+        let plan = Plan { keep: vec![0, 1], received: Some(1), finished: None, returned: None };
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let window = Window { first: day(2024, 10, 1), end: day(2024, 11, 1), today: day(2026, 11, 26) };
+        let kept = filter(&path, &head, &plan, window).unwrap().unwrap();
+        assert_eq!(kept.records, 4);
+        assert_eq!(kept.refused, [(3, Refusal::TooLong(long.len() + 3))]);
+        let rows: Vec<u32> =
+            kept.frames.iter().flat_map(|f| f.column("__row").unwrap().u32().unwrap().into_no_null_iter()).collect();
+        assert_eq!(rows, [2, 4, 5]);
     }
 
     #[test]
