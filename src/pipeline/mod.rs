@@ -581,6 +581,8 @@ fn publish(
     files.push((path.clone(), out.workbook.to_vec()));
     let folder = paths.output.join(ctx.period.to_string());
     files.extend(out.documents.iter().map(|(rel, bytes)| (folder.join(rel), bytes.clone())));
+    // The exports scored are on disk, under their archive names, before any result is.
+    store.settle().context("không lưu được bản gốc vào kho lưu trữ").tag(Failure::Storage)?;
     crate::store::publish_all(files).tag(Failure::Storage)?;
     result.workbook = Some(path);
     let period = ctx.period.to_string();

@@ -204,7 +204,7 @@ fn pull_files(
         };
         let archived =
             store.archive_file(&got, &path).context("không lưu được bản gốc vào kho lưu trữ").tag(Failure::Storage)?;
-        let content = Content::File(store.archived_path(&archived.stored));
+        let content = Content::File(store.readable_path(&archived));
         files.push(Fetched { source: source.clone(), name: file_name, archived, content });
     }
     Ok(Ok(files))

@@ -31,7 +31,8 @@
 //!
 //! A drop-folder file is copied by the kernel (`copy_file_range`) while another thread
 //! streams it through SHA-256, so a province's multi-gigabyte dossier log never sits in
-//! memory and the copy and its flush to disk cost no time beyond the hash. A file the archive already holds (same
+//! memory and the copy costs no time beyond the hash; its flush to disk runs beside ingest
+//! (`pending.rs`). A file the archive already holds (same
 //! path, size, modification time and inode as a manifest entry whose copy is still there) is
 //! not hashed again, as git's index does: hashing 440 MB costs two seconds on a CPU without
 //! SHA extensions, more than scoring it.
@@ -47,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::period::Period;
 
+mod pending;
 mod publish;
 mod tables;
 pub use publish::{parquet_bytes, publish_all};
@@ -56,6 +58,8 @@ pub struct Store {
     archive: PathBuf,
     /// The store folder: pull state, run locks, the ledger, and the tables under `tables/`.
     root: PathBuf,
+    /// Archive copies still flushing to disk (`pending.rs`).
+    pending: std::sync::Mutex<Vec<pending::Pending>>,
 }
 
 /// Where an export came from, as the archive records it.
@@ -194,9 +198,9 @@ pub fn sweep_temporary(dir: &Path) -> usize {
 }
 
 /// Copies `from` into `to` in the kernel (`copy_file_range`: no pass through this process,
-/// a reflink where the file system has them) and flushes it to disk, while another thread
-/// reads and hashes the file: two cores, one read each, instead of read, hash, write and
-/// flush one after another. `None` when the file changed meanwhile (its size, modification
+/// a reflink where the file system has them) while another thread reads and hashes the
+/// file: two cores, one read each, instead of read, hash and write one after another (the
+/// flush to disk runs later, beside ingest: `pending.rs`). `None` when the file changed meanwhile (its size, modification
 /// time or inode differ from `before`, or the two passes saw different lengths): the copy
 /// and the hash might then not be of the same bytes.
 fn copy_and_hash(from: &Path, before: &FileStamp, to: &mut fs::File, dir: &Path) -> Result<Option<(String, u64)>> {
@@ -204,7 +208,7 @@ fn copy_and_hash(from: &Path, before: &FileStamp, to: &mut fs::File, dir: &Path)
     let mut input = fs::File::open(from).map_err(reading)?;
     let (copied, hashed) = std::thread::scope(|s| {
         let hasher = s.spawn(|| hash_file(from));
-        let copied = std::io::copy(&mut input, to).and_then(|n| to.sync_all().map(|()| n));
+        let copied = std::io::copy(&mut input, to);
         (copied, hasher.join().unwrap_or_else(|_| Err(std::io::Error::other("hashing thread panicked"))))
     });
     let copied = copied.writing(dir)?;
@@ -229,6 +233,21 @@ fn copy_hashing(from: &Path, to: &mut fs::File, dir: &Path) -> Result<(String, u
     match (hashed, write_failed) {
         (Err(_), Some(e)) => Err(e).writing(dir),
         (hashed, _) => hashed.map_err(reading),
+    }
+}
+
+/// The manifest entry of one archived export.
+fn entry(got: &Received<'_>, sha256: String, bytes: u64, stored: String, seen: Option<FileStamp>) -> Archived {
+    Archived {
+        source: got.source.to_string(),
+        dataset: got.dataset.to_string(),
+        period: got.period.to_string(),
+        origin: got.origin.to_string(),
+        fetched_at: got.fetched_at.to_rfc3339(),
+        sha256,
+        bytes,
+        stored,
+        seen,
     }
 }
 
@@ -297,7 +316,7 @@ impl Store {
     /// The archive and the store folder, as they are: nothing is looked at or moved. Enough
     /// for the archive and the pull state; a run opens its tables with [`Store::open`].
     pub fn new(archive: &Path, root: &Path) -> Store {
-        Store { archive: archive.to_path_buf(), root: root.to_path_buf() }
+        Store { archive: archive.to_path_buf(), root: root.to_path_buf(), pending: Default::default() }
     }
 
     /// Archives one fetched export held in memory and records it in the manifest.
@@ -339,10 +358,12 @@ impl Store {
         let path = self.archive.join(&rel);
         if path.exists() {
             drop(tmp);
-        } else {
-            persist(tmp, &path)?;
+            return self.record(got, sha256, len, rel, Some(stamp));
         }
-        self.record(got, sha256, len, rel, Some(stamp))
+        // Named and recorded once flushed: read from its temporary copy meanwhile.
+        let entry = entry(got, sha256, len, rel, Some(stamp));
+        self.hold(pending::Pending::start(tmp, path, entry.clone())?);
+        Ok(entry)
     }
 
     /// The manifest entry of an earlier archiving of the same file, if its copy is intact.
@@ -363,17 +384,7 @@ impl Store {
         stored: String,
         seen: Option<FileStamp>,
     ) -> Result<Archived> {
-        let entry = Archived {
-            source: got.source.to_string(),
-            dataset: got.dataset.to_string(),
-            period: got.period.to_string(),
-            origin: got.origin.to_string(),
-            fetched_at: got.fetched_at.to_rfc3339(),
-            sha256,
-            bytes,
-            stored,
-            seen,
-        };
+        let entry = entry(got, sha256, bytes, stored, seen);
         self.append_manifest(&entry)?;
         Ok(entry)
     }
@@ -458,7 +469,13 @@ mod tests {
         };
         let first = store.archive_file(&got, &drop).unwrap();
         assert_eq!(first.sha256, sha256_hex(b"abc"));
+        // Readable at once; named in the archive, and in the manifest, once flushed.
+        assert_eq!(fs::read(store.readable_path(&first)).unwrap(), b"abc");
+        assert!(!store.archived_path(&first.stored).exists());
+        assert!(!dir.path().join("archive/manifest.jsonl").exists());
+        store.settle().unwrap();
         assert_eq!(fs::read(store.archived_path(&first.stored)).unwrap(), b"abc");
+        assert_eq!(store.readable_path(&first), store.archived_path(&first.stored));
         // Unchanged: recognised from the manifest (same copy, same hash).
         let again = store.archive_file(&got, &drop).unwrap();
         assert_eq!((again.sha256.as_str(), again.stored.as_str()), (first.sha256.as_str(), first.stored.as_str()));
@@ -467,7 +484,10 @@ mod tests {
         fs::write(&drop, b"abd").unwrap();
         let changed = store.archive_file(&got, &drop).unwrap();
         assert_eq!(changed.sha256, sha256_hex(b"abd"));
-        assert_eq!(fs::read(store.archived_path(&changed.stored)).unwrap(), b"abd");
+        // A store dropped with a copy still flushing (a run that stopped) settles it.
+        let changed_path = store.archived_path(&changed.stored);
+        std::mem::drop(store);
+        assert_eq!(fs::read(changed_path).unwrap(), b"abd");
         let lines = fs::read_to_string(dir.path().join("archive/manifest.jsonl")).unwrap().lines().count();
         assert_eq!(lines, 3);
     }
