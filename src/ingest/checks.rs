@@ -4,6 +4,8 @@
 //! Each rule is a row predicate plus what to do with the rows it catches, so the whole set
 //! reads as a table and each becomes one finding.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use chrono::{NaiveDate, NaiveDateTime};
 use polars::prelude::*;
@@ -219,18 +221,22 @@ pub(super) fn resolve_units(
     day: NaiveDate,
     findings: &mut Vec<Finding>,
 ) -> Result<DataFrame> {
-    let names = df.column("unit_name")?.str()?.unique()?;
-    let mut raw = Vec::new();
-    let mut codes = Vec::new();
-    for name in names.iter().flatten() {
-        raw.push(name.to_string());
-        codes.push(registry.resolve(name, day).map(|u| u.code.clone()));
-    }
-    let lookup = df![ "unit_name" => raw, "unit_code" => codes ]?;
-    let out = df
-        .lazy()
-        .join(lookup.lazy(), [col("unit_name")], [col("unit_name")], JoinArgs::new(JoinType::Left))
-        .collect()?;
+    // Each name resolved once, then looked up row by row: a join would copy every column of
+    // a province's table to add this one.
+    let mut codes: StringChunked = {
+        let mut resolved: HashMap<&str, Option<&str>> = HashMap::new();
+        let names = df.column("unit_name")?.str()?;
+        names
+            .iter()
+            .map(|name| {
+                let name = name?;
+                *resolved.entry(name).or_insert_with(|| registry.resolve(name, day).map(|u| u.code.as_str()))
+            })
+            .collect()
+    };
+    codes.rename("unit_code".into());
+    let mut out = df;
+    out.with_column(codes.into_column())?;
     let unknown = col("unit_code").is_null().and(col("unit_name").is_not_null());
     let files = out.column("source_file")?.str()?.unique()?;
     for file in files.iter().flatten() {
