@@ -20,7 +20,9 @@ pub(super) fn pull(config_path: &Path, id: &str, period: Period) -> Result<()> {
     let store = Store::new(&paths.archive, &paths.store);
     let pulled = crate::pull::pull(&p.sources, period, &config.root, &store, now)?;
     let ctx = crate::pipeline::ingest_context(&config, period, now);
-    let got = ingest::ingest(&pulled.files, &ctx)?;
+    let mut got = ingest::ingest(&pulled.files, &ctx)?;
+    got.hashed(&store.hashed()?);
+    store.settle()?;
     println!("{} — {}: {} tệp", p.name, period.label_vi(), pulled.files.len());
     for f in &got.files {
         println!(

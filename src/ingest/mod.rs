@@ -110,6 +110,15 @@ impl Ingested {
     pub fn table(&self, dataset: Dataset) -> Option<&DataFrame> {
         self.tables.get(&dataset)
     }
+
+    /// Fills in the hashes of the drop-folder files the archive hashed while they were read.
+    pub fn hashed(&mut self, archived: &[crate::store::Archived]) {
+        for file in self.files.iter_mut().filter(|f| f.sha256.is_empty()) {
+            if let Some(a) = archived.iter().find(|a| a.origin == file.origin && a.source == file.source) {
+                file.sha256.clone_from(&a.sha256);
+            }
+        }
+    }
 }
 
 /// Reads, validates and combines every fetched file.

@@ -138,6 +138,8 @@ fn evaluate_with(pipeline: &Pipeline, ctx: &RunContext<'_>, shared: &Shared) -> 
     watch.lap("pull + archive");
     let mut ingested = ingest::ingest(&pulled.files, &ingest_context(config, ctx.period, ctx.now))?;
     watch.lap("ingest");
+    ingested.hashed(&shared.store.hashed().context("không lưu được bản gốc vào kho lưu trữ")?);
+    watch.lap("archive (hash)");
     let required: Vec<&str> = pipeline.sources.iter().filter(|s| s.required).map(|s| s.id.as_str()).collect();
     let period = ctx.period.to_string();
     ingested

@@ -23,8 +23,10 @@ use crate::store::{Archived, Received, Store};
 pub use http_spec::HttpSpec;
 pub use source::{Location, Source, unknown_in, unknown_placeholders};
 
-/// One export as received and archived; ingest reads the archived copy, so what is scored
-/// is exactly what the archive holds.
+/// One export as received and archived. Ingest reads the archived copy, or a new drop-folder
+/// file itself while the archive copies and hashes it: its `archived.sha256` is empty until
+/// `Store::hashed`, which refuses a file that changed meanwhile, so what is scored is
+/// exactly what the archive holds.
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub source: Source,
@@ -202,9 +204,9 @@ fn pull_files(
             file_name: &file_name,
             fetched_at: now,
         };
-        let archived =
+        let (archived, read_at) =
             store.archive_file(&got, &path).context("không lưu được bản gốc vào kho lưu trữ").tag(Failure::Storage)?;
-        let content = Content::File(store.readable_path(&archived));
+        let content = Content::File(read_at);
         files.push(Fetched { source: source.clone(), name: file_name, archived, content });
     }
     Ok(Ok(files))

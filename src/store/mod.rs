@@ -58,7 +58,8 @@ pub struct Store {
     archive: PathBuf,
     /// The store folder: pull state, run locks, the ledger, and the tables under `tables/`.
     root: PathBuf,
-    /// Archive copies still flushing to disk (`pending.rs`).
+    /// Drop-folder files being copied and hashed, and copies still flushing (`pending.rs`).
+    hashing: std::sync::Mutex<Vec<pending::Hashing>>,
     pending: std::sync::Mutex<Vec<pending::Pending>>,
 }
 
@@ -217,25 +218,6 @@ fn copy_and_hash(from: &Path, before: &FileStamp, to: &mut fs::File, dir: &Path)
     Ok((copied == hashed && FileStamp::of(&after) == *before).then_some((sha256, hashed)))
 }
 
-/// Copies `from` into `to` in one pass that hashes every block it writes.
-fn copy_hashing(from: &Path, to: &mut fs::File, dir: &Path) -> Result<(String, u64)> {
-    let reading = |e: std::io::Error| anyhow::Error::new(e).context(format!("không đọc được {}", from.display()));
-    let mut input = fs::File::open(from).map_err(reading)?;
-    // A failed write is told apart from a failed read: it names the store, not the export.
-    let mut write_failed = None;
-    let hashed = hash_blocks(&mut input, |block| {
-        to.write_all(block).map_err(|e| {
-            let shown = std::io::Error::new(e.kind(), e.to_string());
-            write_failed = Some(e);
-            shown
-        })
-    });
-    match (hashed, write_failed) {
-        (Err(_), Some(e)) => Err(e).writing(dir),
-        (hashed, _) => hashed.map_err(reading),
-    }
-}
-
 /// The manifest entry of one archived export.
 fn entry(got: &Received<'_>, sha256: String, bytes: u64, stored: String, seen: Option<FileStamp>) -> Archived {
     Archived {
@@ -316,7 +298,12 @@ impl Store {
     /// The archive and the store folder, as they are: nothing is looked at or moved. Enough
     /// for the archive and the pull state; a run opens its tables with [`Store::open`].
     pub fn new(archive: &Path, root: &Path) -> Store {
-        Store { archive: archive.to_path_buf(), root: root.to_path_buf(), pending: Default::default() }
+        Store {
+            archive: archive.to_path_buf(),
+            root: root.to_path_buf(),
+            hashing: Default::default(),
+            pending: Default::default(),
+        }
     }
 
     /// Archives one fetched export held in memory and records it in the manifest.
@@ -331,39 +318,28 @@ impl Store {
         self.record(got, sha256, bytes.len() as u64, rel, None)
     }
 
-    /// Archives a file from a drop folder, streaming: copied by the kernel while another
-    /// thread hashes it ([`copy_and_hash`]), or recognised from the manifest when the same
-    /// file was archived before.
-    pub fn archive_file(&self, got: &Received<'_>, from: &Path) -> Result<Archived> {
+    /// Archives a file from a drop folder, streaming, and says where to read it now. A file
+    /// archived before (same path, size, modification time and inode) is recognised from
+    /// the manifest and read from the archive. Any other is copied by the kernel and hashed
+    /// on threads of their own while the run reads the drop file itself: its entry's
+    /// `sha256` and `stored` are empty until [`Store::hashed`], which also checks that the
+    /// file read is still the file hashed (`pending.rs`).
+    pub fn archive_file(&self, got: &Received<'_>, from: &Path) -> Result<(Archived, PathBuf)> {
         let meta = fs::symlink_metadata(from).with_context(|| format!("không đọc được {}", from.display()))?;
         // The puller skips links already; the archive never copies through one either.
         anyhow::ensure!(!meta.file_type().is_symlink(), "không lưu {}: là liên kết tượng trưng", from.display());
         let stamp = FileStamp::of(&meta);
         private_dir(&self.archive)?;
         if let Some(known) = self.known_copy(got.origin, &stamp) {
-            return self.record(got, known.sha256, known.bytes, known.stored, Some(stamp));
+            let read_at = self.archived_path(&known.stored);
+            return Ok((self.record(got, known.sha256, known.bytes, known.stored, Some(stamp))?, read_at));
         }
         let dir = self.archive.join(format!("{}/{}", got.source, got.period));
         fs::create_dir_all(&dir).writing(&dir)?;
-        let mut tmp = temporary_in(&dir)?;
-        let (sha256, len) = match copy_and_hash(from, &stamp, tmp.as_file_mut(), &dir)? {
-            Some(done) => done,
-            // The file changed while it was copied: one pass that hashes what it copies.
-            None => {
-                tmp = temporary_in(&dir)?;
-                copy_hashing(from, tmp.as_file_mut(), &dir)?
-            }
-        };
-        let rel = archive_name(got.source, got.period, &sha256, got.file_name);
-        let path = self.archive.join(&rel);
-        if path.exists() {
-            drop(tmp);
-            return self.record(got, sha256, len, rel, Some(stamp));
-        }
-        // Named and recorded once flushed: read from its temporary copy meanwhile.
-        let entry = entry(got, sha256, len, rel, Some(stamp));
-        self.hold(pending::Pending::start(tmp, path, entry.clone())?);
-        Ok(entry)
+        let provisional = entry(got, String::new(), stamp.len, String::new(), Some(stamp.clone()));
+        let job = pending::Hashing::start(temporary_in(&dir)?, from, stamp, dir, provisional.clone(), got)?;
+        self.hold_hashing(job);
+        Ok((provisional, from.to_path_buf()))
     }
 
     /// The manifest entry of an earlier archiving of the same file, if its copy is intact.
@@ -467,22 +443,24 @@ mod tests {
             file_name: "x.csv",
             fetched_at: now,
         };
-        let first = store.archive_file(&got, &drop).unwrap();
+        // Read from the drop folder while it is copied and hashed; named in the archive, and
+        // in the manifest, once hashed and flushed.
+        let (provisional, read_at) = store.archive_file(&got, &drop).unwrap();
+        assert_eq!((read_at.as_path(), provisional.sha256.as_str()), (drop.as_path(), ""));
+        let first = store.hashed().unwrap().pop().unwrap();
         assert_eq!(first.sha256, sha256_hex(b"abc"));
-        // Readable at once; named in the archive, and in the manifest, once flushed.
-        assert_eq!(fs::read(store.readable_path(&first)).unwrap(), b"abc");
-        assert!(!store.archived_path(&first.stored).exists());
         assert!(!dir.path().join("archive/manifest.jsonl").exists());
         store.settle().unwrap();
         assert_eq!(fs::read(store.archived_path(&first.stored)).unwrap(), b"abc");
-        assert_eq!(store.readable_path(&first), store.archived_path(&first.stored));
         // Unchanged: recognised from the manifest (same copy, same hash).
-        let again = store.archive_file(&got, &drop).unwrap();
+        let (again, read_at) = store.archive_file(&got, &drop).unwrap();
+        assert_eq!(read_at, store.archived_path(&first.stored));
         assert_eq!((again.sha256.as_str(), again.stored.as_str()), (first.sha256.as_str(), first.stored.as_str()));
         // Rewritten with other bytes: hashed and archived anew.
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(&drop, b"abd").unwrap();
-        let changed = store.archive_file(&got, &drop).unwrap();
+        store.archive_file(&got, &drop).unwrap();
+        let changed = store.hashed().unwrap().pop().unwrap();
         assert_eq!(changed.sha256, sha256_hex(b"abd"));
         // A store dropped with a copy still flushing (a run that stopped) settles it.
         let changed_path = store.archived_path(&changed.stored);
@@ -490,6 +468,44 @@ mod tests {
         assert_eq!(fs::read(changed_path).unwrap(), b"abd");
         let lines = fs::read_to_string(dir.path().join("archive/manifest.jsonl")).unwrap().lines().count();
         assert_eq!(lines, 3);
+    }
+
+    #[test]
+    fn a_drop_file_rewritten_while_the_run_reads_it_stops_the_run_and_is_not_archived() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(&dir.path().join("archive"), &dir.path().join("store"));
+        let drop = dir.path().join("x.csv");
+        fs::write(&drop, b"abc").unwrap();
+        let got = Received {
+            source: "ho-so",
+            dataset: "dossiers",
+            period: Period::new(2024, 10).unwrap(),
+            origin: "drop/x.csv",
+            file_name: "x.csv",
+            fetched_at: chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh),
+        };
+        store.archive_file(&got, &drop).unwrap();
+        // The exporter rewrites the file while ingest is reading it.
+        fs::write(&drop, b"abcdef").unwrap();
+        let err = store.hashed().unwrap_err();
+        assert_eq!(err.downcast_ref::<crate::outcome::Failure>(), Some(&crate::outcome::Failure::Data));
+        assert!(format!("{err:#}").contains("drop/x.csv thay đổi trong khi đang đọc"), "{err:#}");
+        store.settle().unwrap();
+        let named: Vec<_> = walkdir(&dir.path().join("archive"));
+        assert!(named.is_empty(), "nothing archived under a name: {named:?}");
+    }
+
+    /// Every file under `dir`.
+    fn walkdir(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                out.extend(walkdir(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+        out
     }
 
     #[test]
@@ -505,8 +521,6 @@ mod tests {
         let earlier = FileStamp { len: 2, ..stamp };
         let mut to = tempfile::tempfile().unwrap();
         assert_eq!(copy_and_hash(&from, &earlier, &mut to, dir.path()).unwrap(), None);
-        let mut to = tempfile::tempfile().unwrap();
-        assert_eq!(copy_hashing(&from, &mut to, dir.path()).unwrap(), (sha256_hex(b"abc"), 3));
     }
 
     #[test]
