@@ -51,7 +51,8 @@ def same(a_path, b_path):
     def source_cell(va, vb):
         # The file's name or path, or when it was read: the only cells allowed to differ.
         both = isinstance(va, str) and isinstance(vb, str)
-        stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+        # ISO, or dd/mm/yyyy hh:mm:ss as the sources sheet shows it to officers.
+        stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d$")
         digest = re.compile(r"[0-9a-f]{16,}$")
         return both and (
             (".csv" in va and ".csv" in vb)
