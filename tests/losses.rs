@@ -1,11 +1,14 @@
 //! Points a unit head can act on, on the shipped sample ward: the losses are grouped by index
 //! and period and stated on the headline's scale, so the month's 766 losses add up to
-//! 100 − the unit's score; each says what recovers it, or that nothing can this month; the
+//! 100 − the unit's score; each says what recovers it, or that nothing can this month, while
+//! the month is open, and what the next month needs once it is over; the
 //! e-mails carry them as losses under headers, and their HTML part says all the text part says.
 
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
+
+use chrono::TimeZone;
 
 use crate::common::{Sheet, copy_dir, files_under, mime_parts, num, repo, strip_tags, text};
 
@@ -92,27 +95,71 @@ fn the_months_766_losses_add_up_to_100_minus_the_score_in_explain_and_on_the_she
 }
 
 #[test]
-fn each_loss_says_what_recovers_it_and_never_advises_the_unreachable() {
-    // DCXD has 2 late dossiers: full on-time points need 100 %, out of reach this month.
+fn a_closed_months_losses_say_what_the_next_month_needs() {
+    // The sample's run is made long after October: October cannot change, November can.
+    // DCXD has 2 late dossiers: on-time points need all of them.
     let dcxd = explain("DCXD");
     let on_time = block(&dcxd, "\nBộ chỉ số 766, tháng 10/2024 — ");
     let at = on_time.iter().position(|l| l.contains("Tỷ lệ hồ sơ giải quyết đúng hạn")).expect(&dcxd);
     let advice = on_time[at + 2];
     assert!(
-        advice.contains("Không thể lấy lại trong tháng 10/2024: đã có 2 hồ sơ trễ hạn, chỉ đủ điểm khi đạt 100%"),
+        advice.contains(
+            "Tháng 11/2024 cần 100% hồ sơ giải quyết đúng hạn (tháng 10/2024 đạt 70/72, thiếu 2 hồ sơ) để không mất "
+        ),
         "{dcxd}"
     );
-    assert!(!advice.contains("Cần thêm"), "{advice}");
+    assert!(advice.contains("Mỗi hồ sơ trễ hạn làm mất "), "{advice}");
 
-    // VHTT has 5 of 19 online: 9 more online dossiers make 14 of 28, the 50 % threshold.
+    // VHTT has 5 of 19 online: October needed 10 of them for the 50 % threshold.
     let vhtt = explain("VHTT");
     let lines = block(&vhtt, "\nBộ chỉ số 766, tháng 10/2024 — ");
     let at = lines.iter().position(|l| l.contains("Tỷ lệ hồ sơ trực tuyến")).expect(&vhtt);
     assert!(lines[at].contains("ngưỡng 50%") && lines[at + 1].contains("Đạt 5/19 hồ sơ"), "{vhtt}");
-    assert!(lines[at + 2].contains("Cần thêm 9 hồ sơ nộp trực tuyến (đạt 14/28) để đạt ngưỡng 50%"), "{vhtt}");
-    // The points it gives back are the loss as printed.
+    let advice = lines[at + 2];
+    assert!(
+        advice.contains("Tháng 11/2024 cần ít nhất 50% hồ sơ nộp trực tuyến (tháng 10/2024 đạt 5/19, thiếu 5 hồ sơ)"),
+        "{vhtt}"
+    );
+    // The points at stake are the loss as printed.
     let lost = lines[at].trim_start().trim_start_matches('−').split_whitespace().next().unwrap();
-    assert!(lines[at + 2].contains(&format!("lấy lại {lost} điểm")), "{vhtt}");
+    assert!(advice.contains(&format!("để không mất {lost} điểm")), "{vhtt}");
+    for (who, out) in [("DCXD", &dcxd), ("VHTT", &vhtt)] {
+        assert!(!out.contains("Cần thêm") && !out.contains("lấy lại"), "{who}: no advice for a closed month:\n{out}");
+    }
+}
+
+#[test]
+fn an_open_months_losses_say_what_recovers_them_and_never_advise_the_unreachable() {
+    // The same October, run on its last evening: the rest of the month can still change it.
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["config", "pipelines", "samples"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    let config = thidua::config::load_checked(&dir.path().join("config/thidua.toml")).unwrap();
+    let p = thidua::pipeline::load(&config, "monthly").unwrap();
+    let now = config.settings.ward.time_zone.with_ymd_and_hms(2024, 10, 31, 20, 0, 0).unwrap();
+    let period = thidua::period::Period::new(2024, 10).unwrap();
+    let ctx = thidua::pipeline::RunContext { config: &config, period, now, dry_run: false, resend: false };
+    let book = thidua::pipeline::run(&p, &ctx).unwrap().workbook.unwrap();
+    let rows = Sheet::read(&book, "Điểm bị mất", 3).records();
+    let action = |unit: &str, criterion: &str| {
+        let r = rows
+            .iter()
+            .find(|r| text(&r["Đơn vị"]).contains(unit) && text(&r["Tiêu chí"]) == criterion)
+            .unwrap_or_else(|| panic!("no {criterion} for {unit}"));
+        text(&r["Cách lấy lại điểm"])
+    };
+    // DCXD's 2 late dossiers: full on-time points need 100 %, out of reach this month.
+    let on_time = action("Địa chính", "Tỷ lệ hồ sơ giải quyết đúng hạn");
+    assert!(
+        on_time.contains("Không thể lấy lại trong tháng 10/2024: đã có 2 hồ sơ trễ hạn, chỉ đủ điểm khi đạt 100%"),
+        "{on_time}"
+    );
+    assert!(!on_time.contains("Cần thêm"), "{on_time}");
+    // VHTT's 5 of 19 online: 9 more online dossiers make 14 of 28, the 50 % threshold.
+    let online = action("Văn hóa", "Tỷ lệ hồ sơ trực tuyến");
+    assert!(online.contains("Cần thêm 9 hồ sơ nộp trực tuyến (đạt 14/28) để đạt ngưỡng 50%, lấy lại "), "{online}");
+    assert!(!online.contains("Tháng 11/2024"), "{online}");
 }
 
 fn squeeze(s: &str) -> String {
