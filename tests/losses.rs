@@ -216,6 +216,59 @@ fn mails_show_losses_as_losses_under_headers_and_close_with_the_sender() {
     }
 }
 
+/// The card workbooks the unit mails carry: (mail, bytes).
+fn card_workbooks() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for f in files_under(&sample().join("output")).into_iter().filter(|f| f.to_string_lossy().contains("unit_")) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        for (ctype, body) in mime_parts(&std::fs::read_to_string(&f).unwrap()) {
+            if ctype.contains("spreadsheetml") {
+                out.push((name.clone(), body));
+            }
+        }
+    }
+    assert_eq!(out.len(), UNITS.len(), "one card per unit mail");
+    out
+}
+
+#[test]
+fn a_cards_overdue_dossiers_name_the_officer_as_the_monthly_workbook_does() {
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    // The monthly workbook's overdue sheet: who handled each late dossier, by name.
+    let monthly = sample().join("output/2024-10/bang-diem-dich-vu-cong-2024-10.xlsx");
+    let officer: std::collections::HashMap<String, String> = Sheet::read(&monthly, "Hồ sơ quá hạn", 3)
+        .records()
+        .iter()
+        .map(|r| (text(&r["Mã hồ sơ"]), text(&r["Cán bộ xử lý"])))
+        .collect();
+    assert!(!officer.is_empty() && officer.values().all(|n| !n.is_empty() && !n.starts_with("gd.")), "{officer:?}");
+    let mut seen = 0;
+    for (mail, bytes) in card_workbooks() {
+        let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        // The card itself: each overdue line says whose dossier it is.
+        let card = wb.worksheet_range("Thẻ đơn vị").unwrap();
+        let lines: Vec<String> =
+            card.rows().map(|r| r.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ")).collect();
+        let listed = lines.iter().position(|l| l.starts_with("Hồ sơ quá hạn (")).expect(&mail);
+        for line in &lines[listed + 1..] {
+            let Some((id, _)) = line.split_once(" — ") else { continue };
+            let Some(name) = officer.get(id) else { continue };
+            assert!(line.contains(name.as_str()), "{mail}: the card's line of {id} names {name}: «{line}»");
+            seen += 1;
+        }
+        // Its overdue sheet too.
+        let sheet = wb.worksheet_range("Hồ sơ quá hạn").unwrap();
+        let rows: Vec<&[Data]> = sheet.rows().collect();
+        if let Some(head) = rows.iter().position(|r| r.first().is_some_and(|c| *c == "Mã hồ sơ")) {
+            let at = rows[head].iter().position(|c| *c == "Cán bộ xử lý").expect(&mail);
+            for r in &rows[head + 1..] {
+                assert_eq!(Some(&r[at].to_string()), officer.get(&r[0].to_string()), "{mail}: {r:?}");
+            }
+        }
+    }
+    assert!(seen >= 10, "the sample's late dossiers were found on the cards: {seen}");
+}
+
 #[test]
 fn explain_an_officer_by_login_or_name_says_who_they_are_and_their_late_dossiers() {
     for who in ["gd.vuthilan", "Vũ Thị Lan"] {

@@ -304,7 +304,7 @@ fn run_monthly(
     let cards: Vec<crate::report::UnitCard> = summary
         .units
         .iter()
-        .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue))
+        .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue, &config.registry))
         .collect::<PolarsResult<_>>()?;
     let report = MonthlyReport {
         ward: config.settings.ward.of(ctx.period),
