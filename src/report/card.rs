@@ -50,7 +50,7 @@ fn overdue_line(r: &[String]) -> String {
 struct Section {
     index: String,
     period: String,
-    /// (criterion, "−5,68", evidence, what recovers it)
+    /// (criterion, "−5,68", evidence, what to do about it)
     rows: Vec<[String; 4]>,
     /// Criteria left out of `rows`.
     more: usize,
@@ -108,7 +108,7 @@ pub fn lateness(days: &str, state: &str) -> String {
 }
 
 /// The one-page card on a sheet: header, figures against their targets, the points lost
-/// per index (largest first, with evidence and what recovers them), the overdue dossiers;
+/// per index (largest first, with evidence and what to do about them), the overdue dossiers;
 /// set up for one A4 page.
 pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Period, f: &Formats) -> Result<()> {
     let l = &card.line;
@@ -170,7 +170,7 @@ pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period
         for (c, h) in ["Tiêu chí", "Điểm bị mất"].iter().enumerate() {
             ws.write_string_with_format(row, c as u16, *h, &head)?;
         }
-        ws.merge_range(row, 2, row, 3, "Căn cứ và cách lấy lại điểm", &head)?;
+        ws.merge_range(row, 2, row, 3, "Căn cứ và việc cần làm", &head)?;
         for r in &sec.rows {
             row += 1;
             let why = if r[3].is_empty() { r[2].clone() } else { format!("{}\n{}", r[2], r[3]) };
@@ -312,7 +312,7 @@ pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Optio
     for sec in sections(&card.lost, 8) {
         blocks.push(Block::Heading(sec.heading(l)));
         blocks.push(table(
-            &["Tiêu chí", "Điểm bị mất", "Căn cứ", "Cách lấy lại điểm"],
+            &["Tiêu chí", "Điểm bị mất", "Căn cứ", "Việc cần làm"],
             sec.rows.iter().map(|r| r.to_vec()).collect(),
         ));
         if let Some(more) = sec.more_line() {

@@ -440,7 +440,7 @@ fn notes(ev: &DataFrame) -> PolarsResult<HashMap<(String, String), String>> {
 }
 
 /// The columns of a lost-points table: the criterion, the loss on the headline's scale, what
-/// earns full points, the evidence and what recovers it.
+/// earns full points, the evidence and what to do about it (this month or, once it is over, the next).
 pub(super) fn lost_columns() -> Vec<Col<'static>> {
     vec![
         c("Chỉ số", "index", Kind::Text, 14.0),
@@ -451,7 +451,7 @@ pub(super) fn lost_columns() -> Vec<Col<'static>> {
         c("Điểm bị mất (trên điểm tổng của chỉ số)", "lost_score", Kind::Points, 11.0),
         c("Mức đủ điểm", "target", Kind::Text, 12.0),
         c("Căn cứ", "evidence", Kind::Text, 40.0),
-        c("Cách lấy lại điểm", "action", Kind::Text, 44.0),
+        c("Việc cần làm", "action", Kind::Text, 44.0),
     ]
 }
 
