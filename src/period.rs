@@ -10,6 +10,16 @@ use std::str::FromStr;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 
+/// Where a run stands in the period it reports on: advice to a unit is worded for what it can
+/// still change, the rest of this month or only the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthState {
+    /// The run is made before the period ends (`thidua run --period` for the current month).
+    Open,
+    /// The period is over: the usual run, made in the month after.
+    Closed,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
     pub year: i32,
@@ -75,6 +85,23 @@ impl Period {
         }
     }
 
+    /// The period after: the next month, or the next year.
+    pub fn next(self) -> Period {
+        match self.month {
+            Some(_) => {
+                let d = self.end();
+                Period { year: d.year(), month: Some(d.month()) }
+            }
+            None => Period { year: self.year + 1, month: None },
+        }
+    }
+
+    /// Whether the period is still open at `now` (local wall-clock time in the ward): a
+    /// report made after its end can no longer change it.
+    pub fn state_at(self, now: NaiveDateTime) -> MonthState {
+        if now < self.end_time() { MonthState::Open } else { MonthState::Closed }
+    }
+
     /// The names [`Period::fill`] replaces. Any other `{name}` stays as written, so a
     /// misspelt `{perod}` would look for a folder that never exists: `thidua check` reports a
     /// name outside this list (see `pull::unknown_placeholders`).
@@ -131,6 +158,17 @@ impl FromStr for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_is_open_until_its_end_and_is_followed_by_the_next() {
+        let oct: Period = "2024-10".parse().unwrap();
+        let at = |d: u32, m: u32, h: u32| NaiveDate::from_ymd_opt(2024, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        assert_eq!(oct.state_at(at(31, 10, 23)), MonthState::Open);
+        assert_eq!(oct.state_at(at(1, 11, 0)), MonthState::Closed, "the end is the first moment of November");
+        assert_eq!(oct.next().to_string(), "2024-11");
+        assert_eq!("2024-12".parse::<Period>().unwrap().next().to_string(), "2025-01");
+        assert_eq!(Period::year(2024).unwrap().next(), Period::year(2025).unwrap());
+    }
 
     #[test]
     fn parses_fills_and_bounds() {

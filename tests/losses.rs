@@ -1,11 +1,14 @@
 //! Points a unit head can act on, on the shipped sample ward: the losses are grouped by index
 //! and period and stated on the headline's scale, so the month's 766 losses add up to
-//! 100 − the unit's score; each says what recovers it, or that nothing can this month; the
+//! 100 − the unit's score; each says what recovers it, or that nothing can this month, while
+//! the month is open, and what the next month needs once it is over; the
 //! e-mails carry them as losses under headers, and their HTML part says all the text part says.
 
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
+
+use chrono::TimeZone;
 
 use crate::common::{Sheet, copy_dir, files_under, mime_parts, num, repo, strip_tags, text};
 
@@ -92,27 +95,71 @@ fn the_months_766_losses_add_up_to_100_minus_the_score_in_explain_and_on_the_she
 }
 
 #[test]
-fn each_loss_says_what_recovers_it_and_never_advises_the_unreachable() {
-    // DCXD has 2 late dossiers: full on-time points need 100 %, out of reach this month.
+fn a_closed_months_losses_say_what_the_next_month_needs() {
+    // The sample's run is made long after October: October cannot change, November can.
+    // DCXD has 2 late dossiers: on-time points need all of them.
     let dcxd = explain("DCXD");
     let on_time = block(&dcxd, "\nBộ chỉ số 766, tháng 10/2024 — ");
     let at = on_time.iter().position(|l| l.contains("Tỷ lệ hồ sơ giải quyết đúng hạn")).expect(&dcxd);
     let advice = on_time[at + 2];
     assert!(
-        advice.contains("Không thể lấy lại trong tháng 10/2024: đã có 2 hồ sơ trễ hạn, chỉ đủ điểm khi đạt 100%"),
+        advice.contains(
+            "Tháng 11/2024 cần 100% hồ sơ giải quyết đúng hạn (tháng 10/2024 đạt 70/72, thiếu 2 hồ sơ) để không mất "
+        ),
         "{dcxd}"
     );
-    assert!(!advice.contains("Cần thêm"), "{advice}");
+    assert!(advice.contains("Mỗi hồ sơ trễ hạn làm mất "), "{advice}");
 
-    // VHTT has 5 of 19 online: 9 more online dossiers make 14 of 28, the 50 % threshold.
+    // VHTT has 5 of 19 online: October needed 10 of them for the 50 % threshold.
     let vhtt = explain("VHTT");
     let lines = block(&vhtt, "\nBộ chỉ số 766, tháng 10/2024 — ");
     let at = lines.iter().position(|l| l.contains("Tỷ lệ hồ sơ trực tuyến")).expect(&vhtt);
     assert!(lines[at].contains("ngưỡng 50%") && lines[at + 1].contains("Đạt 5/19 hồ sơ"), "{vhtt}");
-    assert!(lines[at + 2].contains("Cần thêm 9 hồ sơ nộp trực tuyến (đạt 14/28) để đạt ngưỡng 50%"), "{vhtt}");
-    // The points it gives back are the loss as printed.
+    let advice = lines[at + 2];
+    assert!(
+        advice.contains("Tháng 11/2024 cần ít nhất 50% hồ sơ nộp trực tuyến (tháng 10/2024 đạt 5/19, thiếu 5 hồ sơ)"),
+        "{vhtt}"
+    );
+    // The points at stake are the loss as printed.
     let lost = lines[at].trim_start().trim_start_matches('−').split_whitespace().next().unwrap();
-    assert!(lines[at + 2].contains(&format!("lấy lại {lost} điểm")), "{vhtt}");
+    assert!(advice.contains(&format!("để không mất {lost} điểm")), "{vhtt}");
+    for (who, out) in [("DCXD", &dcxd), ("VHTT", &vhtt)] {
+        assert!(!out.contains("Cần thêm") && !out.contains("lấy lại"), "{who}: no advice for a closed month:\n{out}");
+    }
+}
+
+#[test]
+fn an_open_months_losses_say_what_recovers_them_and_never_advise_the_unreachable() {
+    // The same October, run on its last evening: the rest of the month can still change it.
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["config", "pipelines", "samples"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    let config = thidua::config::load_checked(&dir.path().join("config/thidua.toml")).unwrap();
+    let p = thidua::pipeline::load(&config, "monthly").unwrap();
+    let now = config.settings.ward.time_zone.with_ymd_and_hms(2024, 10, 31, 20, 0, 0).unwrap();
+    let period = thidua::period::Period::new(2024, 10).unwrap();
+    let ctx = thidua::pipeline::RunContext { config: &config, period, now, dry_run: false, resend: false };
+    let book = thidua::pipeline::run(&p, &ctx).unwrap().workbook.unwrap();
+    let rows = Sheet::read(&book, "Điểm bị mất", 3).records();
+    let action = |unit: &str, criterion: &str| {
+        let r = rows
+            .iter()
+            .find(|r| text(&r["Đơn vị"]).contains(unit) && text(&r["Tiêu chí"]) == criterion)
+            .unwrap_or_else(|| panic!("no {criterion} for {unit}"));
+        text(&r["Việc cần làm"])
+    };
+    // DCXD's 2 late dossiers: full on-time points need 100 %, out of reach this month.
+    let on_time = action("Địa chính", "Tỷ lệ hồ sơ giải quyết đúng hạn");
+    assert!(
+        on_time.contains("Không thể lấy lại trong tháng 10/2024: đã có 2 hồ sơ trễ hạn, chỉ đủ điểm khi đạt 100%"),
+        "{on_time}"
+    );
+    assert!(!on_time.contains("Cần thêm"), "{on_time}");
+    // VHTT's 5 of 19 online: 9 more online dossiers make 14 of 28, the 50 % threshold.
+    let online = action("Văn hóa", "Tỷ lệ hồ sơ trực tuyến");
+    assert!(online.contains("Cần thêm 9 hồ sơ nộp trực tuyến (đạt 14/28) để đạt ngưỡng 50%, lấy lại "), "{online}");
+    assert!(!online.contains("Tháng 11/2024"), "{online}");
 }
 
 fn squeeze(s: &str) -> String {
@@ -161,12 +208,67 @@ fn mails_show_losses_as_losses_under_headers_and_close_with_the_sender() {
         assert!(plain.contains("Trân trọng,\nVăn phòng UBND phường Giếng Đáy"), "{name}:\n{plain}");
         assert!(strip_tags(&html).contains("Trân trọng,"), "{name}");
         if name.contains("unit_") && plain.contains("Điểm bị mất") {
-            assert!(plain.contains("  Tiêu chí | Điểm bị mất | Căn cứ | Cách lấy lại điểm"), "{name}:\n{plain}");
+            assert!(plain.contains("  Tiêu chí | Điểm bị mất | Căn cứ | Việc cần làm"), "{name}:\n{plain}");
+            // October is over when the sample runs: nothing is offered as getting points back.
+            assert!(!plain.contains("lấy lại"), "{name}:\n{plain}");
             assert!(plain.contains("Bộ chỉ số 766, tháng 10/2024: mất "), "{name}:\n{plain}");
             assert!(plain.contains(" | −"), "losses are shown as losses: {name}:\n{plain}");
             assert!(html.contains("<th "), "{name}");
         }
     }
+}
+
+/// The card workbooks the unit mails carry: (mail, bytes).
+fn card_workbooks() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for f in files_under(&sample().join("output")).into_iter().filter(|f| f.to_string_lossy().contains("unit_")) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        for (ctype, body) in mime_parts(&std::fs::read_to_string(&f).unwrap()) {
+            if ctype.contains("spreadsheetml") {
+                out.push((name.clone(), body));
+            }
+        }
+    }
+    assert_eq!(out.len(), UNITS.len(), "one card per unit mail");
+    out
+}
+
+#[test]
+fn a_cards_overdue_dossiers_name_the_officer_as_the_monthly_workbook_does() {
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    // The monthly workbook's overdue sheet: who handled each late dossier, by name.
+    let monthly = sample().join("output/2024-10/bang-diem-dich-vu-cong-2024-10.xlsx");
+    let officer: std::collections::HashMap<String, String> = Sheet::read(&monthly, "Hồ sơ quá hạn", 3)
+        .records()
+        .iter()
+        .map(|r| (text(&r["Mã hồ sơ"]), text(&r["Cán bộ xử lý"])))
+        .collect();
+    assert!(!officer.is_empty() && officer.values().all(|n| !n.is_empty() && !n.starts_with("gd.")), "{officer:?}");
+    let mut seen = 0;
+    for (mail, bytes) in card_workbooks() {
+        let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        // The card itself: each overdue line says whose dossier it is.
+        let card = wb.worksheet_range("Thẻ đơn vị").unwrap();
+        let lines: Vec<String> =
+            card.rows().map(|r| r.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ")).collect();
+        let listed = lines.iter().position(|l| l.starts_with("Hồ sơ quá hạn (")).expect(&mail);
+        for line in &lines[listed + 1..] {
+            let Some((id, _)) = line.split_once(" — ") else { continue };
+            let Some(name) = officer.get(id) else { continue };
+            assert!(line.contains(name.as_str()), "{mail}: the card's line of {id} names {name}: «{line}»");
+            seen += 1;
+        }
+        // Its overdue sheet too.
+        let sheet = wb.worksheet_range("Hồ sơ quá hạn").unwrap();
+        let rows: Vec<&[Data]> = sheet.rows().collect();
+        if let Some(head) = rows.iter().position(|r| r.first().is_some_and(|c| *c == "Mã hồ sơ")) {
+            let at = rows[head].iter().position(|c| *c == "Cán bộ xử lý").expect(&mail);
+            for r in &rows[head + 1..] {
+                assert_eq!(Some(&r[at].to_string()), officer.get(&r[0].to_string()), "{mail}: {r:?}");
+            }
+        }
+    }
+    assert!(seen >= 10, "the sample's late dossiers were found on the cards: {seen}");
 }
 
 #[test]

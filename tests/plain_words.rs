@@ -2,7 +2,8 @@
 //! workbook and no e-mail body shows an internal code (unit codes, the ward scope,
 //! methodology and target ids, award-level codes), an officer's login, a snake_case key, an
 //! ISO timestamp or a number written with a decimal point. The sample ward's October 2024
-//! run and its 2024 award round are scanned whole; only the audit annex ("Nguồn dữ liệu", marked as such) may
+//! run and its 2024 award round are scanned whole, the workbooks the mails carry (unit cards)
+//! included; only the audit annex ("Nguồn dữ liệu", marked as such) may
 //! show source ids, paths and hashes, and the data-quality sheet may quote an export's own
 //! values (they are what the file says, shown so the file can be corrected).
 
@@ -42,7 +43,9 @@ fn run() -> &'static Run {
             if name.ends_with(".xlsx") {
                 texts.extend(workbook_texts(&name, &std::fs::read(&f).unwrap()));
             } else if name.ends_with(".eml") {
-                texts.extend(mail_texts(&name, &std::fs::read_to_string(&f).unwrap()));
+                let raw = std::fs::read_to_string(&f).unwrap();
+                texts.extend(mail_texts(&name, &raw));
+                texts.extend(attachment_texts(&name, &raw));
             }
         }
         Run { codes: internal_codes(dir.path()), _dir: dir, texts }
@@ -78,6 +81,16 @@ fn mail_texts(file: &str, raw: &str) -> Vec<(String, String)> {
             let text = if ctype.starts_with("text/html") { strip_tags(&text) } else { text };
             (format!("{file} ({ctype})"), text)
         })
+        .collect()
+}
+
+/// The workbooks a mail carries (a unit's card, with its lost points and overdue dossiers),
+/// read like the shipped ones: the head opens them as they are sent.
+fn attachment_texts(file: &str, raw: &str) -> Vec<(String, String)> {
+    mime_parts(raw)
+        .into_iter()
+        .filter(|(ctype, _)| ctype.contains("spreadsheetml"))
+        .flat_map(|(_, body)| workbook_texts(&format!("{file} (tệp đính kèm)"), &body))
         .collect()
 }
 
@@ -136,6 +149,10 @@ fn iso_timestamp(w: &str) -> bool {
 fn readers_see_no_internal_code_login_key_or_decimal_point() {
     let run = run();
     assert!(run.texts.len() > 1000, "the outputs were read: {}", run.texts.len());
+    assert!(
+        run.texts.iter().any(|(place, _)| place.contains("(tệp đính kèm) / Hồ sơ quá hạn")),
+        "the cards the mails carry were read"
+    );
     let mut seen: Vec<String> = Vec::new();
     let mut by_place: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (place, text) in &run.texts {

@@ -47,7 +47,7 @@ pub(super) fn explain(
         return explain_officer(&config.registry, &o, &ev.scorecard, period, out);
     };
     let units = crate::report::unit_labels(&config.registry)?;
-    let lost = crate::report::lost_points(&ev.scorecard, &ev.indices, &ev.method, period, &units)?
+    let lost = crate::report::lost_points(&ev.scorecard, &ev.indices, &ev.method, period, ctx.month_state(), &units)?
         .lazy()
         .filter(col("unit").eq(lit(u.code.clone())))
         .collect()?;

@@ -22,7 +22,7 @@ use crate::dataset::Dataset;
 use crate::deliver::{Attached, Delivery, Ledger, Mail, Route};
 use crate::ingest;
 use crate::outcome::{Failure, Tag};
-use crate::period::Period;
+use crate::period::{MonthState, Period};
 use crate::report::{MonthlyReport, monthly_email, monthly_workbook, summarise};
 use crate::score::{IndexScores, ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
 use crate::store::Store;
@@ -49,6 +49,13 @@ pub struct RunContext<'a> {
     pub dry_run: bool,
     /// Send again what the ledger says was delivered already.
     pub resend: bool,
+}
+
+impl RunContext<'_> {
+    /// Whether the period is still open now: what its advice can still change.
+    pub fn month_state(&self) -> MonthState {
+        self.period.state_at(self.now.naive_local())
+    }
 }
 
 #[derive(Debug)]
@@ -286,6 +293,7 @@ fn run_monthly(
         &indices,
         &method,
         ctx.period,
+        ctx.month_state(),
         &crate::report::unit_labels(&config.registry)?,
     )?;
     let history =
@@ -296,7 +304,7 @@ fn run_monthly(
     let cards: Vec<crate::report::UnitCard> = summary
         .units
         .iter()
-        .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue))
+        .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue, &config.registry))
         .collect::<PolarsResult<_>>()?;
     let report = MonthlyReport {
         ward: config.settings.ward.of(ctx.period),

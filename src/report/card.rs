@@ -1,6 +1,8 @@
 //! A unit's own card, for its head: the unit's figures and rank, the points it lost (largest
 //! first, with the evidence) and its overdue dossiers — as an e-mail body (HTML and text)
-//! and a small workbook attached to it.
+//! and a small workbook attached to it. Its overdue dossiers name the officer handling each
+//! as the monthly workbook does (one mapping, [`with_officer_names`]): the head acts on a
+//! person, whom a login does not name.
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -10,14 +12,16 @@ use super::message::{Block, Cell, Email, Message, Span};
 use super::summary::UnitLine;
 use super::table::{Formats, Kind, c, fit_row, write_table};
 use super::text::{number, percent};
+use super::workbook::with_officer_names;
 use crate::period::Period;
+use crate::registry::Registry;
 
 pub struct UnitCard {
     pub line: UnitLine,
     pub units_ranked: usize,
     /// The unit's rows of the lost-points table.
     pub lost: DataFrame,
-    /// The unit's overdue dossiers.
+    /// The unit's overdue dossiers, with the `officer_name` handling each.
     pub overdue: DataFrame,
 }
 
@@ -26,16 +30,27 @@ pub fn unit_card(
     units_ranked: usize,
     lost: &DataFrame,
     overdue: &DataFrame,
+    registry: &Registry,
 ) -> PolarsResult<UnitCard> {
     let mine = |df: &DataFrame, key: &str| df.clone().lazy().filter(col(key).eq(lit(line.code.clone()))).collect();
-    Ok(UnitCard { line: line.clone(), units_ranked, lost: mine(lost, "unit")?, overdue: mine(overdue, "unit_code")? })
+    let overdue = with_officer_names(&mine(overdue, "unit_code")?, registry)?;
+    Ok(UnitCard { line: line.clone(), units_ranked, lost: mine(lost, "unit")?, overdue })
+}
+
+/// The columns of an overdue line, as [`overdue_line`] reads them.
+const OVERDUE_LINE: [&str; 5] = ["dossier_id", "procedure_name", "days_late", "state", "officer_name"];
+
+/// "trễ 5 ngày làm việc — Vũ Thị Lan": how late, and who handles it (when the export says).
+fn overdue_line(r: &[String]) -> String {
+    let late = lateness(&r[2], &r[3]);
+    if r[4].is_empty() { late } else { format!("{late} — {}", r[4]) }
 }
 
 /// The losses of one index in one period, as the card and the e-mail show them.
 struct Section {
     index: String,
     period: String,
-    /// (criterion, "−5,68", evidence, what recovers it)
+    /// (criterion, "−5,68", evidence, what to do about it)
     rows: Vec<[String; 4]>,
     /// Criteria left out of `rows`.
     more: usize,
@@ -93,7 +108,7 @@ pub fn lateness(days: &str, state: &str) -> String {
 }
 
 /// The one-page card on a sheet: header, figures against their targets, the points lost
-/// per index (largest first, with evidence and what recovers them), the overdue dossiers;
+/// per index (largest first, with evidence and what to do about them), the overdue dossiers;
 /// set up for one A4 page.
 pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period: Period, f: &Formats) -> Result<()> {
     let l = &card.line;
@@ -155,7 +170,7 @@ pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period
         for (c, h) in ["Tiêu chí", "Điểm bị mất"].iter().enumerate() {
             ws.write_string_with_format(row, c as u16, *h, &head)?;
         }
-        ws.merge_range(row, 2, row, 3, "Căn cứ và cách lấy lại điểm", &head)?;
+        ws.merge_range(row, 2, row, 3, "Căn cứ và việc cần làm", &head)?;
         for r in &sec.rows {
             row += 1;
             let why = if r[3].is_empty() { r[2].clone() } else { format!("{}\n{}", r[2], r[3]) };
@@ -175,11 +190,12 @@ pub(super) fn card_sheet(ws: &mut Worksheet, card: &UnitCard, ward: &str, period
         row += 1;
         ws.merge_range(row, 0, row, 3, "Không có hồ sơ quá hạn.", &cell)?;
     }
-    for r in rows(&card.overdue, &["dossier_id", "procedure_name", "days_late", "state"], 12) {
+    for r in rows(&card.overdue, &OVERDUE_LINE, 12) {
         row += 1;
-        fit_row(ws, row, &[(&format!("{} — {}", r[0], r[1]), 36.0)], 15.0)?;
-        ws.write_string_with_format(row, 0, format!("{} — {}", r[0], r[1]), &cell)?;
-        ws.merge_range(row, 1, row, 3, &lateness(&r[2], &r[3]), &cell)?;
+        let (dossier, late) = (format!("{} — {}", r[0], r[1]), overdue_line(&r));
+        fit_row(ws, row, &[(&dossier, 36.0), (&late, 56.0)], 15.0)?;
+        ws.write_string_with_format(row, 0, &dossier, &cell)?;
+        ws.merge_range(row, 1, row, 3, &late, &cell)?;
     }
     // Its four columns (92 characters) fit A4 portrait at 95 %: 11 pt prints at 10,5 pt. A long
     // card runs onto a second page rather than shrinking to one (it printed at 6,6 pt).
@@ -296,28 +312,28 @@ pub fn card_email(ward_short: &str, period: Period, card: &UnitCard, head: Optio
     for sec in sections(&card.lost, 8) {
         blocks.push(Block::Heading(sec.heading(l)));
         blocks.push(table(
-            &["Tiêu chí", "Điểm bị mất", "Căn cứ", "Cách lấy lại điểm"],
+            &["Tiêu chí", "Điểm bị mất", "Căn cứ", "Việc cần làm"],
             sec.rows.iter().map(|r| r.to_vec()).collect(),
         ));
         if let Some(more) = sec.more_line() {
             blocks.push(Block::Para(vec![Span::Text(more)]));
         }
     }
-    let overdue: Vec<Vec<String>> = rows(&card.overdue, &["dossier_id", "procedure_name", "days_late", "state"], 20)
-        .into_iter()
-        .map(|r| vec![r[0].clone(), r[1].clone(), lateness(&r[2], &r[3])])
-        .collect();
+    let overdue = rows(&card.overdue, &OVERDUE_LINE, 20);
     if !overdue.is_empty() {
         blocks.push(Block::Heading(format!("Hồ sơ quá hạn ({} hồ sơ)", card.overdue.height())));
         blocks.push(Block::Table {
-            header: ["Mã hồ sơ", "Thủ tục", "Thời gian trễ"].map(String::from).to_vec(),
+            header: ["Mã hồ sơ", "Thủ tục", "Thời gian trễ", "Cán bộ xử lý"].map(String::from).to_vec(),
             rows: overdue
                 .into_iter()
-                .map(|mut r| {
-                    let late = r.pop().unwrap_or_default();
-                    let procedure = r.pop().unwrap_or_default();
-                    let id = r.pop().unwrap_or_default();
-                    vec![Cell::Code(id), Cell::Text(procedure), Cell::Code(late)]
+                .map(|r| {
+                    let [id, procedure, days, state, officer] = <[String; 5]>::try_from(r).unwrap_or_default();
+                    vec![
+                        Cell::Code(id),
+                        Cell::Text(procedure),
+                        Cell::Code(lateness(&days, &state)),
+                        Cell::Text(officer),
+                    ]
                 })
                 .collect(),
         });
@@ -364,6 +380,50 @@ mod tests {
         };
         assert_eq!(s[0].heading(&line), "Bộ chỉ số 766, tháng 10/2024: mất 9,50 điểm trên thang 100 (100 − 90,50)");
         assert_eq!(s[1].heading(&line), "Chỉ số CCHC (PAR), năm 2024: mất 2,00 điểm trên thang 100");
+    }
+
+    #[test]
+    fn overdue_dossiers_name_the_officer_and_keep_a_login_the_register_does_not_know() {
+        use crate::registry::{Gender, Officer};
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let hung = Officer {
+            id: "gd.nguyenvanhung.x01".into(),
+            name: "Nguyễn Văn Hùng".into(),
+            unit: "U".into(),
+            position: "Công chức".into(),
+            email: None,
+            gender: Gender::Male,
+            active: crate::validity::Validity::since(day),
+        };
+        let registry = Registry::from_units(Vec::new(), vec![hung]);
+        let overdue = df![
+            "dossier_id" => ["HS-1", "HS-2", "HS-3"],
+            "procedure_name" => ["Chứng thực", "Hộ tịch", "Khác"],
+            "unit_code" => ["U", "U", "V"],
+            "officer_id" => ["gd.nguyenvanhung.x01", "gd.khongro", "gd.nguyenvanhung.x01"],
+            "days_late" => [3i64, 1, 2],
+            "state" => ["Đã kết thúc, trễ hạn"; 3],
+        ]
+        .unwrap();
+        let lost = df!["unit" => [""; 0], "index" => [""; 0]].unwrap();
+        let line = UnitLine {
+            rank: 1,
+            code: "U".into(),
+            name: "U".into(),
+            score: 90.0,
+            band: String::new(),
+            active: 2,
+            late: 2,
+            on_time_rate: None,
+        };
+        let card = unit_card(&line, 1, &lost, &overdue, &registry).unwrap();
+        let lines: Vec<String> =
+            rows(&card.overdue, &OVERDUE_LINE, 12).iter().map(|r| format!("{} {}", r[0], overdue_line(r))).collect();
+        assert_eq!(
+            lines,
+            ["HS-1 trễ 3 ngày làm việc — Nguyễn Văn Hùng", "HS-2 trễ 1 ngày làm việc — gd.khongro"],
+            "the unit's own dossiers, by the officer's name or, unknown, as the export wrote it"
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! full marks: the 766 losses of a unit sum to 100 − its score. They are rounded to hundredths
 //! by largest remainder so the printed figures add up too. Beside each loss: the level that
 //! earns full points and, from [`crate::score::recovery`], how many dossiers recover it — or
-//! that nothing can within the period.
+//! that nothing can within the period. A report made after the month ended (the usual run,
+//! in the month after) cannot change it: its advice is for the coming month, what share it
+//! needs and how far this month fell short, so the run's [`MonthState`] picks the wording.
 
 use std::collections::HashMap;
 
@@ -16,7 +18,7 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Workbook, Worksheet};
 
 use super::table::{Col, Formats, Kind, c, write_table};
-use crate::period::Period;
+use crate::period::{MonthState, Period};
 use crate::score::{IndexScores, LeafOp, Measure, Recovery, Remedy, Scored, ServiceMethod, ServiceScorecard};
 use crate::vi::{number, percent};
 
@@ -61,12 +63,14 @@ struct Recover {
 ///
 /// Columns: `index`, `period`, `unit`, `unit_label`, `area`, `criterion`, `points`,
 /// `max_applied`, `lost` (on the criterion's scale), `criterion_points` ("6,77/10"),
-/// `lost_score` (on the headline's scale), `target`, `evidence`, `action`.
+/// `lost_score` (on the headline's scale), `target`, `evidence`, `action` (worded for what
+/// the unit can still change: the rest of the month while `state` is open, else the next).
 pub fn lost_points(
     sc: &ServiceScorecard,
     scores: &IndexScores,
     method: &ServiceMethod,
     period: Period,
+    state: MonthState,
     units: &DataFrame,
 ) -> PolarsResult<DataFrame> {
     let mut rows = service_losses(sc, method, period)?;
@@ -96,7 +100,7 @@ pub fn lost_points(
         "lost_score" => num(|r| r.lost_score),
         "target" => text(|r| &r.target),
         "evidence" => text(|r| &r.evidence),
-        "action" => rows.iter().map(|r| r.recover.map_or(String::new(), |x| action(x, r.lost_score, period))).collect::<Vec<_>>(),
+        "action" => rows.iter().map(|r| r.recover.map_or(String::new(), |x| action(x, r.lost_score, period, state))).collect::<Vec<_>>(),
     ]?;
     frame
         .lazy()
@@ -247,8 +251,40 @@ fn words(m: Measure) -> Words {
     }
 }
 
-/// What recovers a loss, in words: the dossiers to add or put right, or why none can.
-fn action(x: Recover, lost: f64, period: Period) -> String {
+/// What a unit can do about a loss, in words, for the part of time it can still change.
+fn action(x: Recover, lost: f64, period: Period, state: MonthState) -> String {
+    match state {
+        MonthState::Open => this_month_action(x, lost, period),
+        MonthState::Closed => next_month_action(x, lost, period),
+    }
+}
+
+/// The month is over: what share the next month needs not to lose the points again, with
+/// this month's result and how many of its own dossiers it fell short by.
+fn next_month_action(x: Recover, lost: f64, period: Period) -> String {
+    let Recover { measure: m, numerator: n, denominator: d, full_at, threshold, per_item } = x;
+    let Some(short) = crate::score::shortfall(n as u64, d as u64, full_at) else { return String::new() };
+    let w = words(m);
+    let level = if full_at >= 1.0 - 1e-9 { "100%".to_string() } else { format!("ít nhất {}", percent(full_at, 0)) };
+    let mut s = format!(
+        "{} cần {level} {} ({} đạt {}/{}, thiếu {short} {}) để không mất {} điểm.",
+        capitalised(&period.next().label_vi()),
+        w.met,
+        period.label_vi(),
+        number(n, 0),
+        number(d, 0),
+        w.unit,
+        number(lost, 2)
+    );
+    // A linear indicator loses a share per dossier; a threshold loses all at once.
+    if !threshold {
+        s.push_str(&format!(" Mỗi {} làm mất {} điểm.", w.failed, number(per_item, 2)));
+    }
+    s
+}
+
+/// The month is still open: the dossiers to add or put right before it ends, or why none can.
+fn this_month_action(x: Recover, lost: f64, period: Period) -> String {
     let Recover { measure: m, numerator: n, denominator: d, full_at, threshold, per_item } = x;
     let w = words(m);
     let goal =
@@ -404,7 +440,7 @@ fn notes(ev: &DataFrame) -> PolarsResult<HashMap<(String, String), String>> {
 }
 
 /// The columns of a lost-points table: the criterion, the loss on the headline's scale, what
-/// earns full points, the evidence and what recovers it.
+/// earns full points, the evidence and what to do about it (this month or, once it is over, the next).
 pub(super) fn lost_columns() -> Vec<Col<'static>> {
     vec![
         c("Chỉ số", "index", Kind::Text, 14.0),
@@ -415,7 +451,7 @@ pub(super) fn lost_columns() -> Vec<Col<'static>> {
         c("Điểm bị mất (trên điểm tổng của chỉ số)", "lost_score", Kind::Points, 11.0),
         c("Mức đủ điểm", "target", Kind::Text, 12.0),
         c("Căn cứ", "evidence", Kind::Text, 40.0),
-        c("Cách lấy lại điểm", "action", Kind::Text, 44.0),
+        c("Việc cần làm", "action", Kind::Text, 44.0),
     ]
 }
 
@@ -470,6 +506,44 @@ mod tests {
             evidence: String::new(),
             recover: None,
         }
+    }
+
+    fn online(numerator: f64, denominator: f64) -> Recover {
+        Recover { measure: Measure::Online, numerator, denominator, full_at: 0.5, threshold: true, per_item: 0.0 }
+    }
+
+    #[test]
+    fn advice_for_an_open_month_is_for_the_rest_of_it() {
+        let oct = Period::new(2024, 10).unwrap();
+        assert_eq!(
+            action(online(5.0, 19.0), 7.9, oct, MonthState::Open),
+            "Cần thêm 9 hồ sơ nộp trực tuyến (đạt 14/28) để đạt ngưỡng 50%, lấy lại 7,90 điểm."
+        );
+    }
+
+    #[test]
+    fn advice_for_a_closed_month_is_for_the_next_one() {
+        // The usual run, made in November: October cannot change any more.
+        let oct = Period::new(2024, 10).unwrap();
+        assert_eq!(
+            action(online(5.0, 19.0), 7.9, oct, MonthState::Closed),
+            "Tháng 11/2024 cần ít nhất 50% hồ sơ nộp trực tuyến (tháng 10/2024 đạt 5/19, thiếu 5 hồ sơ) để không mất 7,90 điểm."
+        );
+        // A linear indicator: all of them, and what each one costs.
+        let on_time = Recover {
+            measure: Measure::OnTime,
+            numerator: 70.0,
+            denominator: 72.0,
+            full_at: 1.0,
+            threshold: false,
+            per_item: 0.385,
+        };
+        assert_eq!(
+            action(on_time, 0.77, Period::new(2024, 12).unwrap(), MonthState::Closed),
+            "Tháng 01/2025 cần 100% hồ sơ giải quyết đúng hạn (tháng 12/2024 đạt 70/72, thiếu 2 hồ sơ) để không mất \
+             0,77 điểm. Mỗi hồ sơ trễ hạn làm mất 0,39 điểm."
+        );
+        assert_eq!(action(online(10.0, 19.0), 0.0, oct, MonthState::Closed), "", "nothing was missed");
     }
 
     #[test]

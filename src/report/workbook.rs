@@ -50,12 +50,27 @@ fn labels(registry: &Registry) -> PolarsResult<(DataFrame, DataFrame)> {
     codes.push(WARD_SCOPE.into());
     names.push("Toàn phường".into());
     let units = df!["label_code" => codes, "unit_label" => names]?;
-    let officers = df![
+    Ok((units, officer_labels(registry)?))
+}
+
+/// Officer login → name and position (`label_officer`, `officer_name`, `officer_position`).
+fn officer_labels(registry: &Registry) -> PolarsResult<DataFrame> {
+    df![
         "label_officer" => registry.officers.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
         "officer_name" => registry.officers.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
         "officer_position" => registry.officers.iter().map(|o| o.position.clone()).collect::<Vec<_>>(),
-    ]?;
-    Ok((units, officers))
+    ]
+}
+
+/// `officer_name` and `officer_position` beside a frame's `officer_id`, as the register has
+/// them: a login is not for readers. A login the register does not know stays as written
+/// (it is all the export says of the officer). The workbook's sheets and the unit cards.
+pub(super) fn with_officer_names(df: &DataFrame, registry: &Registry) -> PolarsResult<DataFrame> {
+    df.clone()
+        .lazy()
+        .join(officer_labels(registry)?.lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
+        .with_column(col("officer_name").fill_null(col("officer_id")))
+        .collect()
 }
 
 fn left_keep_order() -> JoinArgs {
@@ -319,15 +334,10 @@ fn indicators_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Fo
 
 /// Officers ranked by their on-time rate.
 fn officers_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Formats) -> Result<()> {
-    let (units, officers) = (&l.units, &l.officers);
     let sc = r.scorecard;
     let ws = wb.add_worksheet().set_name(SHEETS[2])?;
     let row = title(ws, r, "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THEO CÁN BỘ", f)?;
-    let off = with_unit_label(&sc.officers, "unit_code", units)?
-        .lazy()
-        .join(officers.clone().lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
-        .collect()?;
-    let off = off.lazy().with_column(col("officer_name").fill_null(col("officer_id"))).collect()?;
+    let off = with_officer_names(&with_unit_label(&sc.officers, "unit_code", &l.units)?, r.registry)?;
     let cols = [
         c("Hạng", "rank", Kind::Int, 7.0),
         c("Họ và tên", "officer_name", Kind::Text, 22.0),
@@ -359,9 +369,8 @@ fn overdue_sheet(wb: &mut Workbook, r: &MonthlyReport<'_>, l: &Labels, f: &Forma
     let overdue = with_unit_label(&sc.overdue, "unit_code", units)?
         .lazy()
         .with_column(col("unit_label").fill_null(col("unit_name")))
-        .join(l.officers.clone().lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
-        .with_column(col("officer_name").fill_null(col("officer_id")))
         .collect()?;
+    let overdue = with_officer_names(&overdue, r.registry)?;
     let cols = [
         // Page 1: which dossier, whose, how late and why; page 2: its dates.
         c("Mã hồ sơ", "dossier_id", Kind::Text, 24.0),

@@ -38,7 +38,7 @@ pub use plan::{
 pub use plan_targets::{TargetFacts, plan_targets};
 pub use points::group_column;
 pub use portal::{GroupGap, PortalComparison, TOLERANCE, compare_with_portal};
-pub use recovery::{Recovery, Remedy, recovery};
+pub use recovery::{Recovery, Remedy, recovery, shortfall};
 pub use scope::WARD_SCOPE;
 pub use service::{ServiceInput, ServiceParams, ServiceScorecard, service_scorecard};
 

@@ -6,7 +6,8 @@
 //! only with new dossiers that meet them, and one whose full points need 100 % is lost for the
 //! period as soon as one dossier fails it. Only digitising (an electronic result, digitised
 //! files) can still be done on the dossiers already counted. New dossiers are capped at the
-//! period's own volume: advice that needs more than doubling the month is not advice.
+//! period's own volume: advice that needs more than doubling the month is not advice. Once
+//! the period is over nothing recovers it, and [`shortfall`] says only by how much it missed.
 
 use super::method::Measure;
 
@@ -49,8 +50,8 @@ pub fn recovery(numerator: u64, denominator: u64, full_at: f64, remedy: Remedy) 
     let failed = denominator.saturating_sub(numerator);
     match remedy {
         Remedy::FixExisting => {
-            let reach = ((full_at * d - EPS).ceil() as u64).min(denominator);
-            Some(Recovery::Reachable { more: reach - numerator, reach, of: denominator })
+            let more = shortfall(numerator, denominator, full_at)?;
+            Some(Recovery::Reachable { more, reach: numerator + more, of: denominator })
         }
         Remedy::NewItems if full_at >= 1.0 - EPS => Some(Recovery::Unreachable { failed, needs: None }),
         Remedy::NewItems => {
@@ -63,6 +64,19 @@ pub fn recovery(numerator: u64, denominator: u64, full_at: f64, remedy: Remedy) 
             }
         }
     }
+}
+
+/// How many more of the period's own `denominator` items would have had to meet an indicator
+/// at `numerator`/`denominator` for full points at `full_at`; `None` when it has them. Once
+/// the period is over this is the size of the miss, whatever the remedy was.
+pub fn shortfall(numerator: u64, denominator: u64, full_at: f64) -> Option<u64> {
+    const EPS: f64 = 1e-9;
+    let (n, d) = (numerator as f64, denominator as f64);
+    if denominator == 0 || n >= full_at * d - EPS {
+        return None;
+    }
+    let reach = ((full_at * d - EPS).ceil() as u64).min(denominator);
+    Some(reach - numerator)
 }
 
 #[cfg(test)]
@@ -94,6 +108,11 @@ mod tests {
         // Linear (full points at 100 %): every one of them.
         assert_eq!(recovery(9, 18, 1.0, Remedy::FixExisting), Some(Recovery::Reachable { more: 9, reach: 18, of: 18 }));
         assert_eq!(Remedy::of(Measure::OnTime), Remedy::NewItems);
+        // Once the month is over the miss is counted on its own dossiers: 5 of 19 online at
+        // 50 % needed 10, 5 short; 621 of 652 on time needed all 652, 31 short.
+        assert_eq!(shortfall(5, 19, 0.5), Some(5));
+        assert_eq!(shortfall(621, 652, 1.0), Some(31));
+        assert_eq!(shortfall(10, 19, 0.5), None);
         assert_eq!(Remedy::of(Measure::ResultDigitised), Remedy::FixExisting);
     }
 }
