@@ -301,10 +301,11 @@ fn run_monthly(
     watch.lap("history (year)");
     let mut summary = summarise(&scorecard, &config.registry, &ingested.findings)?;
     summary.targets_cited = indices.plan.as_ref().map(|p| format!("{} {}", p.one_stop_section, p.short()));
+    let overdue = crate::report::named_overdue(&scorecard.overdue, &config.registry)?;
     let cards: Vec<crate::report::UnitCard> = summary
         .units
         .iter()
-        .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &scorecard.overdue, &config.registry))
+        .map(|line| crate::report::unit_card(line, summary.units.len(), &lost, &overdue))
         .collect::<PolarsResult<_>>()?;
     let report = MonthlyReport {
         ward: config.settings.ward.of(ctx.period),

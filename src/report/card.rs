@@ -25,16 +25,21 @@ pub struct UnitCard {
     pub overdue: DataFrame,
 }
 
+/// The ward's overdue dossiers as the cards list them: each with the name of the officer
+/// handling it. Named once for every card (a province has 160), then split by unit.
+pub fn named_overdue(overdue: &DataFrame, registry: &Registry) -> PolarsResult<DataFrame> {
+    with_officer_names(overdue, registry)
+}
+
+/// One unit's card, from the ward's losses and its [`named_overdue`] dossiers.
 pub fn unit_card(
     line: &UnitLine,
     units_ranked: usize,
     lost: &DataFrame,
     overdue: &DataFrame,
-    registry: &Registry,
 ) -> PolarsResult<UnitCard> {
     let mine = |df: &DataFrame, key: &str| df.clone().lazy().filter(col(key).eq(lit(line.code.clone()))).collect();
-    let overdue = with_officer_names(&mine(overdue, "unit_code")?, registry)?;
-    Ok(UnitCard { line: line.clone(), units_ranked, lost: mine(lost, "unit")?, overdue })
+    Ok(UnitCard { line: line.clone(), units_ranked, lost: mine(lost, "unit")?, overdue: mine(overdue, "unit_code")? })
 }
 
 /// The columns of an overdue line, as [`overdue_line`] reads them.
@@ -416,7 +421,7 @@ mod tests {
             late: 2,
             on_time_rate: None,
         };
-        let card = unit_card(&line, 1, &lost, &overdue, &registry).unwrap();
+        let card = unit_card(&line, 1, &lost, &named_overdue(&overdue, &registry).unwrap()).unwrap();
         let lines: Vec<String> =
             rows(&card.overdue, &OVERDUE_LINE, 12).iter().map(|r| format!("{} {}", r[0], overdue_line(r))).collect();
         assert_eq!(

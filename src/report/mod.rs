@@ -23,7 +23,7 @@ mod ytd;
 pub use award_words::AwardNames;
 pub use awards::{AwardsReport, awards_workbook, reason_vi};
 pub use awards_email::awards_email;
-pub use card::{UnitCard, card_email, card_workbook, lateness, unit_card};
+pub use card::{UnitCard, card_email, card_workbook, lateness, named_overdue, unit_card};
 pub use documents::{Document, Templates, award_documents};
 pub use losses::{DTI_INDEX, PAR_INDEX, SERVICE_INDEX, lost_points};
 pub use message::Email;
