@@ -271,14 +271,16 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 3, 4], "{rows:?}");
     }
 
+    fn texts(rows: &Rows) -> Vec<(usize, Vec<&str>)> {
+        rows.iter().map(|(l, f)| (*l, f.iter().map(String::as_str).collect())).collect()
+    }
+
     #[test]
     fn plain_lines_and_quoted_records_read_alike_between_each_other() {
         let text = "a,b,c\r\n1,,3\r\n\"x,1\",\"\",z\r\n\r\n4,5\r\n 6 ,\"7\r\n8\",9\n10,11,12\n13,a\rb,14\n15,16,17";
         let (rows, refused) = read(text);
-        let got: Vec<(usize, Vec<&str>)> =
-            rows.iter().map(|(l, f)| (*l, f.iter().map(String::as_str).collect())).collect();
         assert_eq!(
-            got,
+            texts(&rows),
             [
                 (1, vec!["a", "b", "c"]),
                 (2, vec!["1", "", "3"]),
@@ -297,10 +299,8 @@ mod tests {
     fn quoted_fields_read_as_csv_core_reads_them() {
         let text = "a,b,c\n\"x, y\",\"\",\"z\"\n\"a\"\"b\",2,3\n\"q\"r,2,3\n x\"y,2,3\n1,2,\"\"\n\"a,b\n";
         let (rows, refused) = read(text);
-        let got: Vec<(usize, Vec<&str>)> =
-            rows.iter().map(|(l, f)| (*l, f.iter().map(String::as_str).collect())).collect();
         assert_eq!(
-            got,
+            texts(&rows),
             [
                 (1, vec!["a", "b", "c"]),
                 (2, vec!["x, y", "", "z"]),

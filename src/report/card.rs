@@ -9,10 +9,10 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::message::{Block, Cell, Email, Message, Span};
+use super::officers::with_officer_names;
 use super::summary::UnitLine;
 use super::table::{Formats, Kind, c, fit_row, write_table};
 use super::text::{number, percent};
-use super::workbook::with_officer_names;
 use crate::period::Period;
 use crate::registry::Registry;
 

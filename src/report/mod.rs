@@ -12,6 +12,7 @@ mod indices;
 mod losses;
 mod message;
 mod monthly_email;
+mod officers;
 mod portal;
 mod summary;
 mod table;

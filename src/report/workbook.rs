@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet};
 
+use super::officers::{left_keep_order, officer_labels, with_officer_names};
 use super::table::{Formats, Kind, c, print_layout, ward_last, write_with_ward};
 use crate::config::Ward;
 use crate::ingest::{FileReport, Finding};
@@ -51,30 +52,6 @@ fn labels(registry: &Registry) -> PolarsResult<(DataFrame, DataFrame)> {
     names.push("Toàn phường".into());
     let units = df!["label_code" => codes, "unit_label" => names]?;
     Ok((units, officer_labels(registry)?))
-}
-
-/// Officer login → name and position (`label_officer`, `officer_name`, `officer_position`).
-fn officer_labels(registry: &Registry) -> PolarsResult<DataFrame> {
-    df![
-        "label_officer" => registry.officers.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
-        "officer_name" => registry.officers.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
-        "officer_position" => registry.officers.iter().map(|o| o.position.clone()).collect::<Vec<_>>(),
-    ]
-}
-
-/// `officer_name` and `officer_position` beside a frame's `officer_id`, as the register has
-/// them: a login is not for readers. A login the register does not know stays as written
-/// (it is all the export says of the officer). The workbook's sheets and the unit cards.
-pub(super) fn with_officer_names(df: &DataFrame, registry: &Registry) -> PolarsResult<DataFrame> {
-    df.clone()
-        .lazy()
-        .join(officer_labels(registry)?.lazy(), [col("officer_id")], [col("label_officer")], left_keep_order())
-        .with_column(col("officer_name").fill_null(col("officer_id")))
-        .collect()
-}
-
-fn left_keep_order() -> JoinArgs {
-    JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) }
 }
 
 fn with_unit_label(df: &DataFrame, key: &str, units: &DataFrame) -> PolarsResult<DataFrame> {

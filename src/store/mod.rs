@@ -428,21 +428,31 @@ mod tests {
         assert!(manifest.contains("\"sha256\":\"ba7816bf"));
     }
 
-    #[test]
-    fn a_drop_file_is_streamed_once_and_recognised_after() {
+    /// A fresh project's store and a drop file holding `bytes`.
+    fn with_drop_file(bytes: &[u8]) -> (tempfile::TempDir, Store, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(&dir.path().join("archive"), &dir.path().join("store"));
-        let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh);
         let drop = dir.path().join("x.csv");
-        fs::write(&drop, b"abc").unwrap();
-        let got = Received {
+        fs::write(&drop, bytes).unwrap();
+        (dir, store, drop)
+    }
+
+    /// October's `drop/x.csv` of the dossier source, received now.
+    fn drop_x() -> Received<'static> {
+        Received {
             source: "ho-so",
             dataset: "dossiers",
             period: Period::new(2024, 10).unwrap(),
             origin: "drop/x.csv",
             file_name: "x.csv",
-            fetched_at: now,
-        };
+            fetched_at: chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh),
+        }
+    }
+
+    #[test]
+    fn a_drop_file_is_streamed_once_and_recognised_after() {
+        let (dir, store, drop) = with_drop_file(b"abc");
+        let got = drop_x();
         // Read from the drop folder while it is copied and hashed; named in the archive, and
         // in the manifest, once hashed and flushed.
         let (provisional, read_at) = store.archive_file(&got, &drop).unwrap();
@@ -472,18 +482,8 @@ mod tests {
 
     #[test]
     fn a_drop_file_rewritten_while_the_run_reads_it_stops_the_run_and_is_not_archived() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(&dir.path().join("archive"), &dir.path().join("store"));
-        let drop = dir.path().join("x.csv");
-        fs::write(&drop, b"abc").unwrap();
-        let got = Received {
-            source: "ho-so",
-            dataset: "dossiers",
-            period: Period::new(2024, 10).unwrap(),
-            origin: "drop/x.csv",
-            file_name: "x.csv",
-            fetched_at: chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh),
-        };
+        let (dir, store, drop) = with_drop_file(b"abc");
+        let got = drop_x();
         store.archive_file(&got, &drop).unwrap();
         // The exporter rewrites the file while ingest is reading it.
         fs::write(&drop, b"abcdef").unwrap();
