@@ -48,8 +48,24 @@ fn allowed(name: &str) -> String {
 }
 
 /// At most `max` characters: cut before the last word that does not fit (when that leaves
-/// more than half), without a dangling dash, comma or apostrophe.
+/// more than half), without a dangling dash, comma or apostrophe. A closing part in
+/// brackets, "(xã 33)", is what tells a province's units apart: it is kept, and the name
+/// before it is cut instead.
 fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    if let Some(open) = text.rfind(" (").filter(|_| text.ends_with(')')) {
+        let tail = &text[open..];
+        if tail.chars().count() <= max / 2 {
+            return format!("{}{tail}", cut_head(&text[..open], max - tail.chars().count()));
+        }
+    }
+    cut_head(text, max)
+}
+
+/// [`cut`] without looking at brackets.
+fn cut_head(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -90,7 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn a_provinces_cards_cut_alike_are_all_numbered_apart() {
+    fn a_provinces_cards_keep_the_commune_that_tells_them_apart() {
         let names: Vec<String> =
             (1..=200).map(|i| format!("Bộ phận Lao động - Thương binh và Xã hội (xã {i:02})")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -98,7 +114,7 @@ mod tests {
         let unique: std::collections::HashSet<String> = tabs.iter().map(|t| t.to_lowercase()).collect();
         assert_eq!(unique.len(), 200);
         assert!(tabs.iter().all(|t| t.chars().count() <= MAX_CHARS), "{tabs:?}");
-        assert_eq!(tabs[2], "Thẻ Bộ phận Lao động (3)");
+        assert_eq!(tabs[2], "Thẻ Bộ phận Lao động (xã 03)", "the commune is what tells them apart");
     }
 
     #[test]
