@@ -220,7 +220,7 @@ fn settle(candidates: Vec<Profile>, choice: Choice, present: &BTreeSet<String>) 
 
 /// What reading produced, whatever the format.
 struct Read {
-    parts: Vec<DataFrame>,
+    parts: Parts,
     info: tabular::ReadInfo,
     rows_read: usize,
     mapping: typing::Mapping,
@@ -234,7 +234,9 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
         .with_context(|| "không nhận ra định dạng (dùng .csv, .xlsx, .xls hoặc .json)".to_string())?;
     let (cands, choice) = candidates(file, format, ctx)?;
     let streamed = match (&file.content, dataset, format, ctx.whole_file) {
-        (Content::File(path), Dataset::Dossiers, Format::Csv, false) => read_streamed(path, &cands, choice, ctx)?,
+        (Content::File(path), Dataset::Dossiers, Format::Csv, false) => {
+            read_streamed(path, &file.name, &cands, choice, ctx)?
+        }
         _ => None,
     };
     let mut watch = crate::stopwatch::Stopwatch::start();
@@ -246,8 +248,15 @@ fn ingest_file(file: &Fetched, ctx: &Context<'_>, findings: &mut Vec<Finding>) -
     watch.lap("  read (in memory)");
     let before = findings.len();
     report_reading(&read, &file.name, findings);
-    let rows_checked: usize = read.parts.iter().map(DataFrame::height).sum::<usize>() + read.info.refused.len();
-    let (typed, layouts) = type_parts(read.parts, &read.mapping, &read.profile, &file.name, ctx.tz, findings)?;
+    let (typed, layouts, rows) = match read.parts {
+        Parts::Text(parts) => {
+            let rows = parts.iter().map(DataFrame::height).sum::<usize>();
+            let (typed, layouts) = type_parts(parts, &read.mapping, &read.profile, &file.name, ctx.tz, findings)?;
+            (typed, layouts, rows)
+        }
+        Parts::Typed(parts) => join_typed(parts, findings)?,
+    };
+    let rows_checked = rows + read.info.refused.len();
     watch.lap("  typing");
     let kept = checks::apply_rules(dataset, typed, &file.name, ctx.now, findings)?;
     watch.lap("  rules");
@@ -348,6 +357,62 @@ fn report_reading(read: &Read, file: &str, findings: &mut Vec<Finding>) {
     }
 }
 
+/// An export's rows as read: as text, or already typed block by block (a streamed log).
+enum Parts {
+    Text(Vec<DataFrame>),
+    Typed(Vec<TypedBlock>),
+}
+
+/// One block of a streamed log, typed on the worker that read it.
+struct TypedBlock {
+    frame: DataFrame,
+    /// Rows before typing (those it rejected included).
+    rows: usize,
+    layouts: Layouts,
+    findings: Vec<Finding>,
+}
+
+/// Types one block of a streamed log (on the stream's worker).
+fn type_block(raw: DataFrame, read: &StreamTyping<'_>) -> Result<TypedBlock> {
+    let rows = raw.height();
+    let mut findings = Vec::new();
+    let (frame, layouts) = typing::type_frame(raw, read.mapping, read.profile, read.file, read.tz, &mut findings)?;
+    Ok(TypedBlock { frame, rows, layouts, findings })
+}
+
+/// What typing a streamed block needs.
+struct StreamTyping<'a> {
+    mapping: &'a typing::Mapping,
+    profile: &'a Profile,
+    file: &'a str,
+    tz: Tz,
+}
+
+/// The typed blocks in file order as one table, their layouts summed and their findings in
+/// order; and the rows typed.
+fn join_typed(blocks: Vec<TypedBlock>, findings: &mut Vec<Finding>) -> Result<(DataFrame, Layouts, usize)> {
+    let (mut typed, mut layouts, mut rows): (Option<DataFrame>, Layouts, usize) = (None, Layouts::new(), 0);
+    for b in blocks {
+        rows += b.rows;
+        findings.extend(b.findings);
+        for (field, counts) in b.layouts {
+            for (label, n) in counts {
+                *layouts.entry(field).or_default().entry(label).or_default() += n;
+            }
+        }
+        // A block that kept nothing adds nothing; the table keeps its columns all the same.
+        match &mut typed {
+            Some(t) if t.height() == 0 => *t = b.frame,
+            Some(t) if b.frame.height() > 0 => {
+                t.vstack_mut(&b.frame)?;
+            }
+            Some(_) => {}
+            None => typed = Some(b.frame),
+        }
+    }
+    Ok((typed.context("tệp không có dữ liệu")?, layouts, rows))
+}
+
 /// Rows typed in groups of this many, so that a province's text and its intermediates
 /// never exist for all rows at once.
 const TYPING_GROUP: usize = 200_000;
@@ -405,7 +470,7 @@ fn read_table(file: &Fetched, format: Format, cands: Vec<Profile>, choice: Choic
     let profile = settle(cands, choice, &keys(&headers))?;
     let mapping = typing::map_headers(&profile, &headers);
     let rows_read = raw.df.height() + raw.info.refused.len();
-    Ok(Read { parts: vec![raw.df], info: raw.info, rows_read, mapping, profile, records_at: None })
+    Ok(Read { parts: Parts::Text(vec![raw.df]), info: raw.info, rows_read, mapping, profile, records_at: None })
 }
 
 /// A JSON export: records where the profile says, values by path.
@@ -459,7 +524,7 @@ fn read_json(file: &Fetched, cands: Vec<Profile>, choice: Choice) -> Result<Read
     let rows_read = records.len();
     let info = tabular::ReadInfo { format: "JSON", encoding: Some(enc), ..tabular::ReadInfo::default() };
     Ok(Read {
-        parts: vec![tabular::grid_frame(grid)?],
+        parts: Parts::Text(vec![tabular::grid_frame(grid)?]),
         info,
         rows_read,
         mapping,
@@ -471,7 +536,13 @@ fn read_json(file: &Fetched, cands: Vec<Profile>, choice: Choice) -> Result<Read
 /// A UTF-8 dossier CSV streamed through the period filter: the period's records only.
 /// `None` when the file is not UTF-8 or its header lacks a required column (the whole-file
 /// reader then says what is missing).
-fn read_streamed(path: &std::path::Path, cands: &[Profile], choice: Choice, ctx: &Context<'_>) -> Result<Option<Read>> {
+fn read_streamed(
+    path: &std::path::Path,
+    file: &str,
+    cands: &[Profile],
+    choice: Choice,
+    ctx: &Context<'_>,
+) -> Result<Option<Read>> {
     let is_header = |t: &str| cands.iter().any(|p| p.knows(t));
     let Some(head) = prefilter::head(path, &is_header)? else { return Ok(None) };
     let Ok(profile) = settle(cands.to_vec(), choice, &keys(&head.header)) else { return Ok(None) };
@@ -496,11 +567,14 @@ fn read_streamed(path: &std::path::Path, cands: &[Profile], choice: Choice, ctx:
     let window =
         prefilter::Window { first: ctx.period.first_day(), end: ctx.period.end_time().date(), today: ctx.now.date() };
     let mut watch = crate::stopwatch::Stopwatch::start();
-    let Some(kept) = prefilter::filter(path, &head, &plan, window)? else { return Ok(None) };
+    let typing = StreamTyping { mapping: &mapping, profile: &profile, file, tz: ctx.tz };
+    let Some(kept) = prefilter::filter(path, &head, &plan, window, &|raw| type_block(raw, &typing))? else {
+        return Ok(None);
+    };
     if kept.frames.is_empty() {
         return Ok(None); // an empty file: the whole-file reader says so
     }
-    watch.lap("  stream + period filter");
+    watch.lap("  stream + filter + typing");
     let encoding = if head.bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
     let duplicates = tabular::duplicates(&head.header, |i| format!("cột thứ {}", i + 1));
     let info = tabular::ReadInfo {
@@ -511,5 +585,12 @@ fn read_streamed(path: &std::path::Path, cands: &[Profile], choice: Choice, ctx:
         refused: kept.refused,
         ..tabular::ReadInfo::default()
     };
-    Ok(Some(Read { parts: kept.frames, info, rows_read: kept.records, mapping, profile, records_at: None }))
+    Ok(Some(Read {
+        parts: Parts::Typed(kept.frames),
+        info,
+        rows_read: kept.records,
+        mapping,
+        profile,
+        records_at: None,
+    }))
 }

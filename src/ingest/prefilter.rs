@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -61,10 +61,11 @@ pub(super) struct Head {
     pub skip: usize,
 }
 
-/// The period's records, block by block: the kept columns as text, and `__row`, the line
-/// each record starts on. Kept as blocks so that typing can free them as it goes.
-pub(super) struct Kept {
-    pub frames: Vec<DataFrame>,
+/// The period's records, block by block, as `finish` made them from the kept columns as
+/// text and `__row`, the line each record starts on: typed on the worker, a block's text is
+/// freed before the next block is read.
+pub(super) struct Kept<T> {
+    pub frames: Vec<T>,
     /// Data records in the file (refused ones included).
     pub records: usize,
     /// Records that do not fit the header, by line.
@@ -100,41 +101,80 @@ pub(super) fn head(path: &Path, is_header: &dyn Fn(&str) -> bool) -> Result<Opti
     Ok((!header.is_empty()).then_some(Head { header, separator, bom, skip }))
 }
 
-/// Streams the file and keeps the period's records. `None`: some block is not UTF-8.
-pub(super) fn filter(path: &Path, head: &Head, plan: &Plan, window: Window) -> Result<Option<Kept>> {
+/// Rows handed to `finish` at a time: few enough that a province's text is never held for
+/// all its rows, many enough that `finish`'s fixed cost (typing: one expression per column)
+/// is paid a few times, not once per block.
+const GROUP_ROWS: usize = 50_000;
+
+/// Streams the file and keeps the period's records. The blocks' kept rows go, in file order,
+/// to `finish` in groups of about [`GROUP_ROWS`], on a thread of their own while the next
+/// blocks are split. `None`: some block is not UTF-8.
+pub(super) fn filter<T: Send>(
+    path: &Path,
+    head: &Head,
+    plan: &Plan,
+    window: Window,
+    finish: &(dyn Fn(DataFrame) -> Result<T> + Sync),
+) -> Result<Option<Kept<T>>> {
     let mut file = File::open(path).with_context(|| format!("không đọc được {}", path.display()))?;
     let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(1, 8);
     let (block_tx, block_rx) = sync_channel::<Block>(workers);
     let block_rx = Arc::new(Mutex::new(block_rx));
-    let results = std::thread::scope(|scope| -> Result<Vec<Option<BlockOut>>> {
+    let (part_tx, part_rx) = std::sync::mpsc::channel::<Part>();
+    std::thread::scope(|scope| -> Result<Option<Kept<T>>> {
+        let collector = scope.spawn(move || collect(part_rx, finish));
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                let rx = Arc::clone(&block_rx);
-                scope.spawn(move || work(&rx, head, plan, window))
+                let (rx, tx) = (Arc::clone(&block_rx), part_tx.clone());
+                scope.spawn(move || work(&rx, &tx, head, plan, window))
             })
             .collect();
+        // Only the workers hold the ends they use: if they stop, the reader and the
+        // collector see it instead of waiting on a channel nobody serves.
+        drop((part_tx, block_rx));
         let read = split_blocks(&mut file, |block| block_tx.send(block).is_ok());
         drop(block_tx);
-        let mut parts = Vec::new();
+        let internal = || anyhow::anyhow!("lỗi nội bộ khi đọc {}", path.display());
         for h in handles {
-            match h.join() {
-                Ok(done) => parts.extend(done?),
-                Err(_) => bail!("lỗi nội bộ khi đọc {}", path.display()),
-            }
+            h.join().map_err(|_| internal())??;
         }
         read.with_context(|| format!("không đọc được {}", path.display()))?;
-        parts.sort_by_key(|(index, _)| *index);
-        Ok(parts.into_iter().map(|(_, part)| part).collect())
-    })?;
+        collector.join().map_err(|_| internal())?
+    })
+}
 
+/// Puts the blocks' parts back in file order and hands their rows to `finish` a group at a
+/// time. `None` when a block was not UTF-8.
+fn collect<T>(parts: Receiver<Part>, finish: &(dyn Fn(DataFrame) -> Result<T> + Sync)) -> Result<Option<Kept<T>>> {
     let mut kept = Kept { frames: Vec::new(), records: 0, refused: Vec::new() };
-    for part in results {
-        let Some(part) = part else { return Ok(None) };
-        kept.frames.push(part.frame);
-        kept.records += part.records;
-        kept.refused.extend(part.refused);
+    let (mut waiting, mut next) = (std::collections::BTreeMap::new(), 0);
+    let mut group: Option<DataFrame> = None;
+    let mut utf8 = true;
+    for (index, part) in parts {
+        waiting.insert(index, part);
+        while let Some(part) = waiting.remove(&next) {
+            next += 1;
+            let Some(part) = part.filter(|_| utf8) else {
+                utf8 = false;
+                continue;
+            };
+            kept.records += part.records;
+            kept.refused.extend(part.refused);
+            match &mut group {
+                Some(g) => {
+                    g.vstack_mut(&part.frame)?;
+                }
+                None => group = Some(part.frame),
+            }
+            if let Some(full) = group.take_if(|g| g.height() >= GROUP_ROWS) {
+                kept.frames.push(finish(full)?);
+            }
+        }
     }
-    Ok(Some(kept))
+    if let Some(rest) = group.filter(|_| utf8) {
+        kept.frames.push(finish(rest)?);
+    }
+    Ok(utf8.then_some(kept))
 }
 
 /// A block of whole records: its index, the line it starts on, its bytes; or, with no
@@ -146,21 +186,26 @@ struct Block {
     long: Option<usize>,
 }
 
-/// One block's survivors; `None` when the block is not UTF-8.
+/// One block's survivors, by its index; `None` when the block is not UTF-8.
 type Part = (usize, Option<BlockOut>);
 
 struct BlockOut {
-    /// The kept records, `__row` being the line each starts on.
+    /// The kept records as text, `__row` being the line each starts on.
     frame: DataFrame,
     records: usize,
     refused: Vec<(usize, Refusal)>,
 }
 
-fn work(rx: &Mutex<Receiver<Block>>, head: &Head, plan: &Plan, window: Window) -> Result<Vec<Part>> {
-    let mut done = Vec::new();
+fn work(
+    rx: &Mutex<Receiver<Block>>,
+    tx: &std::sync::mpsc::Sender<Part>,
+    head: &Head,
+    plan: &Plan,
+    window: Window,
+) -> Result<()> {
     loop {
         let next = rx.lock().map_err(|_| anyhow::anyhow!("lỗi nội bộ khi đọc tệp"))?.recv();
-        let Ok(Block { index, line, bytes, long }) = next else { return Ok(done) };
+        let Ok(Block { index, line, bytes, long }) = next else { return Ok(()) };
         let skip = if index == 0 { Some(head.skip) } else { None };
         let ctx = BlockCtx { first_line: line, skip, head, plan, window };
         let out = match filter_block(&bytes, &ctx) {
@@ -173,7 +218,9 @@ fn work(rx: &Mutex<Receiver<Block>>, head: &Head, plan: &Plan, window: Window) -
             }
             None => None,
         };
-        done.push((index, out));
+        if tx.send((index, out)).is_err() {
+            return Ok(()); // the collector stopped on an error, which it reports
+        }
     }
 }
 
@@ -410,7 +457,7 @@ mod tests {
         let plan = Plan { keep: vec![0, 1], received: Some(1), finished: None, returned: None };
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let window = Window { first: day(2024, 10, 1), end: day(2024, 11, 1), today: day(2026, 11, 26) };
-        let kept = filter(&path, &head, &plan, window).unwrap().unwrap();
+        let kept = filter(&path, &head, &plan, window, &Ok).unwrap().unwrap();
         assert_eq!(kept.records, 4);
         assert_eq!(kept.refused, [(3, Refusal::TooLong(long.len() + 3))]);
         let rows: Vec<u32> =
@@ -435,7 +482,7 @@ mod tests {
         let plan = Plan { keep: vec![0, 1], received: Some(1), finished: Some(2), returned: None };
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let window = Window { first: day(2024, 10, 1), end: day(2024, 11, 1), today: day(2026, 11, 26) };
-        let kept = filter(&path, &head, &plan, window).unwrap().unwrap();
+        let kept = filter(&path, &head, &plan, window, &Ok).unwrap().unwrap();
         assert_eq!(kept.records, 6);
         let mut frames = kept.frames.into_iter();
         let mut df = frames.next().unwrap();
