@@ -85,15 +85,19 @@ fn indices() -> SampleIndices {
     }
 }
 
-fn run(dir: &Path, dossiers: Option<usize>) -> SampleSummary {
-    let opts = SampleOptions {
+/// The sample's options with seed 42: the ward's own exports (no bench file), flat shape.
+fn options(dir: &Path, per_unit_month: usize) -> SampleOptions {
+    SampleOptions {
         seed: 42,
         out_dir: dir.to_path_buf(),
-        dossiers,
+        dossiers: None,
         bench_shape: BenchShape::Flat,
-        per_unit_month: 40,
-    };
-    generate(&ward(), &opts).unwrap()
+        per_unit_month,
+    }
+}
+
+fn run(dir: &Path, dossiers: Option<usize>) -> SampleSummary {
+    generate(&ward(), &SampleOptions { dossiers, ..options(dir, 40) }).unwrap()
 }
 
 /// All rows of the first sheet, as text ("" for empty cells).
@@ -231,13 +235,7 @@ fn procedures_are_mapped_to_every_handling_unit() {
 #[test]
 fn without_indices_no_index_files() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = SampleOptions {
-        seed: 42,
-        out_dir: dir.path().to_path_buf(),
-        dossiers: None,
-        bench_shape: BenchShape::Flat,
-        per_unit_month: 10,
-    };
+    let opts = options(dir.path(), 10);
     let summary = generate(&SampleWard { indices: None, ..ward() }, &opts).unwrap();
     // One page of iGate JSON for October at this volume.
     assert_eq!(summary.files.len(), 15 + 1 + 12 + 12 + 1);

@@ -741,13 +741,7 @@ fn benchmark_csv_has_field_names_and_plain_values() {
 fn national_benchmark_shape_differs_only_in_its_dates() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     run(a.path(), Some(3000));
-    let opts = SampleOptions {
-        seed: 42,
-        out_dir: b.path().to_path_buf(),
-        dossiers: Some(3000),
-        bench_shape: BenchShape::National,
-        per_unit_month: 40,
-    };
+    let opts = SampleOptions { dossiers: Some(3000), bench_shape: BenchShape::National, ..options(b.path(), 40) };
     let summary = generate(&ward(), &opts).unwrap();
     assert_eq!(summary.files, vec![b.path().join("ho-so-3000-dvcqg.csv")]);
     let flat = fs::read_to_string(a.path().join("ho-so-3000.csv")).unwrap();
@@ -875,13 +869,7 @@ fn named<'a>(ward: &'a SampleWard, cell: &str) -> Option<&'a SampleUnit> {
 fn across_a_merger_every_export_names_the_unit_that_exists_that_day() {
     let ward = merged_ward();
     let dir = tempfile::tempdir().unwrap();
-    let opts = SampleOptions {
-        seed: 42,
-        out_dir: dir.path().to_path_buf(),
-        dossiers: None,
-        bench_shape: BenchShape::Flat,
-        per_unit_month: 40,
-    };
+    let opts = options(dir.path(), 40);
     generate(&ward, &opts).unwrap();
     let mut seen: BTreeMap<(u32, String), usize> = BTreeMap::new();
     let mut wrong = Vec::new();
