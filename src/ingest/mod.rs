@@ -9,7 +9,8 @@
 //! source yields nothing usable, so a report is never built from data nobody could read.
 //!
 //! A dossier log in UTF-8 CSV is streamed through `prefilter`, which keeps only the
-//! period's records: a province's year of dossiers never has to fit in memory.
+//! period's records and has them typed group by group while it reads on: a province's year
+//! of dossiers never has to fit in memory, as text or typed.
 
 mod checks;
 mod dates;
@@ -357,13 +358,22 @@ fn report_reading(read: &Read, file: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-/// An export's rows as read: as text, or already typed block by block (a streamed log).
+/// Adds one part's count of values read with each date layout to the file's.
+fn add_layouts(into: &mut Layouts, part: Layouts) {
+    for (field, counts) in part {
+        for (label, n) in counts {
+            *into.entry(field).or_default().entry(label).or_default() += n;
+        }
+    }
+}
+
+/// An export's rows as read: as text, or already typed group by group (a streamed log).
 enum Parts {
     Text(Vec<DataFrame>),
     Typed(Vec<TypedBlock>),
 }
 
-/// One block of a streamed log, typed on the worker that read it.
+/// One group of a streamed log's rows, typed beside the stream.
 struct TypedBlock {
     frame: DataFrame,
     /// Rows before typing (those it rejected included).
@@ -372,7 +382,7 @@ struct TypedBlock {
     findings: Vec<Finding>,
 }
 
-/// Types one block of a streamed log (on the stream's worker).
+/// Types one group of a streamed log's rows (on the stream's collector thread).
 fn type_block(raw: DataFrame, read: &StreamTyping<'_>) -> Result<TypedBlock> {
     let rows = raw.height();
     let mut findings = Vec::new();
@@ -380,7 +390,7 @@ fn type_block(raw: DataFrame, read: &StreamTyping<'_>) -> Result<TypedBlock> {
     Ok(TypedBlock { frame, rows, layouts, findings })
 }
 
-/// What typing a streamed block needs.
+/// What typing a streamed group needs.
 struct StreamTyping<'a> {
     mapping: &'a typing::Mapping,
     profile: &'a Profile,
@@ -388,19 +398,15 @@ struct StreamTyping<'a> {
     tz: Tz,
 }
 
-/// The typed blocks in file order as one table, their layouts summed and their findings in
+/// The typed groups in file order as one table, their layouts summed and their findings in
 /// order; and the rows typed.
 fn join_typed(blocks: Vec<TypedBlock>, findings: &mut Vec<Finding>) -> Result<(DataFrame, Layouts, usize)> {
     let (mut typed, mut layouts, mut rows): (Option<DataFrame>, Layouts, usize) = (None, Layouts::new(), 0);
     for b in blocks {
         rows += b.rows;
         findings.extend(b.findings);
-        for (field, counts) in b.layouts {
-            for (label, n) in counts {
-                *layouts.entry(field).or_default().entry(label).or_default() += n;
-            }
-        }
-        // A block that kept nothing adds nothing; the table keeps its columns all the same.
+        add_layouts(&mut layouts, b.layouts);
+        // A group that kept nothing adds nothing; the table keeps its columns all the same.
         match &mut typed {
             Some(t) if t.height() == 0 => *t = b.frame,
             Some(t) if b.frame.height() > 0 => {
@@ -441,11 +447,7 @@ fn type_parts(
         if full || parts.peek().is_none() {
             let (done, seen) =
                 typing::type_frame(group.take().expect("a group"), mapping, profile, file, tz, findings)?;
-            for (field, counts) in seen {
-                for (label, n) in counts {
-                    *layouts.entry(field).or_default().entry(label).or_default() += n;
-                }
-            }
+            add_layouts(&mut layouts, seen);
             match &mut typed {
                 Some(t) => {
                     t.vstack_mut(&done)?;
