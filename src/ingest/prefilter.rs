@@ -61,9 +61,9 @@ pub(super) struct Head {
     pub skip: usize,
 }
 
-/// The period's records, block by block, as `finish` made them from the kept columns as
-/// text and `__row`, the line each record starts on: typed on the worker, a block's text is
-/// freed before the next block is read.
+/// The period's records, group by group in file order, as `finish` made them from the kept
+/// columns as text and `__row`, the line each record starts on: a group's text is freed once
+/// `finish` has typed it, while the stream reads on.
 pub(super) struct Kept<T> {
     pub frames: Vec<T>,
     /// Data records in the file (refused ones included).
