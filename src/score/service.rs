@@ -102,6 +102,38 @@ fn feedback_counts(feedback: LazyFrame, period: Period, holidays: &[NaiveDate]) 
         ]))
 }
 
+/// The classified dossiers' columns read below: by [`dossier_counts`] (and the unit and officer
+/// they group by) and by [`overdue`].
+const CLASSIFIED: [&str; 27] = [
+    "unit_code",
+    "officer_id",
+    "received_in",
+    "finished_in",
+    "done",
+    "late",
+    "channel",
+    "has_fee",
+    "paid_online",
+    "result_digitised",
+    "input_digitised",
+    "e_signed",
+    "data_reused",
+    "supp_n",
+    "rating",
+    "dossier_id",
+    "procedure_code",
+    "procedure_name",
+    "unit_name",
+    "received_at",
+    "due_at",
+    "due_eff",
+    "end_at",
+    "late_due",
+    "late_no_due",
+    "late_reason",
+    "days_late",
+];
+
 const FEEDBACK_COLS: [&str; 6] = [
     "feedback_active",
     "feedback_on_time",
@@ -120,7 +152,12 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
         [col("procedure_code")],
         JoinArgs::new(JoinType::Left),
     );
-    let classified = classify(dossiers, period, params.holidays, &params.method.on_time)?.collect()?;
+    // Only the columns the counts, the officers and the overdue list read are kept: the
+    // working columns of the on-time rules (end_raw, days_used, …) and the export's other
+    // fields would otherwise be materialised for every dossier (BENCHMARKS.md: 10M memory).
+    let classified = classify(dossiers, period, params.holidays, &params.method.on_time)?
+        .select(CLASSIFIED.map(col))
+        .collect()?;
 
     let units = classified
         .clone()
