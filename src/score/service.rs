@@ -155,9 +155,8 @@ pub fn service_scorecard(input: ServiceInput, params: &ServiceParams<'_>) -> Pol
     // Only the columns the counts, the officers and the overdue list read are kept: the
     // working columns of the on-time rules (end_raw, days_used, …) and the export's other
     // fields would otherwise be materialised for every dossier (BENCHMARKS.md: 10M memory).
-    let classified = classify(dossiers, period, params.holidays, &params.method.on_time)?
-        .select(CLASSIFIED.map(col))
-        .collect()?;
+    let classified =
+        classify(dossiers, period, params.holidays, &params.method.on_time)?.select(CLASSIFIED.map(col)).collect()?;
 
     let units = classified
         .clone()
