@@ -39,12 +39,13 @@ perf record -q -F 999 --call-graph dwarf,16384 -o "$OUT.perf.data" -- "$BIN" --c
     run monthly --period "$PERIOD" > /dev/null 2>&1
 perf report -i "$OUT.perf.data" --no-children --sort symbol --stdio -g none --percent-limit 0.7 \
     2> /dev/null | grep -v '^#' | grep -v '^$' > "$OUT.self.txt"
+# awk, not head: head would close the pipe early and, under pipefail, stop the script.
 perf report -i "$OUT.perf.data" --children --sort symbol --stdio -g none \
-    2> /dev/null | grep -E 'thidua::' | head -n 60 > "$OUT.children.txt"
+    2> /dev/null | awk '/thidua::/ && n++ < 60' > "$OUT.children.txt"
 echo "== self time by symbol ($OUT.self.txt)"
-head -n 30 "$OUT.self.txt"
+awk 'NR <= 30' "$OUT.self.txt"
 echo "== inclusive time of thidua's functions ($OUT.children.txt)"
-head -n 40 "$OUT.children.txt"
+awk 'NR <= 40' "$OUT.children.txt"
 
 if command -v heaptrack > /dev/null; then
     prep
