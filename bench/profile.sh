@@ -43,9 +43,9 @@ perf report -i "$OUT.perf.data" --no-children --sort symbol --stdio -g none --pe
 perf report -i "$OUT.perf.data" --children --sort symbol --stdio -g none \
     2> /dev/null | awk '/thidua::/ && n++ < 60' > "$OUT.children.txt"
 echo "== self time by symbol ($OUT.self.txt)"
-awk 'NR <= 30' "$OUT.self.txt"
+head -n 30 "$OUT.self.txt"
 echo "== inclusive time of thidua's functions ($OUT.children.txt)"
-awk 'NR <= 40' "$OUT.children.txt"
+head -n 40 "$OUT.children.txt"
 
 if command -v heaptrack > /dev/null; then
     prep
